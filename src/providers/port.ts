@@ -1,0 +1,95 @@
+import type { ProviderId } from '../core/erasure';
+import type { Subject } from '../core/subject';
+import type { RateWindow } from './rate-limit';
+
+/**
+ * The one interface every provider adapter offers the app (STYLE.md: one engine, providers described by
+ * data). The app's use cases never see a provider's own payloads, only these outcomes.
+ */
+
+/** Identifies one submission: the idempotency key is ticket + provider + attempt (DESIGN.md). */
+export interface ErasureRef {
+  ticketKey: string;
+  attempt: number;
+}
+
+export function idempotencyKey(provider: ProviderId, ref: ErasureRef): string {
+  return ref.attempt === 1 ? ref.ticketKey : `${ref.ticketKey}~${provider}~${ref.attempt}`;
+}
+
+/** A request the app made, as it goes into the compliance record: no personal data, only kinds and ids. */
+export interface RequestRecord {
+  endpoint: string;
+  /** Identifier kinds sent (email, chatter_id, phone, …), never their values. */
+  identifierKinds: string[];
+  providerRef: string | null;
+  /** True when the adapter found an earlier request for this ref instead of making a new one. */
+  reconciled: boolean;
+}
+
+/** Per-identifier result where the provider reports one (Ada). Values are the ticket's own identifiers. */
+export interface IdentifierDisposition {
+  kind: string;
+  disposition: string;
+  matched: number | null;
+  reason: string | null;
+}
+
+/** An identifier deliberately not sent, and why (e.g. a phone number that may have been recycled). */
+export interface WithheldIdentifier {
+  kind: string;
+  reason: string;
+}
+
+export type ErasureOutcome =
+  /** Accepted; the result comes later through pollStatus. */
+  | { kind: 'submitted'; providerRef: string; providerStatus: string }
+  | { kind: 'completed'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[] }
+  | { kind: 'partially_completed'; providerRef: string | null; summary: string; nextStep: string; dispositions?: IdentifierDisposition[] }
+  | { kind: 'not_found'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[] }
+  | { kind: 'failed'; providerRef: string | null; reason: string; nextStep: string; dispositions?: IdentifierDisposition[] }
+  | { kind: 'needs_attention'; providerRef: string | null; reason: string; nextStep: string };
+
+export interface SubmitResult {
+  outcome: ErasureOutcome;
+  requests: RequestRecord[];
+  withheld: WithheldIdentifier[];
+}
+
+/** Status of a submitted job; `in_progress` while the provider is still working. */
+export type PollResult = ErasureOutcome | { kind: 'in_progress'; providerRef: string; providerStatus: string };
+
+export interface PreviewResult {
+  providerRef: string;
+  status: 'in_progress' | 'completed' | 'failed';
+  /** Links to the provider's export, for a person to review (Genesys GDPR_EXPORT resultsUrls). */
+  resultUrls: string[];
+}
+
+export interface ProviderDescription {
+  id: ProviderId;
+  label: string;
+  /** Identifier kinds this provider can erase by. */
+  acceptsIdentifiers: readonly string[];
+  /** Client-side limits we keep under (defaults from PROVIDERS.md; configurable). */
+  rateLimits: readonly RateWindow[];
+  /** Whether results arrive later (poll) or in the submit answer. */
+  asynchronous: boolean;
+  /** Longest the provider documents for completion, for the deadline watch. */
+  maxCompletionDays: number;
+}
+
+export interface ErasureProvider {
+  readonly description: ProviderDescription;
+  /** Whether the subject carries any identifier this provider erases by. */
+  appliesTo(subject: Subject): boolean;
+  /**
+   * Starts (or, for synchronous providers, performs) the erasure. Safe to call again for the same ref after a
+   * crash: the adapter reconciles with the provider and returns the existing request instead of a second one.
+   */
+  submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult>;
+  /** Status of many submitted jobs in as few calls as the provider allows. */
+  pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>>;
+  /** An export of what the provider holds, where it offers one. */
+  preview?(subject: Subject, ref: ErasureRef): Promise<PreviewResult>;
+}
