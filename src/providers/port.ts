@@ -11,6 +11,11 @@ import type { RateWindow } from './rate-limit';
 export interface ErasureRef {
   ticketKey: string;
   attempt: number;
+  /**
+   * When this attempt's job was planned (ISO). Reconciliation only adopts provider requests created at or
+   * after it, so an earlier case's request for the same person is never mistaken for this one's.
+   */
+  plannedAt: string;
 }
 
 export function idempotencyKey(provider: ProviderId, ref: ErasureRef): string {
