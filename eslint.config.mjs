@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.sandbox-data/**', 'dist/**', 'jest.config.js'] },
+  { ignores: ['node_modules/**', 'coverage/**', '.sandbox-data/**', 'dist/**', 'jest.config.js', 'test/summary-reporter.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

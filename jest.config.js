@@ -6,4 +6,5 @@ module.exports = {
   // Type errors are caught once by `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
   transform: { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

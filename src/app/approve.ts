@@ -1,0 +1,216 @@
+import { formatISO } from 'date-fns';
+import { subjectFingerprint } from '../core/audit';
+import { computeDeadline } from '../core/deadline';
+import { newJob, PROVIDERS, type ProviderId } from '../core/erasure';
+import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
+import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
+import { auditStore } from '../store/audit-store';
+import { holdStore } from '../store/hold-store';
+import { caseStore, claims, jobStore } from '../store/kvs-store';
+import type { CaseRecord, JobMessage, JobRecord } from '../store/records';
+import { getProviderSecret } from '../store/secrets';
+import { approvalStartedComment, validationFailedComment } from './comments';
+import { subjectFromFields } from './dsar-fields';
+import { finalizeIfSettled } from './finalize';
+import type { AppDeps } from './ports';
+import { resumeJobs } from './retry';
+
+/**
+ * Use case: a DSAR ticket moved into the approval status. Checks everything that must be true before any
+ * provider is called, then plans one job per provider and fans them out on the queue.
+ */
+
+export interface ApprovalEvent {
+  issueKey: string;
+  /** The changelog id: the same approval delivered twice carries the same id. */
+  changelogId: string;
+  toStatus: string;
+  actorAccountId: string;
+}
+
+export type ApprovalResult =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'rejected'; problems: FieldProblem[] }
+  | { kind: 'started'; providers: ProviderId[]; held: ProviderId[] }
+  | { kind: 'resumed'; providers: ProviderId[] };
+
+const CLAIM_TTL_SECONDS = 15 * 60;
+
+export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promise<ApprovalResult> {
+  const { settings } = deps;
+  if (event.toStatus !== settings.statuses.approved) return { kind: 'ignored', reason: 'not a move into the approval status' };
+
+  const existing = await caseStore.get(event.issueKey);
+  if (existing?.approvalId === event.changelogId) return { kind: 'ignored', reason: 'approval already handled' };
+  const now = deps.now();
+  const at = now.toISOString();
+  // Two deliveries of one event at the same moment: only one gets past this line. The TTL lets a later
+  // redelivery recover if this invocation dies before recording the case.
+  if (!(await claims.take(`approval:${event.issueKey}:${event.changelogId}`, 'approval', at, CLAIM_TTL_SECONDS))) {
+    return { kind: 'ignored', reason: 'approval is being handled by another invocation' };
+  }
+
+  const f = settings.fields;
+  const wanted = ['status', 'reporter', 'project', 'issuetype', ...Object.values(f).filter((v): v is string => !!v)];
+  const issue = await deps.jira.getIssue(event.issueKey, wanted);
+  const projectKey = readPath(issue.fields, ['project', 'key']);
+  const issueType = readPath(issue.fields, ['issuetype', 'name']);
+  if (!projectKey || !settings.projectKeys.includes(projectKey) || !issueType || !settings.issueTypes.includes(issueType)) {
+    return { kind: 'ignored', reason: 'not a configured DSAR project or issue type' };
+  }
+  // Events may arrive out of order: act only if the ticket is still approved now.
+  if (readPath(issue.fields, ['status', 'name']) !== settings.statuses.approved) {
+    return { kind: 'ignored', reason: 'the ticket has left the approval status since this event' };
+  }
+  if (existing && existing.phase === 'open') return { kind: 'ignored', reason: 'erasure already running for this ticket' };
+
+  const today = formatISO(now, { representation: 'date' });
+  const read = subjectFromFields(issue.fields, f, today);
+  const problems = [...read.problems, ...(await approverProblems(deps, projectKey, event.actorAccountId, readPath(issue.fields, ['reporter', 'accountId'])))];
+  const subject = read.subject;
+  const applicable = subject ? await applicableProviders(deps, subject, problems) : [];
+
+  if (problems.length > 0 || !subject || !read.receivedOn) {
+    await auditStore.append(event.issueKey, [{ at, kind: 'validation_failed', data: { problems } }]);
+    await deps.jira.addComment(event.issueKey, validationFailedComment(problems));
+    await deps.jira.transitionTo(event.issueKey, settings.statuses.needsAttention);
+    return { kind: 'rejected', problems };
+  }
+
+  if (existing) {
+    // A re-approval of a settled case resumes only what did not succeed; nothing already erased is redone.
+    const resumed = await resumeJobs(deps, existing, event.actorAccountId, event.changelogId);
+    return { kind: 'resumed', providers: resumed };
+  }
+  return startCase(deps, { event, projectKey, subject, receivedOn: read.receivedOn, applicable, at, today });
+}
+
+async function startCase(
+  deps: AppDeps,
+  input: { event: ApprovalEvent; projectKey: string; subject: Subject; receivedOn: string; applicable: ProviderId[]; at: string; today: string },
+): Promise<ApprovalResult> {
+  const { event, subject, at, settings } = { ...input, settings: deps.settings };
+  const deadline = computeDeadline(input.receivedOn, settings.deadline, []);
+  const fingerprint = subjectFingerprint(event.issueKey, subject);
+  const holds = legalHoldsFor(subject, await holdStore.list(), input.today);
+  const held = withheldProviders(holds.active, input.applicable);
+
+  const record: CaseRecord = {
+    ticketKey: event.issueKey,
+    projectKey: input.projectKey,
+    phase: 'open',
+    round: 1,
+    approvedBy: event.actorAccountId,
+    approvedAt: at,
+    approvalId: event.changelogId,
+    subjectFingerprint: fingerprint,
+    identifierKinds: identifierKinds(subject),
+    receivedOn: input.receivedOn,
+    dueOn: deadline.due,
+    extensions: [],
+    downstream: settings.downstreamSystems.map((system) => ({ system, confirmedBy: null, confirmedAt: null })),
+    finalization: { round: 0, step: 'none', attachmentId: null, digest: null },
+    deadlineWarning: 'none',
+    version: 0,
+  };
+  if (!(await caseStore.create(record))) return { kind: 'ignored', reason: 'case already recorded by another invocation' };
+
+  await auditStore.append(event.issueKey, [
+    { at, kind: 'case_opened', data: { source: 'jira', receivedOn: input.receivedOn } },
+    { at, kind: 'subject_recorded', data: { fingerprint, identifierKinds: record.identifierKinds } },
+    { at, kind: 'approved', data: { by: event.actorAccountId, fourEyes: settings.approval.forbidReporter } },
+    { at, kind: 'deadline_set', data: { rule: settings.deadline.rule, receivedOn: input.receivedOn, due: deadline.due } },
+    ...holds.active.map((h) => ({
+      at,
+      kind: 'legal_hold_applied' as const,
+      data: { holdId: h.id, reason: h.reason, expiresOn: h.expiresOn, providers: h.providers === 'all' ? [...PROVIDERS] : h.providers },
+    })),
+    ...(record.downstream.length > 0 ? [{ at, kind: 'downstream_listed' as const, data: { systems: settings.downstreamSystems } }] : []),
+    ...input.applicable.map((provider) => ({ at, kind: 'job_planned' as const, data: { provider, attempt: 1 } })),
+  ]);
+
+  const messages: JobMessage[] = [];
+  for (const provider of input.applicable) {
+    const hold = held.get(provider);
+    const base = newJob(event.issueKey, provider, at);
+    const job: JobRecord = {
+      ...base,
+      ...(hold
+        ? { state: 'blocked_legal_hold' as const, detail: `withheld under legal hold ${hold.id}: ${hold.reason}`, nextStep: 'Wait for the hold to be released' }
+        : {}),
+      attemptPlannedAt: at,
+      // Pending jobs sit in the poll index too: if a queue event were lost, the poller dispatches them again.
+      pollQueue: hold ? 'idle' : 'waiting',
+      nextPollAt: Date.parse(at) + 10 * 60_000,
+      withheld: [],
+      polls: 0,
+      transientFailures: 0,
+      version: 0,
+    };
+    await jobStore.create(job);
+    if (hold) {
+      await auditStore.append(event.issueKey, [
+        { at, kind: 'job_transition', data: { provider, attempt: 1, from: 'pending', to: 'blocked_legal_hold', detail: job.detail, nextStep: job.nextStep, providerRef: null } },
+      ]);
+    } else {
+      messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
+    }
+  }
+  if (messages.length > 0) await deps.queue.push(messages);
+  if (settings.statuses.inProgress) await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress);
+  await deps.jira.addComment(event.issueKey, approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems));
+  deps.log.info('erasure started', { ticket: event.issueKey, jobs: messages.length, held: held.size });
+  if (messages.length === 0) await finalizeIfSettled(deps, event.issueKey);
+  return { kind: 'started', providers: messages.map((m) => m.provider), held: [...held.keys()] };
+}
+
+async function approverProblems(deps: AppDeps, projectKey: string, actor: string, reporter: string | null): Promise<FieldProblem[]> {
+  const { approval } = deps.settings;
+  const problems: FieldProblem[] = [];
+  if (approval.forbidReporter && reporter !== null && reporter === actor) {
+    problems.push({ field: 'approver', message: 'the person who raised the request cannot approve it (four-eyes rule); another privacy officer must approve' });
+  }
+  const inRole = approval.projectRole ? await deps.jira.isInProjectRole(projectKey, approval.projectRole, actor) : false;
+  const inGroup = !inRole && approval.groups.length > 0 ? (await deps.jira.getUserGroups(actor)).some((g) => approval.groups.includes(g)) : false;
+  if (!inRole && !inGroup) {
+    const who = [approval.projectRole ? `the "${approval.projectRole}" project role` : null, approval.groups.length ? `the group(s) ${approval.groups.join(', ')}` : null]
+      .filter(Boolean)
+      .join(' or ');
+    problems.push({ field: 'approver', message: `the approver is not allowed to approve erasures: only members of ${who}` });
+  }
+  return problems;
+}
+
+async function applicableProviders(deps: AppDeps, subject: Subject, problems: FieldProblem[]): Promise<ProviderId[]> {
+  const applicable: ProviderId[] = [];
+  for (const id of PROVIDERS) {
+    if (!deps.settings.providers[id].enabled) continue;
+    const provider = await deps.provider(id);
+    if (provider === undefined) {
+      if ((await getProviderSecret(id)) === undefined && subjectMentions(subject, id)) {
+        problems.push({ field: id, message: `the ${id} credentials are not configured (admin page), so this subject cannot be erased there` });
+      }
+      continue;
+    }
+    if (provider.appliesTo(subject)) applicable.push(id);
+  }
+  if (applicable.length === 0 && problems.length === 0) {
+    problems.push({ field: 'subject', message: 'no enabled provider can erase by the identifiers given' });
+  }
+  return applicable;
+}
+
+function subjectMentions(subject: Subject, id: ProviderId): boolean {
+  if (id === 'amiqus') return subject.amiqusClientId !== undefined;
+  if (id === 'ada') return subject.adaChatterId !== undefined;
+  return subject.genesysUserId !== undefined || subject.genesysExternalContactId !== undefined;
+}
+
+function readPath(value: unknown, path: string[]): string | null {
+  let cur: unknown = value;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return null;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return typeof cur === 'string' ? cur : null;
+}

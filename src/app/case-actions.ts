@@ -1,0 +1,128 @@
+import { formatISO } from 'date-fns';
+import { computeDeadline, deadlineStatus } from '../core/deadline';
+import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
+import { auditStore } from '../store/audit-store';
+import { caseStore, jobStore } from '../store/kvs-store';
+import type { CaseRecord } from '../store/records';
+import { adfDoc, para, strong, text } from './adf-nodes';
+import type { AppDeps } from './ports';
+
+/**
+ * Use cases behind the issue panel: what a privacy officer sees about a case and the actions they may take.
+ * Each returns a result the panel can show as it is; bad input is a message, never an exception.
+ */
+
+export interface PanelJobView {
+  provider: ProviderId;
+  label: string;
+  state: string;
+  attempt: number;
+  providerRef: string | null;
+  detail: string | null;
+  nextStep: string | null;
+  updatedAt: string;
+}
+
+export interface PanelView {
+  ticketKey: string;
+  started: boolean;
+  caseState: 'not_started' | 'in_progress' | 'done' | 'blocked';
+  round: number;
+  jobs: PanelJobView[];
+  deadline: { receivedOn: string; dueOn: string; daysRemaining: number; state: string; extendedMonths: number; extensions: CaseRecord['extensions'] } | null;
+  downstream: CaseRecord['downstream'];
+  record: { attachmentId: string | null; digest: string | null };
+  actions: { retry: boolean; extendDeadline: boolean; confirmDownstream: boolean };
+}
+
+export type ActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<PanelView> {
+  const record = await caseStore.get(ticketKey);
+  if (!record) {
+    return {
+      ticketKey,
+      started: false,
+      caseState: 'not_started',
+      round: 0,
+      jobs: [],
+      deadline: null,
+      downstream: [],
+      record: { attachmentId: null, digest: null },
+      actions: { retry: false, extendDeadline: false, confirmDownstream: false },
+    };
+  }
+  const jobs = await jobStore.listForCase(ticketKey);
+  const today = formatISO(deps.now(), { representation: 'date' });
+  const deadline = computeDeadline(record.receivedOn, deps.settings.deadline, record.extensions.map(toExtension));
+  const completedOn = record.phase === 'closed' ? record.finalization.round === record.round ? today : null : null;
+  const status = deadlineStatus(deadline, today, completedOn);
+  const extendedMonths = record.extensions.reduce((n, e) => n + e.months, 0);
+  return {
+    ticketKey,
+    started: true,
+    caseState: caseStateOf(jobs),
+    round: record.round,
+    jobs: jobs.map((j) => ({
+      provider: j.provider,
+      label: PROVIDER_LABELS[j.provider],
+      state: j.state,
+      attempt: j.attempt,
+      providerRef: j.providerRef,
+      detail: j.detail,
+      nextStep: j.nextStep,
+      updatedAt: j.updatedAt,
+    })),
+    deadline: { receivedOn: record.receivedOn, dueOn: deadline.due, daysRemaining: status.daysRemaining, state: status.state, extendedMonths, extensions: record.extensions },
+    downstream: record.downstream,
+    record: { attachmentId: record.finalization.attachmentId, digest: record.finalization.digest },
+    actions: {
+      retry: record.phase === 'closed' && retryableJobs(jobs).length > 0,
+      extendDeadline: record.phase === 'open' && extendedMonths < 2 && today <= record.dueOn,
+      confirmDownstream: record.downstream.some((d) => d.confirmedBy === null),
+    },
+  };
+}
+
+function toExtension(e: CaseRecord['extensions'][number]) {
+  return { months: e.months, reason: e.reason, grantedBy: e.by, grantedOn: e.at.slice(0, 10) };
+}
+
+/** GDPR Art. 12(3): up to two further months, with reasons, decided within the first month. */
+export async function extendDeadline(deps: AppDeps, ticketKey: string, months: number, reason: string, by: string): Promise<ActionResult> {
+  const record = await caseStore.get(ticketKey);
+  if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
+  if (!Number.isInteger(months) || months < 1 || months > 2) return { ok: false, message: 'An extension is one or two months.' };
+  if (reason.trim().length < 10) return { ok: false, message: 'Give the reason for the extension (at least a sentence): it goes to the data subject and the record.' };
+  const at = deps.now().toISOString();
+  const extension = { months, reason: reason.trim(), by, at };
+  let due: string;
+  try {
+    due = computeDeadline(record.receivedOn, deps.settings.deadline, [...record.extensions, extension].map(toExtension)).due;
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : 'The extension is not allowed.' };
+  }
+  await caseStore.update({ ...record, extensions: [...record.extensions, extension], dueOn: due, deadlineWarning: 'none' });
+  await auditStore.append(ticketKey, [{ at, kind: 'deadline_extended', data: { months, reason: extension.reason, by, due } }]);
+  await deps.jira.addComment(
+    ticketKey,
+    adfDoc(para(strong('Deadline extended'), text(` by ${months} month(s) to ${due}. Reason: ${extension.reason}. Remember to tell the data subject, with the reason.`))),
+  );
+  return { ok: true, message: `Deadline extended to ${due}.` };
+}
+
+/** A downstream system (CRM, warehouse, …) confirmed erased by a person; recorded with who and when. */
+export async function confirmDownstream(deps: AppDeps, ticketKey: string, system: string, by: string): Promise<ActionResult> {
+  const record = await caseStore.get(ticketKey);
+  if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
+  const item = record.downstream.find((d) => d.system === system);
+  if (!item) return { ok: false, message: `"${system}" is not on this case's downstream checklist.` };
+  if (item.confirmedBy !== null) return { ok: true, message: `${system} was already confirmed.` };
+  const at = deps.now().toISOString();
+  await caseStore.update({
+    ...record,
+    downstream: record.downstream.map((d) => (d.system === system ? { ...d, confirmedBy: by, confirmedAt: at } : d)),
+  });
+  await auditStore.append(ticketKey, [{ at, kind: 'downstream_confirmed', data: { system, by } }]);
+  return { ok: true, message: `${system} confirmed.` };
+}

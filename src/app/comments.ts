@@ -1,0 +1,118 @@
+import { PROVIDER_LABELS, type ProviderId } from '../core/erasure';
+import type { FieldProblem } from '../core/subject';
+import type { IdentifierDisposition } from '../providers/port';
+import type { CaseRecord, JobRecord } from '../store/records';
+import { adfDoc, bullets, type Inline, para, strong, text, code } from './adf-nodes';
+import type { AdfDocument } from './ports';
+
+/**
+ * The comments a privacy officer reads on the ticket: short, plain words, what happened and what to do next.
+ * No raw JSON, no secrets, and no personal data beyond what the ticket already shows (identifier kinds, not
+ * values; provider references, which are opaque ids).
+ */
+
+const label = (p: ProviderId) => PROVIDER_LABELS[p];
+
+const STATE_WORDS: Record<JobRecord['state'], string> = {
+  pending: 'waiting to be sent',
+  submitted: 'submitted',
+  in_progress: 'in progress',
+  completed: 'erased',
+  partially_completed: 'partly erased',
+  failed: 'failed',
+  blocked_legal_hold: 'withheld under legal hold',
+  not_found: 'nothing found to erase',
+  needs_attention: 'needs a person',
+};
+
+export function validationFailedComment(problems: FieldProblem[]): AdfDocument {
+  return adfDoc(
+    para(strong('Erasure not started.'), text(' Nothing was sent to any provider. Please fix the following and move the ticket to the approval status again:')),
+    bullets(problems.map((p) => [strong(fieldLabel(p.field)), text(`: ${p.message}`)])),
+  );
+}
+
+export function approvalStartedComment(providers: ProviderId[], held: ProviderId[], dueOn: string, downstream: string[]): AdfDocument {
+  const running = providers.filter((p) => !held.includes(p));
+  return adfDoc(
+    para(strong('Erasure started'), text(running.length ? ` at ${running.map(label).join(', ')}.` : '.'), text(` Statutory deadline: ${dueOn}.`)),
+    ...(held.length > 0 ? [para(text(`Withheld under legal hold (GDPR Art. 17(3)(e)): ${held.map(label).join(', ')}. This is recorded in the compliance record.`))] : []),
+    ...(downstream.length > 0 ? [para(text(`To confirm by hand (no provider API reaches them): ${downstream.join(', ')}.`))] : []),
+  );
+}
+
+export function jobSettledComment(job: JobRecord, dispositions: IdentifierDisposition[], at: Date): AdfDocument {
+  const lines: Inline[][] = [[strong('Result: '), text(`${STATE_WORDS[job.state]}${job.detail ? ` — ${job.detail}` : ''}`)]];
+  if (job.providerRef) lines.push([strong('Provider reference: '), code(job.providerRef)]);
+  lines.push([strong('Attempt: '), text(String(job.attempt))]);
+  lines.push([strong('Time: '), text(at.toISOString())]);
+  if (job.nextStep) lines.push([strong('Next step: '), text(job.nextStep)]);
+  return adfDoc(
+    para(strong(`${label(job.provider)}: ${STATE_WORDS[job.state]}`)),
+    bullets(lines),
+    ...(dispositions.length > 0
+      ? [
+          para(text('Per identifier:')),
+          bullets(
+            dispositions.map((d) => [
+              text(`${d.kind}: ${d.disposition}`),
+              ...(d.matched !== null ? [text(` (${d.matched} matched)`)] : []),
+              ...(d.reason ? [text(` — ${d.reason}`)] : []),
+            ]),
+          ),
+        ]
+      : []),
+  );
+}
+
+export function caseClosedComment(outcome: 'done' | 'blocked', jobs: JobRecord[], digest: string, record: CaseRecord): AdfDocument {
+  const open = record.downstream.filter((d) => d.confirmedBy === null).map((d) => d.system);
+  return adfDoc(
+    para(
+      strong(outcome === 'done' ? 'Erasure complete.' : 'Erasure needs a person.'),
+      text(outcome === 'done' ? ' Every provider erased the data or held none.' : ' At least one provider did not complete; see the next steps below.'),
+    ),
+    bullets(jobs.map((j) => [strong(`${label(j.provider)}: `), text(STATE_WORDS[j.state]), ...(j.nextStep ? [text(` — next step: ${j.nextStep}`)] : [])])),
+    para(
+      text(`Compliance record attached (round ${record.round}). SHA-256: `),
+      code(digest),
+      text('. Verify it with the hash chain inside the record.'),
+    ),
+    ...(open.length > 0 ? [para(text(`Still to confirm by hand: ${open.join(', ')}.`))] : []),
+  );
+}
+
+export function retryStartedComment(providers: ProviderId[]): AdfDocument {
+  return adfDoc(para(strong('Retry started'), text(` for ${providers.map(label).join(', ')}. Completed providers are not contacted again.`)));
+}
+
+export function deadlineWarningComment(state: 'at_risk' | 'overdue', dueOn: string, daysRemaining: number): AdfDocument {
+  return adfDoc(
+    para(
+      strong(state === 'overdue' ? 'Statutory deadline missed.' : 'Statutory deadline approaching.'),
+      text(
+        state === 'overdue'
+          ? ` The response was due on ${dueOn} (GDPR Art. 12(3)). Record the reason and inform the data subject.`
+          : ` Due on ${dueOn}: ${daysRemaining} day(s) left. If more time is needed, extend it (up to two further months, with a reason) and tell the data subject within the first month.`,
+      ),
+    ),
+  );
+}
+
+function fieldLabel(field: string): string {
+  const [head, index] = field.split('.');
+  const names: Record<string, string> = {
+    email: 'Email',
+    phones: 'Phone numbers',
+    fullName: 'Name',
+    amiqusClientId: 'Amiqus client id',
+    adaChatterId: 'Ada chatter id',
+    genesysUserId: 'Genesys user id',
+    genesysExternalContactId: 'Genesys external contact id',
+    receivedOn: 'Verified receipt date',
+    approver: 'Approver',
+    subject: 'Data subject',
+  };
+  const name = names[head ?? ''] ?? (head && head in PROVIDER_LABELS ? PROVIDER_LABELS[head as ProviderId] : head || 'Ticket');
+  return index !== undefined && /^\d+$/.test(index) ? `${name} (line ${Number(index) + 1})` : name;
+}

@@ -1,0 +1,72 @@
+import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/audit';
+import { caseStateOf } from '../core/erasure';
+import { auditStore } from '../store/audit-store';
+import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';
+import type { CaseRecord } from '../store/records';
+import { caseClosedComment } from './comments';
+import type { AppDeps } from './ports';
+
+/**
+ * Use case: every job of the case has settled. Attaches the compliance record, quotes its SHA-256 in a
+ * summary comment and moves the ticket to "Done" or the blocked status. Each step is saved as it completes,
+ * so an invocation that dies half way is resumed (by the next settled job or the daily sweep) from the
+ * step it reached, and a round is never closed twice.
+ */
+
+export type FinalizeResult = { kind: 'not_ready' } | { kind: 'busy' } | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
+
+export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promise<FinalizeResult> {
+  const record = await caseStore.get(ticketKey);
+  if (!record || record.phase !== 'open') return { kind: 'not_ready' };
+  const jobs = await jobStore.listForCase(ticketKey);
+  const state = caseStateOf(jobs);
+  if (state !== 'done' && state !== 'blocked') return { kind: 'not_ready' };
+
+  const claimKey = `finalize:${ticketKey}:${record.round}`;
+  if (!(await claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };
+  try {
+    return await closeRound(deps, record, state);
+  } catch (error) {
+    if (error instanceof ConcurrentUpdate) return { kind: 'busy' };
+    throw error;
+  } finally {
+    await claims.release(claimKey);
+  }
+}
+
+async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 'blocked'): Promise<FinalizeResult> {
+  const { statuses } = deps.settings;
+  const status = outcome === 'done' ? statuses.done : statuses.blocked;
+  const at = deps.now().toISOString();
+  let record: CaseRecord =
+    initial.finalization.round === initial.round
+      ? initial
+      : { ...initial, finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null } };
+
+  if (record.finalization.step === 'none') {
+    const events = await auditStore.append(record.ticketKey, [{ at, kind: 'case_closed', data: { outcome, status } }]);
+    const json = complianceRecordJson(buildComplianceRecord(record.ticketKey, events, at));
+    const attachment = await deps.jira.attachFile(
+      record.ticketKey,
+      `erasure-record-${record.ticketKey}-round-${record.round}.json`,
+      new TextEncoder().encode(json),
+      'application/json',
+    );
+    record = await caseStore.update({
+      ...record,
+      finalization: { round: record.round, step: 'attached', attachmentId: attachment.id, digest: complianceRecordDigest(json) },
+    });
+  }
+  const digest = record.finalization.digest as string;
+  if (record.finalization.step === 'recorded' || record.finalization.step === 'attached') {
+    const jobs = await jobStore.listForCase(record.ticketKey);
+    await deps.jira.addComment(record.ticketKey, caseClosedComment(outcome, jobs, digest, record));
+    record = await caseStore.update({ ...record, finalization: { ...record.finalization, step: 'commented' } });
+  }
+  if (record.finalization.step === 'commented') {
+    await deps.jira.transitionTo(record.ticketKey, status);
+    record = await caseStore.update({ ...record, phase: 'closed', finalization: { ...record.finalization, step: 'transitioned' } });
+  }
+  deps.log.info('case closed', { ticket: record.ticketKey, outcome, round: record.round });
+  return { kind: 'closed', outcome, digest };
+}

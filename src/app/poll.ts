@@ -1,0 +1,101 @@
+import type { ProviderId } from '../core/erasure';
+import { isTransient, ProviderError } from '../providers/errors';
+import { ConcurrentUpdate, jobStore } from '../store/kvs-store';
+import type { JobRecord } from '../store/records';
+import { applyOutcome, nextPollDelayMs } from './job-outcome';
+import type { AppDeps } from './ports';
+import { recordOutcome } from './record-outcome';
+
+/**
+ * Use case: the scheduled poll. Reads the jobs whose next poll time has come (oldest first), asks each
+ * provider for many statuses at once, and records what changed. It stops before its time budget runs out;
+ * what it did not reach is still due and is read first by the next run, so nothing is skipped.
+ */
+
+export interface PollReport {
+  polled: number;
+  settled: number;
+  redispatched: number;
+  providerCalls: Partial<Record<ProviderId, number>>;
+  stoppedForTime: boolean;
+}
+
+const PAGE = 50;
+/** Jobs still pending this long after planning lost their queue event (or its retries): dispatch again. */
+const STALE_PENDING_MS = 10 * 60_000;
+
+export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promise<PollReport> {
+  const started = Date.now();
+  const report: PollReport = { polled: 0, settled: 0, redispatched: 0, providerCalls: {}, stoppedForTime: false };
+  let cursor: string | undefined;
+  do {
+    if (Date.now() - started > budgetMs) {
+      report.stoppedForTime = true;
+      break;
+    }
+    const page = await jobStore.dueForPoll(deps.now().getTime(), PAGE, cursor);
+    cursor = page.cursor;
+    const byProvider = new Map<ProviderId, JobRecord[]>();
+    for (const job of page.jobs) {
+      if (job.state === 'pending') {
+        await redispatch(deps, job, report);
+        continue;
+      }
+      if (!job.providerRef) continue;
+      byProvider.set(job.provider, [...(byProvider.get(job.provider) ?? []), job]);
+    }
+    for (const [providerId, jobs] of byProvider) {
+      await pollProvider(deps, providerId, jobs, report);
+    }
+  } while (cursor);
+  return report;
+}
+
+async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobRecord[], report: PollReport): Promise<void> {
+  const provider = await deps.provider(providerId);
+  if (!provider) return;
+  const at = deps.now().toISOString();
+  let statuses;
+  try {
+    report.providerCalls[providerId] = (report.providerCalls[providerId] ?? 0) + 1;
+    statuses = await provider.pollStatus(jobs.map((j) => j.providerRef as string));
+  } catch (error) {
+    if (!(isTransient(error) || error instanceof ProviderError)) throw error;
+    // Try these jobs again later; a provider outage must not stop the other providers' polls.
+    deps.log.warn('status poll failed', { provider: providerId, jobs: jobs.length, error: error.name });
+    for (const job of jobs) {
+      await saveQuietly({ ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+    }
+    return;
+  }
+  for (const job of jobs) {
+    const status = statuses.get(job.providerRef as string);
+    report.polled += 1;
+    if (!status) {
+      await saveQuietly({ ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+      continue;
+    }
+    try {
+      const saved = await recordOutcome(deps, applyOutcome(job, status, at));
+      if (saved.pollQueue === 'idle') report.settled += 1;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdate)) throw error;
+    }
+  }
+}
+
+async function redispatch(deps: AppDeps, job: JobRecord, report: PollReport): Promise<void> {
+  const now = deps.now().getTime();
+  if (now - Date.parse(job.updatedAt) < STALE_PENDING_MS) return;
+  await saveQuietly({ ...job, nextPollAt: now + STALE_PENDING_MS });
+  await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
+  report.redispatched += 1;
+}
+
+async function saveQuietly(job: JobRecord): Promise<void> {
+  try {
+    await jobStore.update(job);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdate)) throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { formatISO } from 'date-fns';
+import type { AuditEventInput } from '../core/audit';
+import { applyJobEvent, canApply, type ProviderId } from '../core/erasure';
+import { auditStore } from '../store/audit-store';
+import { holdStore } from '../store/hold-store';
+import { caseStore, jobStore } from '../store/kvs-store';
+import type { CaseRecord, JobRecord } from '../store/records';
+import { retryStartedComment } from './comments';
+import type { AppDeps } from './ports';
+
+/**
+ * Use case: a privacy officer resumes a settled case (Retry on the panel, or a new approval). Only jobs that
+ * did not succeed restart, each as a new attempt with its own idempotency key; jobs whose legal hold has
+ * ended restart too. Completed and not-found jobs are never redone.
+ */
+export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, approvalId?: string): Promise<ProviderId[]> {
+  const at = deps.now().toISOString();
+  const today = formatISO(deps.now(), { representation: 'date' });
+  const activeHoldIds = new Set((await holdStore.list()).filter((h) => h.expiresOn === null || h.expiresOn >= today).map((h) => h.id));
+  const jobs = await jobStore.listForCase(record.ticketKey);
+
+  const restarted: JobRecord[] = [];
+  const audit: AuditEventInput[] = [];
+  for (const job of jobs) {
+    let event: Parameters<typeof applyJobEvent>[1] | null = null;
+    if (canApply(job.state, 'retry_requested')) event = { type: 'retry_requested', by };
+    const holdId = job.state === 'blocked_legal_hold' ? /legal hold (\S+):/.exec(job.detail ?? '')?.[1] : undefined;
+    if (holdId && !activeHoldIds.has(holdId)) event = { type: 'hold_released', holdId };
+    if (!event) continue;
+    const next: JobRecord = {
+      ...job,
+      ...applyJobEvent(job, event, at),
+      attemptPlannedAt: at,
+      pollQueue: 'waiting',
+      nextPollAt: Date.parse(at) + 10 * 60_000,
+      withheld: [],
+      polls: 0,
+      transientFailures: 0,
+    };
+    audit.push({
+      at,
+      kind: 'job_transition',
+      data: { provider: job.provider, attempt: next.attempt, from: job.state, to: next.state, detail: null, nextStep: null, providerRef: null },
+    });
+    restarted.push(await jobStore.update(next));
+  }
+  if (restarted.length === 0) return [];
+
+  const providers = restarted.map((j) => j.provider);
+  await caseStore.update({ ...record, phase: 'open', round: record.round + 1, ...(approvalId ? { approvalId } : {}) });
+  await auditStore.append(record.ticketKey, [{ at, kind: 'retry_requested', data: { providers, by } }, ...audit]);
+  await deps.queue.push(restarted.map((j) => ({ ticketKey: j.ticketKey, provider: j.provider, attempt: j.attempt })));
+  if (deps.settings.statuses.inProgress) await deps.jira.transitionTo(record.ticketKey, deps.settings.statuses.inProgress);
+  await deps.jira.addComment(record.ticketKey, retryStartedComment(providers));
+  return providers;
+}
+
+/** Panel action: the case must be settled (closed) before a person can resume it. */
+export async function requestRetry(deps: AppDeps, ticketKey: string, by: string): Promise<{ ok: true; providers: ProviderId[] } | { ok: false; message: string }> {
+  const record = await caseStore.get(ticketKey);
+  if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
+  if (record.phase === 'open') return { ok: false, message: 'Erasure is still running; retry is possible once every provider has settled.' };
+  const providers = await resumeJobs(deps, record, by);
+  return providers.length > 0 ? { ok: true, providers } : { ok: false, message: 'Nothing to retry: every provider completed or is still under legal hold.' };
+}

@@ -1,0 +1,64 @@
+import { kvs } from '@forge/kvs';
+import { appendAuditEvent, type AuditEvent, type AuditEventInput, auditEventSchema } from '../core/audit';
+import { ENTITIES, isConflict } from './kvs-store';
+
+/**
+ * The audit trail of each ticket, one KVS entity per event. Appends are serialised by the event's sequence
+ * number: the key `<ticket>:<seq>` can be written once only, so two workers appending at the same moment
+ * cannot fork the hash chain; the loser re-reads the head and appends after it.
+ */
+
+const MAX_APPEND_ATTEMPTS = 8;
+const eventKey = (ticketKey: string, seq: number) => `${ticketKey}:${String(seq).padStart(6, '0')}`;
+
+export class AuditAppendContention extends Error {
+  constructor(readonly ticketKey: string) {
+    super(`${ticketKey}: could not append to the audit trail after ${MAX_APPEND_ATTEMPTS} attempts (heavy contention)`);
+    this.name = 'AuditAppendContention';
+  }
+}
+
+export const auditStore = {
+  async list(ticketKey: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      let query = kvs
+        .entity<AuditEvent & { ticketKey: string }>(ENTITIES.audit)
+        .query()
+        .index('by-ticket', { partition: [ticketKey] })
+        .sort('ASC')
+        .limit(100);
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      for (const r of page.results) {
+        const { ticketKey: _ticket, ...event } = r.value;
+        events.push(auditEventSchema.parse(event));
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return events;
+  },
+
+  async append(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+    let chain = await this.list(ticketKey);
+    for (const input of inputs) {
+      for (let attempt = 1; ; attempt += 1) {
+        const next = appendAuditEvent(chain, ticketKey, input);
+        const event = next[next.length - 1] as AuditEvent;
+        try {
+          await kvs
+            .entity<AuditEvent & { ticketKey: string }>(ENTITIES.audit)
+            .set(eventKey(ticketKey, event.seq), { ...event, ticketKey }, { keyPolicy: 'FAIL_IF_EXISTS' });
+          chain = next;
+          break;
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+          if (attempt >= MAX_APPEND_ATTEMPTS) throw new AuditAppendContention(ticketKey);
+          chain = await this.list(ticketKey);
+        }
+      }
+    }
+    return chain;
+  },
+};

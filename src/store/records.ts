@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { erasureJobSchema, providerIdSchema } from '../core/erasure';
+
+/**
+ * What the app keeps in Forge storage. Personal data stays on the Jira ticket: a case holds the subject's
+ * fingerprint and identifier kinds, never the identifiers themselves, and account ids only where the
+ * record must say who acted (Atlassian's personal-data reporting covers those).
+ */
+
+export const extensionSchema = z.object({
+  months: z.number().int().min(1).max(2),
+  reason: z.string().min(1),
+  by: z.string(),
+  at: z.string(),
+});
+
+export const downstreamItemSchema = z.object({
+  system: z.string(),
+  confirmedBy: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+});
+export type DownstreamItem = z.infer<typeof downstreamItemSchema>;
+
+export const finalizationSchema = z.object({
+  /** Each retry by a person opens a new round; each round is finalised (record, comment, transition) once. */
+  round: z.number().int().min(0),
+  step: z.enum(['none', 'recorded', 'attached', 'commented', 'transitioned']),
+  attachmentId: z.string().nullable(),
+  digest: z.string().nullable(),
+});
+
+export const caseRecordSchema = z.object({
+  ticketKey: z.string(),
+  projectKey: z.string(),
+  phase: z.enum(['open', 'closed']),
+  round: z.number().int().min(1),
+  approvedBy: z.string(),
+  approvedAt: z.string(),
+  approvalId: z.string(),
+  subjectFingerprint: z.string(),
+  identifierKinds: z.array(z.string()),
+  receivedOn: z.string(),
+  dueOn: z.string(),
+  extensions: z.array(extensionSchema),
+  downstream: z.array(downstreamItemSchema),
+  finalization: finalizationSchema,
+  deadlineWarning: z.enum(['none', 'at_risk', 'overdue']),
+  version: z.number().int().min(0),
+});
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+export const jobRecordSchema = erasureJobSchema.extend({
+  /** When the current attempt was planned: reconciliation never adopts provider requests from before it. */
+  attemptPlannedAt: z.string(),
+  /** `waiting` puts the job in the poll index; the poller reads only jobs whose nextPollAt has come. */
+  pollQueue: z.enum(['waiting', 'idle']),
+  nextPollAt: z.number().int(),
+  /** Identifiers deliberately not sent this attempt (e.g. unconfirmed phone numbers): the job cannot fully complete. */
+  withheld: z.array(z.object({ kind: z.string(), reason: z.string() })),
+  /** Polls made for this attempt, for the poll interval's backoff. */
+  polls: z.number().int().min(0),
+  /** Consecutive transient failures, for backoff and for handing a stuck job to a person. */
+  transientFailures: z.number().int().min(0),
+  version: z.number().int().min(0),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+export const jobMessageSchema = z.object({
+  ticketKey: z.string(),
+  provider: providerIdSchema,
+  attempt: z.number().int().positive(),
+});
+export type JobMessage = z.infer<typeof jobMessageSchema>;
+
+export const claimSchema = z.object({ at: z.string(), owner: z.string() });

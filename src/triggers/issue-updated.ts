@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { handleApproval, type ApprovalResult } from '../app/approve';
+import { buildDeps } from '../deps';
+
+/**
+ * `avi:jira:updated:issue` (manifest trigger `dsar-issue-updated`). Only a status change is of interest;
+ * the use case decides whether it is an approval of a DSAR ticket.
+ */
+const issueUpdatedSchema = z.object({
+  issue: z.object({ key: z.string() }),
+  atlassianId: z.string().optional(),
+  changelog: z
+    .object({
+      id: z.union([z.string(), z.number()]).transform(String),
+      items: z.array(z.object({ fieldId: z.string().optional(), field: z.string(), toString: z.string().nullable().optional() })),
+    })
+    .optional(),
+});
+
+export async function onIssueUpdated(event: unknown): Promise<ApprovalResult> {
+  const parsed = issueUpdatedSchema.safeParse(event);
+  if (!parsed.success) return { kind: 'ignored', reason: 'payload is not an issue update' };
+  const { issue, changelog, atlassianId } = parsed.data;
+  const statusChange = changelog?.items.find((i) => i.fieldId === 'status' || i.field === 'status');
+  if (!changelog || !statusChange?.toString || !atlassianId) return { kind: 'ignored', reason: 'no status change by a person' };
+  const deps = await buildDeps();
+  const result = await handleApproval(deps, {
+    issueKey: issue.key,
+    changelogId: changelog.id,
+    toStatus: statusChange.toString,
+    actorAccountId: atlassianId,
+  });
+  deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
+  return result;
+}
