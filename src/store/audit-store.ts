@@ -1,4 +1,4 @@
-import { kvs } from '@forge/kvs';
+import { kvs, Sort } from '@forge/kvs';
 import { appendAuditEvent, type AuditEvent, type AuditEventInput, auditEventSchema } from '../core/audit';
 import { ENTITIES, isConflict } from './kvs-store';
 
@@ -27,7 +27,7 @@ export const auditStore = {
         .entity<AuditEvent & { ticketKey: string }>(ENTITIES.audit)
         .query()
         .index('by-ticket', { partition: [ticketKey] })
-        .sort('ASC')
+        .sort(Sort.ASC)
         .limit(100);
       if (cursor) query = query.cursor(cursor);
       const page = await query.getMany();

@@ -1,4 +1,4 @@
-import { Filter, FilterConditions, ForgeKvsAPIError, kvs, WhereConditions } from '@forge/kvs';
+import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { z } from 'zod';
 import { settingsSchema, type Settings } from '../app/settings';
 import { type ProviderId } from '../core/erasure';
@@ -98,7 +98,7 @@ export const jobStore = {
       .query()
       .index('by-poll', { partition: ['waiting'] })
       .where(WhereConditions.lessThanEqualTo(nowMs))
-      .sort('ASC')
+      .sort(Sort.ASC)
       .limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { type AuditEvent, auditEventSchema, canonicalJson, sha256, verifyAuditChain } from './audit';
+import type { JobState, ProviderId } from './erasure';
+
+/**
+ * The compliance record attached to the ticket: the whole event chain plus a summary for people. The summary
+ * is a pure function of the events (`summarize`), so `verifyComplianceRecord` recomputes it and any edit to
+ * either part is caught.
+ */
+
+export const RECORD_SCHEMA_VERSION = 1;
+
+type EventOf<K extends AuditEvent['kind']> = Extract<AuditEvent, { kind: K }>;
+
+export interface ProviderSummary {
+  finalState: JobState | null;
+  attempts: number;
+  requests: Array<{ at: string; attempt: number; endpoint: string; identifierKinds: string[]; providerRef: string | null; reconciled: boolean }>;
+  providerRefs: string[];
+  dispositions: Array<{ kind: string; disposition: string; matched: number | null; reason: string | null }>;
+  withheld: Array<{ kind: string; reason: string }>;
+  settledAt: string | null;
+  lastDetail: string | null;
+  nextStep: string | null;
+}
+
+export interface RecordSummary {
+  subject: { fingerprint: string; identifierKinds: string[] } | null;
+  approval: { by: string; at: string; fourEyes: boolean } | null;
+  validationFailures: Array<{ at: string; problems: Array<{ field: string; message: string }> }>;
+  deadline: { rule: string; receivedOn: string; due: string; extensions: Array<{ months: number; reason: string; by: string; at: string }>; completedOn: string | null; met: boolean | null } | null;
+  providers: Partial<Record<ProviderId, ProviderSummary>>;
+  legalHolds: Array<{ holdId: string; reason: string; expiresOn: string | null; providers: ProviderId[]; recordedAt: string }>;
+  downstream: Array<{ system: string; confirmedBy: string | null; confirmedAt: string | null }>;
+  retries: Array<{ at: string; by: string; providers: ProviderId[] }>;
+  outcome: { outcome: 'done' | 'blocked'; status: string; at: string } | null;
+}
+
+export interface ComplianceRecord extends RecordSummary {
+  schemaVersion: typeof RECORD_SCHEMA_VERSION;
+  ticketKey: string;
+  generatedAt: string;
+  events: AuditEvent[];
+  chain: { algorithm: 'SHA-256'; length: number; head: string };
+}
+
+function providerSummary(summary: RecordSummary, provider: ProviderId): ProviderSummary {
+  const existing = summary.providers[provider];
+  if (existing) return existing;
+  const fresh: ProviderSummary = { finalState: null, attempts: 0, requests: [], providerRefs: [], dispositions: [], withheld: [], settledAt: null, lastDetail: null, nextStep: null };
+  summary.providers[provider] = fresh;
+  return fresh;
+}
+
+const SETTLED: ReadonlySet<JobState> = new Set(['completed', 'partially_completed', 'failed', 'blocked_legal_hold', 'not_found', 'needs_attention']);
+
+export function summarize(events: readonly AuditEvent[]): RecordSummary {
+  const s: RecordSummary = { subject: null, approval: null, validationFailures: [], deadline: null, providers: {}, legalHolds: [], downstream: [], retries: [], outcome: null };
+  for (const e of events) {
+    switch (e.kind) {
+      case 'subject_recorded':
+        s.subject = { fingerprint: e.data.fingerprint, identifierKinds: e.data.identifierKinds };
+        break;
+      case 'approved':
+        s.approval = { by: e.data.by, at: e.at, fourEyes: e.data.fourEyes };
+        break;
+      case 'validation_failed':
+        s.validationFailures.push({ at: e.at, problems: e.data.problems });
+        break;
+      case 'deadline_set':
+        s.deadline = { rule: e.data.rule, receivedOn: e.data.receivedOn, due: e.data.due, extensions: [], completedOn: null, met: null };
+        break;
+      case 'deadline_extended':
+        if (s.deadline) {
+          s.deadline.extensions.push({ months: e.data.months, reason: e.data.reason, by: e.data.by, at: e.at });
+          s.deadline.due = e.data.due;
+        }
+        break;
+      case 'legal_hold_applied':
+        s.legalHolds.push({ holdId: e.data.holdId, reason: e.data.reason, expiresOn: e.data.expiresOn, providers: e.data.providers, recordedAt: e.at });
+        break;
+      case 'job_planned': {
+        const p = providerSummary(s, e.data.provider);
+        p.attempts = Math.max(p.attempts, e.data.attempt);
+        break;
+      }
+      case 'request_sent': {
+        const p = providerSummary(s, e.data.provider);
+        const { provider: _provider, ...request } = e.data;
+        p.requests.push({ at: e.at, ...request });
+        if (e.data.providerRef && !p.providerRefs.includes(e.data.providerRef)) p.providerRefs.push(e.data.providerRef);
+        break;
+      }
+      case 'job_transition':
+        applyTransition(providerSummary(s, e.data.provider), e);
+        break;
+      case 'downstream_listed':
+        s.downstream = e.data.systems.map((system) => ({ system, confirmedBy: null, confirmedAt: null }));
+        break;
+      case 'downstream_confirmed':
+        s.downstream = s.downstream.map((d) => (d.system === e.data.system ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at } : d));
+        break;
+      case 'retry_requested':
+        s.retries.push({ at: e.at, by: e.data.by, providers: e.data.providers });
+        break;
+      case 'case_closed':
+        s.outcome = { outcome: e.data.outcome, status: e.data.status, at: e.at };
+        if (s.deadline) {
+          s.deadline.completedOn = e.at.slice(0, 10);
+          s.deadline.met = s.deadline.completedOn <= s.deadline.due;
+        }
+        break;
+      case 'case_opened':
+        break;
+    }
+  }
+  return s;
+}
+
+function applyTransition(p: ProviderSummary, e: EventOf<'job_transition'>): void {
+  p.attempts = Math.max(p.attempts, e.data.attempt);
+  p.finalState = e.data.to;
+  p.lastDetail = e.data.detail;
+  p.nextStep = e.data.nextStep;
+  if (e.data.providerRef && !p.providerRefs.includes(e.data.providerRef)) p.providerRefs.push(e.data.providerRef);
+  if (e.data.dispositions) p.dispositions = e.data.dispositions;
+  if (e.data.withheld) p.withheld = e.data.withheld;
+  p.settledAt = SETTLED.has(e.data.to) ? e.at : null;
+}
+
+export function buildComplianceRecord(ticketKey: string, events: readonly AuditEvent[], generatedAt: string): ComplianceRecord {
+  const verdict = verifyAuditChain(ticketKey, events);
+  if (!verdict.ok) throw new Error(`${ticketKey}: the audit chain is broken at event ${verdict.brokenAt} (${verdict.reason}); refusing to build a record from it`);
+  return {
+    schemaVersion: RECORD_SCHEMA_VERSION,
+    ticketKey,
+    generatedAt,
+    ...summarize(events),
+    events: [...events],
+    chain: { algorithm: 'SHA-256', length: events.length, head: verdict.head },
+  };
+}
+
+export const complianceRecordSchema = z
+  .object({
+    schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+    ticketKey: z.string(),
+    generatedAt: z.string(),
+    events: z.array(auditEventSchema),
+    chain: z.object({ algorithm: z.literal('SHA-256'), length: z.number().int(), head: z.string() }),
+  })
+  .loose();
+
+export function verifyComplianceRecord(input: unknown): { ok: boolean; problems: string[] } {
+  const parsed = complianceRecordSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`) };
+  const record = parsed.data;
+  const problems: string[] = [];
+  const verdict = verifyAuditChain(record.ticketKey, record.events);
+  if (!verdict.ok) problems.push(`event ${verdict.brokenAt}: ${verdict.reason}`);
+  else {
+    if (record.chain.head !== verdict.head) problems.push('chain.head does not match the last event');
+    if (record.chain.length !== record.events.length) problems.push('chain.length does not match the number of events');
+  }
+  const expected = summarize(record.events) as unknown as Record<string, unknown>;
+  const actual = input as Record<string, unknown>;
+  for (const key of Object.keys(expected)) {
+    if (canonicalJson(expected[key]) !== canonicalJson(actual[key])) problems.push(`summary field "${key}" does not match the events`);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Stable, readable JSON: the bytes attached to the ticket. */
+export function complianceRecordJson(record: ComplianceRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+export function complianceRecordDigest(json: string): string {
+  return sha256(json);
+}
