@@ -5,7 +5,8 @@ import type { Settings } from './app/settings';
 import type { ProviderId } from './core/erasure';
 import type { FetchFn } from './providers/http';
 import type { ErasureProvider } from './providers/port';
-import { buildProvider } from './providers/registry';
+import { buildProvider, createAmiqusDirectory } from './providers/registry';
+import type { AmiqusDirectory } from './app/intake';
 import { createAppJira } from './jira/app-jira';
 import { adaSubmissionLog } from './store/ada-submission-log';
 import { settingsStore } from './store/kvs-store';
@@ -55,4 +56,11 @@ export async function buildDeps(overrides: { settings?: Settings } = {}): Promis
       return built;
     },
   };
+}
+
+/** Amiqus's list of clients due for deletion, for intake; undefined when Amiqus is off or unconfigured. */
+export async function buildAmiqusDirectory(settings: Settings): Promise<AmiqusDirectory | undefined> {
+  if (!settings.providers.amiqus.enabled) return undefined;
+  const secret = await getProviderSecret('amiqus');
+  return secret ? createAmiqusDirectory(settings, secret, egressFetch) : undefined;
 }

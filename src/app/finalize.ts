@@ -1,4 +1,4 @@
-import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/audit';
+import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/compliance-record';
 import { caseStateOf } from '../core/erasure';
 import { auditStore } from '../store/audit-store';
 import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';

@@ -24,6 +24,12 @@ export interface IntakeJira {
   setIssueProperty(key: string, property: string, value: unknown): Promise<void>;
 }
 
+/** Where Amiqus's due clients are read from (src/providers/amiqus). */
+export interface AmiqusDirectory {
+  listDue(which: 'today' | 'overdue'): Promise<DueClient[]>;
+  getClient(id: number): Promise<DueClient | null>;
+}
+
 export type IntakeResult = { kind: 'created'; ticketKey: string } | { kind: 'updated'; ticketKey: string } | { kind: 'unchanged'; ticketKey: string | null };
 
 export const INTAKE_PROPERTY = 'erasureDesk';
@@ -85,4 +91,27 @@ async function findTicket(deps: AppDeps, jira: IntakeJira, clientId: number): Pr
   const found = keys[0] ?? null;
   if (found) await kvs.set(mappingKey(clientId), { ticketKey: found });
   return found;
+}
+
+export interface DuePollReport {
+  seen: number;
+  created: number;
+  updated: number;
+}
+
+/** The scheduled poll: `today` and `overdue`, so a day the poll did not run never loses a client. */
+export async function pollAmiqusDue(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory): Promise<DuePollReport> {
+  const report: DuePollReport = { seen: 0, created: 0, updated: 0 };
+  const seen = new Set<number>();
+  for (const which of ['overdue', 'today'] as const) {
+    for (const client of await directory.listDue(which)) {
+      if (seen.has(client.id)) continue;
+      seen.add(client.id);
+      const result = await intakeDueClient(deps, jira, client, 'poll');
+      if (result.kind === 'created') report.created += 1;
+      if (result.kind === 'updated') report.updated += 1;
+    }
+  }
+  report.seen = seen.size;
+  return report;
 }

@@ -119,6 +119,3 @@ export function subjectFingerprint(ticketKey: string, subject: Subject): string 
   };
   return sha256(`${ticketKey}|${canonicalJson(identifiers)}`);
 }
-
-export { buildComplianceRecord, complianceRecordDigest, complianceRecordJson, complianceRecordSchema, summarize, verifyComplianceRecord } from './compliance-record';
-export type { ComplianceRecord, RecordSummary } from './compliance-record';

@@ -1,0 +1,279 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Forge KVS as the pinned `@forge/kvs` 1.6.5 speaks to it: POST /api/v1/{get,set,delete,query,batch/*,
+ * transaction,secret/*,entity/*} with JSON bodies, Forge error bodies `{code, message}` (KEY_NOT_FOUND on a
+ * missing key), TTLs, `keyPolicy: FAIL_IF_EXISTS`, entity indexes declared in manifest.yml, and conditional
+ * transactions. State persists to a JSON file (written atomically) so a sandbox restart keeps its storage.
+ */
+
+interface Item {
+  value: unknown;
+  createdAt: number;
+  updatedAt: number;
+  expireTime?: string;
+}
+
+export interface EntityIndex {
+  name: string;
+  partition: string[];
+  range: string;
+}
+
+export interface KvsReply {
+  status: number;
+  body: unknown;
+}
+
+type Stores = { plain: Record<string, Item>; secret: Record<string, Item>; entities: Record<string, Record<string, Item>> };
+type Condition = { property: string; condition: string; values: unknown[] };
+type Conditions = { and?: Condition[]; or?: Condition[] } | undefined;
+
+const fail = (status: number, code: string, message: string): KvsReply => ({ status, body: { code, message } });
+const ok = (body: unknown = null): KvsReply => ({ status: 200, body });
+
+export class KvsEmulator {
+  private stores: Stores = { plain: {}, secret: {}, entities: {} };
+  /** Requests by operation, for the per-erasure figures the bench prints. */
+  readonly calls = new Map<string, number>();
+  /** Fault injection: the next N writes matching the predicate fail with a 500 (a crash between steps). */
+  private writeFaults: Array<{ matches: (op: string, key: string) => boolean; remaining: number }> = [];
+
+  constructor(
+    private readonly options: { file?: string; now: () => number; indexes: Record<string, EntityIndex[]> },
+  ) {
+    if (options.file && existsSync(options.file)) this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
+  }
+
+  failNextWrite(matches: (op: string, key: string) => boolean, times = 1): void {
+    this.writeFaults.push({ matches, remaining: times });
+  }
+
+  handle(path: string, body: Record<string, unknown>): KvsReply {
+    const op = path.replace(/^\/api\/v1\//, '');
+    this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
+    const fault = this.writeFaults.find((f) => f.remaining > 0 && f.matches(op, String(body.key ?? '')));
+    if (fault && /set|delete|transaction/.test(op)) {
+      fault.remaining -= 1;
+      return fail(500, 'INTERNAL_SERVER_ERROR', 'injected storage failure');
+    }
+    const reply = this.dispatch(op, body);
+    if (reply.status === 200 && /set|delete|transaction/.test(op)) this.persist();
+    return reply;
+  }
+
+  private dispatch(op: string, body: Record<string, unknown>): KvsReply {
+    const key = String(body.key ?? '');
+    switch (op) {
+      case 'get':
+        return this.get(this.stores.plain, key);
+      case 'secret/get':
+        return this.get(this.stores.secret, key);
+      case 'entity/get':
+        return this.get(this.entity(String(body.entityName)), key);
+      case 'set':
+        return this.set(this.stores.plain, key, body.value, body.options);
+      case 'secret/set':
+        return this.set(this.stores.secret, key, body.value, body.options);
+      case 'entity/set':
+        return this.set(this.entity(String(body.entityName)), key, body.value, body.options);
+      case 'delete':
+        return this.remove(this.stores.plain, key);
+      case 'secret/delete':
+        return this.remove(this.stores.secret, key);
+      case 'entity/delete':
+        return this.remove(this.entity(String(body.entityName)), key);
+      case 'query':
+        return this.queryPlain(body);
+      case 'entity/query':
+        return this.queryEntity(body);
+      case 'transaction':
+        return this.transact(body);
+      case 'batch/set':
+        return this.batch(body, (item) => this.set(this.storeFor(item), String(item.key), item.value, item.options));
+      case 'batch/delete':
+        return this.batch(body, (item) => this.remove(this.storeFor(item), String(item.key)));
+      case 'batch/get':
+        return this.batchGet(body);
+      default:
+        return fail(400, 'UNSUPPORTED_OPERATION', `the sandbox does not implement ${op}; @forge/kvs may have changed its protocol`);
+    }
+  }
+
+  private entity(name: string): Record<string, Item> {
+    this.stores.entities[name] ??= {};
+    return this.stores.entities[name];
+  }
+
+  private storeFor(item: Record<string, unknown>): Record<string, Item> {
+    return item.entityName ? this.entity(String(item.entityName)) : this.stores.plain;
+  }
+
+  private live(store: Record<string, Item>, key: string): Item | undefined {
+    const item = store[key];
+    if (item?.expireTime && Date.parse(item.expireTime) <= this.options.now()) {
+      delete store[key];
+      return undefined;
+    }
+    return item;
+  }
+
+  private get(store: Record<string, Item>, key: string): KvsReply {
+    const item = this.live(store, key);
+    return item ? ok({ key, ...item }) : fail(404, 'KEY_NOT_FOUND', 'key not found');
+  }
+
+  private set(store: Record<string, Item>, key: string, value: unknown, rawOptions: unknown): KvsReply {
+    if (!key) return fail(400, 'INVALID_KEY', 'key must not be empty');
+    const options = (rawOptions ?? {}) as { keyPolicy?: string; ttl?: { value: number; unit: string }; returnValue?: string };
+    const previous = this.live(store, key);
+    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous) return fail(409, 'KEY_ALREADY_EXISTS', 'a value already exists for this key');
+    const now = this.options.now();
+    const item: Item = { value, createdAt: previous?.createdAt ?? now, updatedAt: now };
+    if (options.ttl) item.expireTime = new Date(now + ttlMs(options.ttl)).toISOString();
+    store[key] = item;
+    if (options.returnValue === 'PREVIOUS') return ok(previous ? { key, ...previous } : null);
+    if (options.returnValue === 'LATEST') return ok({ key, ...item });
+    return { status: 200, body: '' };
+  }
+
+  private remove(store: Record<string, Item>, key: string): KvsReply {
+    delete store[key];
+    return { status: 204, body: '' };
+  }
+
+  private queryPlain(body: Record<string, unknown>): KvsReply {
+    const where = (body.where as Condition[] | undefined) ?? [];
+    const prefix = where.find((w) => w.condition === 'BEGINS_WITH')?.values[0];
+    const keys = Object.keys(this.stores.plain)
+      .filter((k) => this.live(this.stores.plain, k) && (prefix === undefined || k.startsWith(String(prefix))))
+      .sort();
+    return this.page(keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })), body.cursor ?? body.after, body.limit);
+  }
+
+  private queryEntity(body: Record<string, unknown>): KvsReply {
+    const entityName = String(body.entityName);
+    const index = (this.options.indexes[entityName] ?? []).find((i) => i.name === body.indexName);
+    if (!index) return fail(400, 'INVALID_INDEX', `entity ${entityName} has no index ${String(body.indexName)} in manifest.yml`);
+    const partition = (body.partition as unknown[] | undefined) ?? [];
+    if (partition.length !== index.partition.length) return fail(400, 'INVALID_PARTITION', `index ${index.name} needs ${index.partition.length} partition value(s)`);
+    const store = this.entity(entityName);
+    const range = body.range as { condition: string; values: unknown[] } | undefined;
+    const rows = Object.keys(store)
+      .map((k) => ({ key: k, item: this.live(store, k) }))
+      .filter((r): r is { key: string; item: Item } => r.item !== undefined)
+      .filter(({ item }) => index.partition.every((attr, i) => attrOf(item.value, attr) === partition[i]))
+      .filter(({ item }) => !range || matches(attrOf(item.value, index.range), range.condition, range.values))
+      .filter(({ item }) => passes(item.value, body.filters as Conditions))
+      .sort((a, b) => compare(attrOf(a.item.value, index.range), attrOf(b.item.value, index.range)) || (a.key < b.key ? -1 : 1));
+    if (body.sort === 'DESC') rows.reverse();
+    return this.page(rows.map((r) => ({ key: r.key, ...r.item })), body.cursor, body.limit);
+  }
+
+  private page(rows: Array<{ key: string } & Item>, cursor: unknown, limit: unknown): KvsReply {
+    const start = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64').toString('utf8')) : 0;
+    const size = typeof limit === 'number' && limit > 0 ? Math.min(limit, 100) : 10;
+    const data = rows.slice(start, start + size);
+    const next = start + size < rows.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+    return ok({ data, ...(next ? { cursor: next } : {}) });
+  }
+
+  private transact(body: Record<string, unknown>): KvsReply {
+    type Op = { key: string; value?: unknown; entityName?: string; conditions?: Conditions; options?: unknown };
+    const sets = (body.set as Op[] | undefined) ?? [];
+    const deletes = (body.delete as Op[] | undefined) ?? [];
+    const checks = (body.check as Op[] | undefined) ?? [];
+    // All conditions are checked before anything is written: the transaction applies whole or not at all.
+    for (const op of [...sets, ...deletes, ...checks]) {
+      if (!op.conditions) continue;
+      const current = this.live(this.storeFor(op), op.key);
+      if (!current || !passes(current.value, op.conditions)) return fail(409, 'CONDITIONAL_CHECK_FAILED', `condition failed for ${op.key}`);
+    }
+    for (const op of sets) this.set(this.storeFor(op), op.key, op.value, op.options);
+    for (const op of deletes) this.remove(this.storeFor(op), op.key);
+    return { status: 204, body: '' };
+  }
+
+  private batch(body: unknown, apply: (item: Record<string, unknown>) => KvsReply): KvsReply {
+    const successfulKeys: unknown[] = [];
+    const failedKeys: unknown[] = [];
+    for (const item of body as Array<Record<string, unknown>>) {
+      const reply = apply(item);
+      const ref = { key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}) };
+      if (reply.status < 300) successfulKeys.push(ref);
+      else failedKeys.push({ ...ref, error: reply.body });
+    }
+    return ok({ successfulKeys, failedKeys });
+  }
+
+  private batchGet(body: unknown): KvsReply {
+    const successfulKeys: unknown[] = [];
+    for (const item of body as Array<Record<string, unknown>>) {
+      const found = this.live(this.storeFor(item), String(item.key));
+      if (found) successfulKeys.push({ key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}), ...found });
+    }
+    return ok({ successfulKeys, failedKeys: [] });
+  }
+
+  private persist(): void {
+    const file = this.options.file;
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(this.stores));
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+function ttlMs(ttl: { value: number; unit: string }): number {
+  const unit = { SECONDS: 1_000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 }[ttl.unit] ?? 1_000;
+  return ttl.value * unit;
+}
+
+function attrOf(value: unknown, attr: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[attr] : undefined;
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+function matches(actual: unknown, condition: string, values: unknown[]): boolean {
+  const [v0, v1] = values;
+  switch (condition) {
+    case 'EQUAL_TO':
+      return actual === v0;
+    case 'NOT_EQUAL_TO':
+      return actual !== v0;
+    case 'BEGINS_WITH':
+      return typeof actual === 'string' && actual.startsWith(String(v0));
+    case 'BETWEEN':
+      return compare(actual, v0) >= 0 && compare(actual, v1) <= 0;
+    case 'GREATER_THAN':
+      return compare(actual, v0) > 0;
+    case 'GREATER_THAN_EQUAL_TO':
+      return compare(actual, v0) >= 0;
+    case 'LESS_THAN':
+      return compare(actual, v0) < 0;
+    case 'LESS_THAN_EQUAL_TO':
+      return compare(actual, v0) <= 0;
+    case 'EXISTS':
+      return actual !== undefined;
+    case 'NOT_EXISTS':
+      return actual === undefined;
+    case 'CONTAINS':
+      return typeof actual === 'string' ? actual.includes(String(v0)) : Array.isArray(actual) && actual.includes(v0);
+    case 'NOT_CONTAINS':
+      return !matches(actual, 'CONTAINS', values);
+    default:
+      return false;
+  }
+}
+
+function passes(value: unknown, conditions: Conditions): boolean {
+  if (!conditions) return true;
+  if (conditions.and) return conditions.and.every((c) => matches(attrOf(value, c.property), c.condition, c.values));
+  if (conditions.or) return conditions.or.some((c) => matches(attrOf(value, c.property), c.condition, c.values));
+  return true;
+}

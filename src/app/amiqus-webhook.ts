@@ -1,0 +1,58 @@
+import { parseAmiqusWebhook, verifyAmiqusSignature } from '../providers/amiqus/webhook';
+import { claims } from '../store/kvs-store';
+import { getProviderSecret } from '../store/secrets';
+import { type AmiqusDirectory, type IntakeJira, intakeDueClient } from './intake';
+import type { AppDeps } from './ports';
+
+/**
+ * Use case: Amiqus delivered a webhook. The signature is checked on the raw bytes before anything is parsed;
+ * an unverifiable call gets 404, as Amiqus's docs advise. Deliveries are de-duplicated by
+ * `X-AQID-Delivery-Id` (Amiqus retries up to 4 times), and a failure answers 5xx so that Amiqus retries.
+ */
+
+export interface WebhookRequest {
+  rawBody: string;
+  header(name: string): string | undefined;
+}
+
+export interface WebhookResponse {
+  status: number;
+  body: string;
+}
+
+const DELIVERY_TTL_SECONDS = 7 * 86_400;
+
+export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory, request: WebhookRequest): Promise<WebhookResponse> {
+  const secret = (await getProviderSecret('amiqus'))?.webhookSecret;
+  if (!secret || !verifyAmiqusSignature(request.rawBody, request.header('x-aqid-signature'), secret)) {
+    deps.log.warn('amiqus webhook rejected: signature missing or wrong');
+    return { status: 404, body: '' };
+  }
+  let payload;
+  try {
+    payload = parseAmiqusWebhook(request.rawBody);
+  } catch {
+    deps.log.warn('amiqus webhook rejected: unknown payload shape');
+    return { status: 400, body: 'unrecognised payload' };
+  }
+  if (payload.kind === 'ping') return { status: 204, body: '' };
+
+  const deliveryId = request.header('x-aqid-delivery-id');
+  const claimKey = deliveryId ? `amiqus-delivery:${deliveryId}` : null;
+  if (claimKey && !(await claims.take(claimKey, 'webhook', deps.now().toISOString(), DELIVERY_TTL_SECONDS))) {
+    return { status: 200, body: 'already processed' };
+  }
+  try {
+    if (payload.alias !== 'client.deletion_reminder_due') return { status: 204, body: '' };
+    const client = await directory.getClient(payload.clientId);
+    if (!client) return { status: 204, body: '' };
+    const result = await intakeDueClient(deps, jira, client, 'webhook');
+    deps.log.info('amiqus reminder handled', { result: result.kind, ticket: result.ticketKey });
+    return { status: 204, body: '' };
+  } catch (error) {
+    // Let Amiqus's retry schedule bring it back rather than lose the reminder.
+    if (claimKey) await claims.release(claimKey);
+    deps.log.error('amiqus webhook failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return { status: 503, body: 'temporarily unavailable' };
+  }
+}
