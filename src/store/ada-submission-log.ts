@@ -1,22 +1,23 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
+import type { AdaSubmissionLog } from '../providers/ada/batching';
 
 /**
- * When each Ada identifier was last submitted, keyed by its SHA-256 (no plain identifier is stored).
- * Ada fails a whole deletion job if any identifier was submitted in the previous 7 days (PROVIDERS.md), so
- * the adapter consults this before every submission. Entries expire after 8 days: older ones no longer matter.
+ * When each Ada identifier was last submitted, and under which client_reference, keyed by its SHA-256
+ * (no plain identifier is stored). Ada fails a whole job if an identifier was submitted in the previous
+ * 7 days (PROVIDERS.md); entries expire after 8 days, when they no longer matter.
  */
 const TTL_DAYS = 8;
-const entrySchema = z.object({ at: z.string() });
+const entrySchema = z.object({ at: z.string(), clientReference: z.string() });
 
-export const adaSubmissionLog = {
-  async lastSubmittedAt(identifierKey: string): Promise<string | null> {
+export const adaSubmissionLog: AdaSubmissionLog = {
+  async lastSubmission(identifierKey) {
     const raw = await kvs.get<unknown>(`ada-submitted:${identifierKey}`);
-    return raw === undefined ? null : entrySchema.parse(raw).at;
+    return raw === undefined ? null : entrySchema.parse(raw);
   },
-  async record(identifierKeys: string[], at: string): Promise<void> {
+  async record(identifierKeys, at, clientReference) {
     for (const key of identifierKeys) {
-      await kvs.set(`ada-submitted:${key}`, { at }, { ttl: { value: TTL_DAYS, unit: 'DAYS' } });
+      await kvs.set(`ada-submitted:${key}`, { at, clientReference }, { ttl: { value: TTL_DAYS, unit: 'DAYS' } });
     }
   },
 };

@@ -1,0 +1,291 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { adfText, isAdfDoc } from './adf';
+import { parseMultipartFile } from './multipart';
+import { searchIssues } from './jql';
+import { renderBoard } from './page';
+import { type Issue, JiraState, statusId } from './state';
+
+/**
+ * A Jira Cloud REST v3 emulator on 127.0.0.1 for the endpoints Erasure Desk uses, answering with Jira's
+ * shapes and error bodies (`{"errorMessages":[…],"errors":{…}}`). The caller names its principal in
+ * `x-sandbox-actor` (the Forge emulator sets it): `app`, or a user's account id, whose project permissions
+ * are enforced as Jira does (404 for an issue the user cannot browse).
+ */
+
+export interface JiraEmulator {
+  url: string;
+  state: JiraState;
+  calls: Map<string, number>;
+  close(): Promise<void>;
+}
+
+type Route = { method: string; pattern: RegExp; handle: (ctx: Ctx, m: RegExpMatchArray) => Promise<void> | void };
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  actor: string;
+  body: Buffer;
+  state: JiraState;
+}
+
+const send = (res: ServerResponse, status: number, body?: unknown, type = 'application/json') => {
+  res.writeHead(status, { 'content-type': type });
+  res.end(body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+};
+const jiraError = (res: ServerResponse, status: number, messages: string[], errors: Record<string, string> = {}) => send(res, status, { errorMessages: messages, errors });
+const json = (ctx: Ctx): Record<string, unknown> => {
+  try {
+    return JSON.parse(ctx.body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+function issueOr404(ctx: Ctx, key: string): Issue | null {
+  const issue = ctx.state.issues.get(decodeURIComponent(key));
+  if (!issue || !ctx.state.canBrowse(ctx.actor, issue.projectKey)) {
+    jiraError(ctx.res, 404, ['Issue does not exist or you do not have permission to see it.']);
+    return null;
+  }
+  return issue;
+}
+
+function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): Record<string, unknown> {
+  const reporter = state.users.get(issue.reporter);
+  const all: Record<string, unknown> = {
+    summary: issue.summary,
+    status: { name: issue.status, id: statusId(issue.status), statusCategory: { key: issue.status === 'Done' ? 'done' : 'indeterminate' } },
+    reporter: reporter ? { accountId: reporter.accountId, displayName: reporter.displayName } : null,
+    project: { key: issue.projectKey, id: state.projects.get(issue.projectKey)?.id },
+    issuetype: { name: issue.issueType },
+    labels: issue.labels,
+    created: issue.created,
+    updated: issue.updated,
+    ...issue.customFields,
+  };
+  if (!wanted || wanted.includes('*all')) return all;
+  return Object.fromEntries(wanted.filter((f) => f in all || f.startsWith('customfield_')).map((f) => [f, all[f] ?? null]));
+}
+
+const ROUTES: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const wanted = ctx.url.searchParams.get('fields')?.split(',').filter(Boolean) ?? null;
+      send(ctx.res, 200, { id: issue.id, key: issue.key, fields: issueFields(ctx.state, issue, wanted) });
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const body = json(ctx) as { fields?: Record<string, unknown>; update?: { labels?: Array<{ add?: string; remove?: string }> } };
+      for (const op of body.update?.labels ?? []) {
+        if (op.add && !issue.labels.includes(op.add)) issue.labels.push(op.add);
+        if (op.remove) issue.labels = issue.labels.filter((l) => l !== op.remove);
+      }
+      Object.assign(issue.customFields, body.fields ?? {});
+      issue.updated = ctx.state.now().toISOString();
+      send(ctx.res, 204);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/issue$/,
+    handle: (ctx) => {
+      const body = json(ctx) as { fields?: Record<string, unknown> };
+      const f = body.fields ?? {};
+      const projectKey = (f.project as { key?: string } | undefined)?.key;
+      const issueType = (f.issuetype as { name?: string } | undefined)?.name;
+      const errors: Record<string, string> = {};
+      if (!projectKey || !ctx.state.projects.has(projectKey)) errors.project = 'valid project is required';
+      if (!issueType) errors.issuetype = 'valid issue type is required';
+      if (typeof f.summary !== 'string' || f.summary === '') errors.summary = 'You must specify a summary of the issue.';
+      if (Object.keys(errors).length > 0) return jiraError(ctx.res, 400, [], errors);
+      const { project: _p, issuetype: _t, summary, ...custom } = f;
+      const issue = ctx.state.createIssue({
+        projectKey: projectKey as string,
+        issueType: issueType as string,
+        summary: summary as string,
+        reporter: ctx.actor === 'app' ? '557058:erasure-desk-app' : ctx.actor,
+        fields: custom,
+        causedByApp: ctx.actor === 'app',
+      });
+      send(ctx.res, 201, { id: issue.id, key: issue.key, self: `/rest/api/3/issue/${issue.id}` });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const body = json(ctx).body;
+      if (!isAdfDoc(body)) return jiraError(ctx.res, 400, ['Comment body is not valid Atlassian Document Format.']);
+      const c = ctx.state.addComment(issue, body, adfText(body), ctx.actor);
+      send(ctx.res, 201, { id: c.id, created: c.created, author: { accountId: c.author }, body: c.body });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      send(ctx.res, 200, { startAt: 0, maxResults: 5000, total: issue.comments.length, comments: issue.comments.map((c) => ({ id: c.id, created: c.created, author: { accountId: c.author }, body: c.body })) });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/attachments$/,
+    handle: (ctx, m) => {
+      if (ctx.req.headers['x-atlassian-token'] !== 'no-check') return jiraError(ctx.res, 403, ['XSRF check failed']);
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const file = parseMultipartFile(String(ctx.req.headers['content-type'] ?? ''), ctx.body);
+      if (!file) return jiraError(ctx.res, 400, ['Expected multipart/form-data with a "file" part.']);
+      const a = ctx.state.addAttachment(issue, file.filename, file.mimeType, file.bytes, ctx.actor);
+      send(ctx.res, 200, [{ id: a.id, filename: a.filename, size: a.size, mimeType: a.mimeType, created: a.created, content: `/rest/api/3/attachment/content/${a.id}` }]);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/attachment\/content\/(\d+)$/,
+    handle: (ctx, m) => {
+      const a = ctx.state.findAttachment(m[1] as string);
+      if (!a) return jiraError(ctx.res, 404, ['The attachment does not exist.']);
+      send(ctx.res, 200, a.bytes, a.mimeType);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const transitions = ctx.state.statuses.filter((s) => s !== issue.status).map((s) => ({ id: statusId(s), name: `Move to ${s}`, to: { name: s, id: statusId(s) } }));
+      send(ctx.res, 200, { transitions });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const id = (json(ctx).transition as { id?: string } | undefined)?.id;
+      const target = ctx.state.statuses.find((s) => statusId(s) === id && s !== issue.status);
+      if (!target) return jiraError(ctx.res, 400, [`Transition id '${String(id)}' is not valid for this issue.`]);
+      ctx.state.transition(issue, target, ctx.actor);
+      send(ctx.res, 204);
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      issue.properties[decodeURIComponent(m[2] as string)] = json(ctx);
+      send(ctx.res, 200);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/search\/jql$/,
+    handle: (ctx) => {
+      const body = json(ctx) as { jql?: string; maxResults?: number; nextPageToken?: string };
+      const result = searchIssues(ctx.state, String(body.jql ?? ''), ctx.actor);
+      if ('error' in result) return jiraError(ctx.res, 400, [result.error]);
+      const start = body.nextPageToken ? Number(body.nextPageToken) : 0;
+      const size = Math.min(body.maxResults ?? 50, 100);
+      const page = result.issues.slice(start, start + size);
+      const more = start + size < result.issues.length;
+      send(ctx.res, 200, { issues: page.map((i) => ({ id: i.id, key: i.key })), isLast: !more, ...(more ? { nextPageToken: String(start + size) } : {}) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/project\/([^/]+)\/role$/,
+    handle: (ctx, m) => {
+      const project = ctx.state.projects.get(m[1] as string);
+      if (!project) return jiraError(ctx.res, 404, ['No project could be found.']);
+      send(ctx.res, 200, Object.fromEntries(Object.entries(project.roles).map(([name, r]) => [name, `/rest/api/3/project/${project.key}/role/${r.id}`])));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/,
+    handle: (ctx, m) => {
+      const project = ctx.state.projects.get(m[1] as string);
+      const entry = project && Object.entries(project.roles).find(([, r]) => String(r.id) === m[2]);
+      if (!entry) return jiraError(ctx.res, 404, ['The project role does not exist.']);
+      const [name, role] = entry;
+      const actors = [
+        ...role.users.map((u) => ({ type: 'atlassian-user-role-actor', actorUser: { accountId: u } })),
+        ...role.groups.map((g) => ({ type: 'atlassian-group-role-actor', actorGroup: { name: g, displayName: g } })),
+      ];
+      send(ctx.res, 200, { id: role.id, name, actors });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/user\/groups$/,
+    handle: (ctx) => {
+      const user = ctx.state.users.get(ctx.url.searchParams.get('accountId') ?? '');
+      if (!user) return jiraError(ctx.res, 404, ['The user does not exist.']);
+      send(ctx.res, 200, user.groups.map((g) => ({ name: g, groupId: g })));
+    },
+  },
+];
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startJiraEmulator(state: JiraState): Promise<JiraEmulator> {
+  const calls = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const body = await readBody(req);
+      if (url.pathname === '/' && req.method === 'GET') return send(res, 200, renderBoard(state), 'text/html; charset=utf-8');
+      if (url.pathname === '/_sandbox/move' && req.method === 'POST') return moveFromPage(state, body, res);
+      const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+      if (!route) return jiraError(res, 404, [`No such endpoint in the Jira emulator: ${req.method} ${url.pathname}`]);
+      const actor = String(req.headers['x-sandbox-actor'] ?? '');
+      if (!actor || (actor !== 'app' && !state.users.has(actor))) return jiraError(res, 401, ['Client must be authenticated to access this resource.']);
+      const label = `${req.method} ${route.pattern.source}`;
+      calls.set(label, (calls.get(label) ?? 0) + 1);
+      await route.handle({ req, res, url, actor, body, state }, url.pathname.match(route.pattern) as RegExpMatchArray);
+    })().catch((error: unknown) => send(res, 500, { errorMessages: [error instanceof Error ? error.message : 'internal error'], errors: {} }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function moveFromPage(state: JiraState, body: Buffer, res: ServerResponse): void {
+  const form = new URLSearchParams(body.toString('utf8'));
+  const issue = state.issues.get(form.get('key') ?? '');
+  const to = form.get('to') ?? '';
+  const actor = form.get('actor') ?? '';
+  if (!issue || !state.statuses.includes(to) || !state.users.has(actor)) return send(res, 400, 'unknown ticket, status or user', 'text/plain');
+  state.transition(issue, to, actor);
+  res.writeHead(303, { location: '/' });
+  res.end();
+}

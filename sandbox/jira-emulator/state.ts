@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Jira emulator's data: projects, users, groups, roles, a workflow, and issues with their comments
+ * (ADF), attachments (bytes), properties and status history. Changes emit Forge product events.
+ */
+
+export interface User {
+  accountId: string;
+  displayName: string;
+  groups: string[];
+}
+
+export interface Project {
+  key: string;
+  id: string;
+  issueTypes: string[];
+  /** Role name → actors (account ids and group names). */
+  roles: Record<string, { id: number; users: string[]; groups: string[] }>;
+  /** Who may browse the project (account ids); groups listed here grant it too. */
+  browseGroups: string[];
+}
+
+export interface Comment {
+  id: string;
+  author: string;
+  created: string;
+  body: unknown;
+  text: string;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  created: string;
+  author: string;
+  sha256: string;
+  bytes: Buffer;
+}
+
+export interface StatusChange {
+  at: string;
+  by: string;
+  from: string;
+  to: string;
+}
+
+export interface Issue {
+  id: string;
+  key: string;
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  status: string;
+  reporter: string;
+  created: string;
+  updated: string;
+  labels: string[];
+  customFields: Record<string, unknown>;
+  comments: Comment[];
+  attachments: Attachment[];
+  properties: Record<string, unknown>;
+  history: StatusChange[];
+}
+
+export interface FieldDef {
+  id: string;
+  name: string;
+}
+
+export interface JiraEvent {
+  eventType: string;
+  payload: Record<string, unknown>;
+  causedByApp: boolean;
+}
+
+export const APP_ACCOUNT_ID = '557058:erasure-desk-app';
+
+export class JiraState {
+  users = new Map<string, User>();
+  projects = new Map<string, Project>();
+  issues = new Map<string, Issue>();
+  fields: FieldDef[] = [];
+  statuses: string[] = ['Open', 'Verifying identity', 'Approved', 'Erasure in progress', 'Needs attention', 'Erasure blocked', 'Done'];
+  private seq = { issue: 0, comment: 10000, attachment: 20000, changelog: 30000 };
+  private listeners: Array<(event: JiraEvent) => void | Promise<void>> = [];
+  /** Events emitted and not yet handed to a listener that awaits them (see drainEvents). */
+  readonly pending: JiraEvent[] = [];
+
+  constructor(readonly now: () => Date) {}
+
+  onEvent(listener: (event: JiraEvent) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  canBrowse(actor: string, projectKey: string): boolean {
+    if (actor === 'app') return true;
+    const project = this.projects.get(projectKey);
+    const user = this.users.get(actor);
+    return !!project && !!user && user.groups.some((g) => project.browseGroups.includes(g));
+  }
+
+  createIssue(input: { projectKey: string; issueType: string; summary: string; reporter: string; fields: Record<string, unknown>; causedByApp?: boolean }): Issue {
+    const project = this.projects.get(input.projectKey);
+    if (!project) throw new Error(`no project ${input.projectKey}`);
+    this.seq.issue += 1;
+    const at = this.now().toISOString();
+    const issue: Issue = {
+      id: String(10000 + this.seq.issue),
+      key: `${input.projectKey}-${this.seq.issue}`,
+      projectKey: input.projectKey,
+      issueType: input.issueType,
+      summary: input.summary,
+      status: this.statuses[0] as string,
+      reporter: input.reporter,
+      created: at,
+      updated: at,
+      labels: [],
+      customFields: { ...input.fields },
+      comments: [],
+      attachments: [],
+      properties: {},
+      history: [],
+    };
+    this.issues.set(issue.key, issue);
+    this.emit({ eventType: 'avi:jira:created:issue', payload: { issue: this.eventIssue(issue), atlassianId: input.reporter }, causedByApp: input.causedByApp ?? false });
+    return issue;
+  }
+
+  transition(issue: Issue, to: string, actor: string): void {
+    const from = issue.status;
+    if (from === to) return;
+    const at = this.now().toISOString();
+    issue.status = to;
+    issue.updated = at;
+    const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
+    issue.history.push({ at, by, from, to });
+    this.seq.changelog += 1;
+    this.emit({
+      eventType: 'avi:jira:updated:issue',
+      payload: {
+        issue: this.eventIssue(issue),
+        atlassianId: by,
+        associatedUsers: [{ accountId: by }],
+        changelog: {
+          id: String(this.seq.changelog),
+          items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: statusId(from), fromString: from, to: statusId(to), toString: to }],
+        },
+      },
+      causedByApp: actor === 'app',
+    });
+  }
+
+  addComment(issue: Issue, body: unknown, text: string, actor: string): Comment {
+    this.seq.comment += 1;
+    const comment: Comment = { id: String(this.seq.comment), author: actor === 'app' ? APP_ACCOUNT_ID : actor, created: this.now().toISOString(), body, text };
+    issue.comments.push(comment);
+    issue.updated = comment.created;
+    return comment;
+  }
+
+  addAttachment(issue: Issue, filename: string, mimeType: string, bytes: Buffer, actor: string): Attachment {
+    this.seq.attachment += 1;
+    const attachment: Attachment = {
+      id: String(this.seq.attachment),
+      filename,
+      mimeType,
+      size: bytes.length,
+      created: this.now().toISOString(),
+      author: actor === 'app' ? APP_ACCOUNT_ID : actor,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes,
+    };
+    issue.attachments.push(attachment);
+    return attachment;
+  }
+
+  findAttachment(id: string): Attachment | undefined {
+    for (const issue of this.issues.values()) {
+      const found = issue.attachments.find((a) => a.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  eventIssue(issue: Issue): Record<string, unknown> {
+    return {
+      id: issue.id,
+      key: issue.key,
+      fields: {
+        summary: issue.summary,
+        status: { name: issue.status, id: statusId(issue.status) },
+        project: { key: issue.projectKey },
+        issuetype: { name: issue.issueType },
+      },
+    };
+  }
+
+  private emit(event: JiraEvent): void {
+    this.pending.push(event);
+  }
+
+  /** Hands emitted events to the listeners, in order, until none are left (listeners may cause more). */
+  async drainEvents(): Promise<number> {
+    let n = 0;
+    for (let event = this.pending.shift(); event; event = this.pending.shift()) {
+      n += 1;
+      for (const listener of this.listeners) await listener(event);
+    }
+    return n;
+  }
+}
+
+export function statusId(name: string): string {
+  return String(10000 + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 9973, 7));
+}

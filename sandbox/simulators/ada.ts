@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { bearer, Faults, Ledger, parseJson, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+
+/**
+ * Ada's Bulk End-User Deletion API on 127.0.0.1, after PROVIDERS.md and specs/ada-bulk-deletion-*.yml:
+ * bearer API keys; 1..1000 identifiers and ≤ 512 KB; `client_reference` idempotency for 24 h; the 7-day rule
+ * (an identifier submitted in the previous 7 days fails the whole job); jobs that move queued → in_progress →
+ * completed / partial / failed on the simulator's clock with per-identifier dispositions; 10/s and 100/min
+ * with 429; and the deprecated v1 endpoint, which accepts and tells nothing more.
+ */
+
+export interface AdaSeedEndUser {
+  email?: string;
+  chatterId?: string;
+  /** Custom variables holding the person's email. */
+  variables?: Record<string, string>;
+}
+
+interface Job {
+  id: string;
+  clientReference: string | null;
+  createdAt: number;
+  identifiers: Array<{ type: string; value: string; variable: string | null }>;
+  forcedOutcome: 'partial' | 'failed_cooldown' | null;
+  settled: boolean;
+}
+
+export interface AdaSimulator {
+  url: string;
+  apiKey: string;
+  ledger: Ledger;
+  faults: Faults;
+  server: SimServer;
+  seedEndUser(user: AdaSeedEndUser): void;
+  /** Jobs containing this identifier value end `partial`, with it marked `exceeds_limit`. */
+  partialFor(value: string): void;
+  jobCount(): number;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
+
+export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number } = {}): Promise<AdaSimulator> {
+  const now = options.now ?? Date.now;
+  const duration = options.jobDurationMs ?? 20 * 60_000;
+  const apiKey = 'ada_sandbox_key_0123456789abcdef';
+  const users: AdaSeedEndUser[] = [];
+  const jobs: Job[] = [];
+  const lastSubmitted = new Map<string, number>();
+  const partialValues = new Set<string>();
+  const perSecond = new WindowLimiter(options.perSecond ?? 10, 1_000);
+  const perMinute = new WindowLimiter(options.perMinute ?? 100, 60_000);
+  const ledger = new Ledger();
+  const faults = new Faults();
+  const errors = (status: number, type: string, message: string): SimResponse => ({ status, body: { errors: [{ type, message, details: null }] } });
+  const idKey = (i: { type: string; value: string; variable: string | null }) => `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
+
+  function matches(i: Job['identifiers'][number]): number {
+    const v = i.value.toLowerCase();
+    return users.filter((u) =>
+      i.type === 'email' ? u.email?.toLowerCase() === v : i.type === 'chatter_id' ? u.chatterId === i.value : i.type === 'variable_match' ? u.variables?.[i.variable ?? '']?.toLowerCase() === v : false,
+    ).length;
+  }
+
+  function render(job: Job) {
+    const elapsed = now() - job.createdAt;
+    const done = elapsed >= duration;
+    const status = !done ? (elapsed >= duration / 4 ? 'in_progress' : 'queued') : job.forcedOutcome === 'failed_cooldown' ? 'failed' : job.forcedOutcome === 'partial' ? 'partial' : 'completed';
+    const identifiers = job.identifiers.map((i) => {
+      const matched = matches(i);
+      const disposition = job.forcedOutcome === 'partial' && partialValues.has(i.value.toLowerCase()) && i.type !== 'email' ? 'exceeds_limit' : matched > 0 ? 'accepted' : 'not_found';
+      return { type: i.type, value: i.value, variable: i.variable, disposition, matched_chatters: matched, reason: disposition === 'exceeds_limit' ? 'too many conversations to erase in one job' : null };
+    });
+    if (done && !job.settled) {
+      job.settled = true;
+      if (status !== 'failed') for (const i of identifiers.filter((x) => x.disposition === 'accepted')) ledger.record({ at: now(), action: 'end_user_erased', subject: idKey(i) });
+    }
+    return {
+      job_id: job.id,
+      type: 'end_user_deletion',
+      client_reference: job.clientReference,
+      status,
+      identifiers: done ? identifiers : identifiers.map((i) => ({ ...i, disposition: 'accepted' })),
+      created_at: new Date(job.createdAt).toISOString(),
+      completed_at: done ? new Date(job.createdAt + duration).toISOString() : null,
+      failure_reason: status === 'failed' ? 'One or more identifiers were submitted in the previous 7 days' : null,
+    };
+  }
+
+  const routes: SimRoute[] = [
+    {
+      label: 'POST /api/v2/end-users/delete',
+      method: 'POST',
+      pattern: /^\/api\/v2\/end-users\/delete$/,
+      handle: (req) => {
+        if (Buffer.byteLength(req.body) > 512 * 1024) return errors(413, 'payload_too_large', 'The request body exceeds 512 KB');
+        const body = parseJson(req.body) as { identifiers?: unknown; client_reference?: unknown } | undefined;
+        const ids = body?.identifiers;
+        if (!Array.isArray(ids) || ids.length === 0) return errors(400, 'invalid_request', 'identifiers must contain at least one identifier');
+        if (ids.length > 1000) return errors(400, 'invalid_request', 'a request accepts at most 1000 identifiers');
+        for (const [n, i] of (ids as Array<Record<string, unknown>>).entries()) {
+          if (!TYPES.has(String(i.type)) || typeof i.value !== 'string' || i.value === '') return errors(400, 'invalid_request', `identifiers[${n}] needs a known type and a value`);
+          if (i.type === 'variable_match' && !i.variable) return errors(400, 'invalid_request', `identifiers[${n}]: variable_match needs a variable`);
+        }
+        const ref = typeof body?.client_reference === 'string' ? body.client_reference : null;
+        const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY) : undefined;
+        if (existing) return { status: 202, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
+        const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
+        const inCooldown = identifiers.some((i) => {
+          const last = lastSubmitted.get(idKey(i));
+          return last !== undefined && now() - last < 7 * DAY;
+        });
+        const partial = identifiers.some((i) => partialValues.has(i.value.toLowerCase()));
+        const job: Job = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false };
+        for (const i of identifiers) lastSubmitted.set(idKey(i), now());
+        jobs.push(job);
+        ledger.record({ at: now(), action: 'job_created', subject: ref ?? job.id });
+        return { status: 202, body: { job_id: job.id, status: 'queued', submitted_count: identifiers.length, created_at: new Date(job.createdAt).toISOString() } };
+      },
+    },
+    {
+      label: 'GET /api/v2/jobs/{job_id}',
+      method: 'GET',
+      pattern: /^\/api\/v2\/jobs\/([^/]+)$/,
+      handle: (_req, m) => {
+        const job = jobs.find((j) => j.id === m[1]);
+        return job ? { status: 200, body: render(job) } : errors(404, 'not_found', 'No job with that id');
+      },
+    },
+    {
+      label: 'POST /api/v1/data-subject-request',
+      method: 'POST',
+      pattern: /^\/api\/v1\/data-subject-request$/,
+      handle: (req) => {
+        const body = parseJson(req.body) as { type?: string; email?: string } | undefined;
+        if (body?.type !== 'ERASURE') return errors(400, 'invalid_request', 'type must be ERASURE');
+        ledger.record({ at: now(), action: 'v1_erasure', subject: body.email ?? 'chatter' });
+        return { status: 200, body: { email: body.email ?? null } };
+      },
+    },
+  ];
+
+  const server = await startSimServer(routes, faults, {
+    notFound: errors(404, 'not_found', 'Not found'),
+    before: (req) => {
+      if (bearer(req) !== apiKey) return errors(401, 'unauthorized', 'Authentication token is missing or invalid');
+      const t = now();
+      const second = perSecond.hit(apiKey, t);
+      const minute = second.retryAfterMs === null ? perMinute.hit(apiKey, t) : second;
+      const limited = second.retryAfterMs !== null ? second : minute.retryAfterMs !== null ? minute : null;
+      if (limited) {
+        const res = errors(429, 'rate_limited', 'Too many requests');
+        return { ...res, headers: { 'X-RateLimit-Limit': String(perMinute.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(limited.resetAt / 1000)) } };
+      }
+      return null;
+    },
+  });
+
+  return {
+    url: server.url,
+    apiKey,
+    ledger,
+    faults,
+    server,
+    seedEndUser: (u) => users.push(u),
+    partialFor: (value) => partialValues.add(value.toLowerCase()),
+    jobCount: () => jobs.length,
+    close: () => server.close(),
+  };
+}

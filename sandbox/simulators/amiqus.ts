@@ -1,0 +1,239 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { bearer, Faults, Ledger, parseJson, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+
+/**
+ * Amiqus API v2 on 127.0.0.1, after PROVIDERS.md and specs/amiqus-openapi.json: bearer tokens, clients with
+ * deletion dates, `deletion_date` filters with paginated lists and `links`, DELETE (204 / 403 / 404),
+ * rate-limit headers on every answer and 429 with Retry-After and X-RateLimit-Reset, and signed webhook
+ * deliveries with Amiqus's retry schedule (+60 s, +120 s, +600 s, +900 s; disabled after 10 failures in a row).
+ */
+
+export interface AmiqusSeedClient {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  deletable?: boolean;
+  /** Days from the simulator's today: 0 today, negative overdue, positive upcoming, null not set. */
+  deletionInDays?: number | null;
+}
+
+interface Client extends AmiqusSeedClient {
+  createdAt: string;
+}
+
+interface Webhook {
+  uuid: string;
+  url: string;
+  events: string[];
+  secret: string;
+  enabled: boolean;
+  consecutiveFailures: number;
+}
+
+interface Delivery {
+  id: string;
+  webhook: Webhook;
+  body: string;
+  attempt: number;
+  dueAt: number;
+}
+
+export interface AmiqusSimulator {
+  url: string;
+  token: string;
+  ledger: Ledger;
+  faults: Faults;
+  server: SimServer;
+  seedClient(client: AmiqusSeedClient): void;
+  registerWebhook(url: string, events: string[]): Webhook;
+  deliverEvent(alias: string, clientId: number): Promise<void>;
+  runDueDeliveries(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RETRY_SCHEDULE_S = [60, 120, 600, 900];
+const DAY = 86_400_000;
+
+export async function startAmiqusSimulator(options: { now?: () => number; token?: string; rateLimit?: number; windowMs?: number } = {}): Promise<AmiqusSimulator> {
+  const now = options.now ?? Date.now;
+  const token = options.token ?? 'aq_pat_sandbox_0123456789abcdefghijklmnop';
+  const limiter = new WindowLimiter(options.rateLimit ?? 200, options.windowMs ?? 60_000);
+  const clients = new Map<number, Client>();
+  const webhooks: Webhook[] = [];
+  const deliveries: Delivery[] = [];
+  const ledger = new Ledger();
+  const faults = new Faults();
+  let base = '';
+  let remaining = options.rateLimit ?? 200;
+
+  const today = () => new Date(now()).toISOString().slice(0, 10);
+  const deletionDate = (c: Client) => (c.deletionInDays === null || c.deletionInDays === undefined ? null : new Date(Date.parse(`${today()}T00:00:00Z`) + c.deletionInDays * DAY).toISOString().slice(0, 10));
+  const render = (c: Client) => ({
+    object: 'client',
+    id: c.id,
+    status: 'approved',
+    name: { object: 'name', title: null, other_title: null, first_name: c.firstName, middle_name: null, last_name: c.lastName, name: `${c.firstName} ${c.lastName}`, full_name: `${c.firstName} ${c.lastName}`, complete_name: `${c.firstName} ${c.lastName}` },
+    email: c.email,
+    landline: null,
+    mobile: null,
+    dob: null,
+    reference: null,
+    is_deletable: c.deletable ?? true,
+    deletion_date: deletionDate(c),
+    created_at: c.createdAt,
+    updated_at: c.createdAt,
+    archived_at: null,
+  });
+  const notFound = { status: 404, body: { error: 'Not Found.' } };
+
+  const routes: SimRoute[] = [
+    { label: 'GET /status', method: 'GET', pattern: /^\/api\/v2\/status$/, handle: () => ({ status: 204 }) },
+    {
+      label: 'GET /clients',
+      method: 'GET',
+      pattern: /^\/api\/v2\/clients$/,
+      handle: (req) => {
+        const filter = req.url.searchParams.get('deletion_date');
+        const limit = Number(req.url.searchParams.get('limit') ?? 15);
+        const page = Number(req.url.searchParams.get('page') ?? 1);
+        const errors: Record<string, string[]> = {};
+        if (filter !== null && !['upcoming', 'today', 'overdue', 'not_set'].includes(filter)) errors.deletion_date = ['The selected deletion date is invalid.'];
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) errors.limit = ['The limit must be between 1 and 100.'];
+        if (!Number.isInteger(page) || page < 1) errors.page = ['The page must be at least 1.'];
+        if (Object.keys(errors).length > 0) return { status: 422, body: errors };
+        const t = today();
+        const matching = [...clients.values()]
+          .filter((c) => {
+            const d = deletionDate(c);
+            if (filter === null) return true;
+            if (filter === 'not_set') return d === null;
+            if (d === null) return false;
+            return filter === 'today' ? d === t : filter === 'overdue' ? d < t : d > t;
+          })
+          .sort((a, b) => a.id - b.id);
+        const totalPages = Math.max(1, Math.ceil(matching.length / limit));
+        const data = matching.slice((page - 1) * limit, page * limit).map(render);
+        const link = (p: number) => `${base}/api/v2/clients?${new URLSearchParams({ ...(filter ? { deletion_date: filter } : {}), page: String(p), limit: String(limit) }).toString()}`;
+        const links = totalPages === 1 ? null : { next: page < totalPages ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null };
+        return { status: 200, body: { object: 'paginated_list', data, total: matching.length, count: data.length, limit, current_page: page, total_pages: totalPages, links } };
+      },
+    },
+    {
+      label: 'GET /clients/{id}',
+      method: 'GET',
+      pattern: /^\/api\/v2\/clients\/(\d+)$/,
+      handle: (_req, m) => {
+        const c = clients.get(Number(m[1]));
+        return c ? { status: 200, body: render(c) } : notFound;
+      },
+    },
+    {
+      label: 'DELETE /clients/{id}',
+      method: 'DELETE',
+      pattern: /^\/api\/v2\/clients\/(\d+)$/,
+      handle: async (_req, m) => {
+        const id = Number(m[1]);
+        const c = clients.get(id);
+        if (!c) return notFound;
+        if (c.deletable === false) return { status: 403, body: { message: 'This client has requests and can only be deleted with an Admin token.' } };
+        clients.delete(id);
+        ledger.record({ at: now(), action: 'delete_client', subject: String(id) });
+        await deliverEvent('client.deleted', id);
+        return { status: 204 };
+      },
+    },
+    {
+      label: 'POST /webhooks',
+      method: 'POST',
+      pattern: /^\/api\/v2\/webhooks$/,
+      handle: (req) => {
+        const body = parseJson(req.body) as { url?: string; events?: string[] } | undefined;
+        if (!body?.url || !Array.isArray(body.events) || body.events.length === 0) return { status: 422, body: { url: ['The url field is required.'], events: ['The events field is required.'] } };
+        const hook = registerWebhook(body.url, body.events);
+        return { status: 201, body: { object: 'webhook', uuid: hook.uuid, url: hook.url, events: hook.events, is_enabled: true, secret: hook.secret } };
+      },
+    },
+  ];
+
+  function registerWebhook(url: string, events: string[]): Webhook {
+    const hook: Webhook = { uuid: randomUUID(), url, events, secret: randomUUID().replace(/-/g, ''), enabled: true, consecutiveFailures: 0 };
+    webhooks.push(hook);
+    return hook;
+  }
+
+  async function deliverEvent(alias: string, clientId: number): Promise<void> {
+    for (const hook of webhooks.filter((w) => w.enabled && w.events.includes(alias))) {
+      const body = JSON.stringify({
+        webhook: { uuid: hook.uuid, created_at: new Date(now()).toISOString(), events: hook.events },
+        trigger: { triggered_at: new Date(now()).toISOString(), alias },
+        data: { client: { id: clientId, show: `${base}/api/v2/clients/${clientId}` } },
+      });
+      const delivery: Delivery = { id: randomUUID(), webhook: hook, body, attempt: 1, dueAt: now() };
+      await attempt(delivery);
+    }
+  }
+
+  async function attempt(delivery: Delivery): Promise<void> {
+    const signature = createHmac('sha256', delivery.webhook.secret).update(delivery.body).digest('base64');
+    let ok = false;
+    try {
+      const response = await fetch(delivery.webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-AQID-Signature': signature, 'X-AQID-Delivery-Id': delivery.id, 'X-AQID-Delivery-Attempt': String(delivery.attempt) },
+        body: delivery.body,
+        signal: AbortSignal.timeout(5_000),
+      });
+      ok = response.status >= 200 && response.status < 300;
+    } catch {
+      ok = false;
+    }
+    ledger.record({ at: now(), action: ok ? 'webhook_delivered' : 'webhook_failed', subject: delivery.id, detail: `attempt ${delivery.attempt}` });
+    if (ok) {
+      delivery.webhook.consecutiveFailures = 0;
+      return;
+    }
+    delivery.webhook.consecutiveFailures += 1;
+    if (delivery.webhook.consecutiveFailures >= 10) delivery.webhook.enabled = false;
+    const wait = RETRY_SCHEDULE_S[delivery.attempt - 1];
+    if (wait !== undefined && delivery.webhook.enabled) deliveries.push({ ...delivery, attempt: delivery.attempt + 1, dueAt: now() + wait * 1000 });
+  }
+
+  const server = await startSimServer(routes, faults, {
+    notFound,
+    before: (req) => {
+      if (bearer(req) !== token) return { status: 401, body: { error: 'Unauthenticated.' } };
+      const rate = limiter.hit(token, now());
+      remaining = rate.remaining;
+      if (rate.retryAfterMs !== null) {
+        return {
+          status: 429,
+          body: { message: 'Too Many Attempts.' },
+          headers: { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)), 'X-RateLimit-Reset': String(Math.ceil(rate.resetAt / 1000)), 'X-RateLimit-Limit': String(limiter.limit), 'X-RateLimit-Remaining': '0' },
+        };
+      }
+      return null;
+    },
+    decorate: (res) => ({ ...res, headers: { 'X-RateLimit-Limit': String(limiter.limit), 'X-RateLimit-Remaining': String(remaining), ...res.headers } }),
+  });
+  base = server.url;
+
+  return {
+    url: `${server.url}/api/v2`,
+    token,
+    ledger,
+    faults,
+    server,
+    seedClient: (c) => clients.set(c.id, { ...c, createdAt: new Date(now() - 90 * DAY).toISOString() }),
+    registerWebhook,
+    deliverEvent,
+    async runDueDeliveries() {
+      const due = deliveries.filter((d) => d.dueAt <= now());
+      for (const d of due) {
+        deliveries.splice(deliveries.indexOf(d), 1);
+        await attempt(d);
+      }
+    },
+    close: () => server.close(),
+  };
+}

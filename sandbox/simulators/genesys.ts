@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { bearer, Faults, Ledger, parseJson, type SimRequest, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+
+/**
+ * Genesys Cloud's GDPR API on 127.0.0.1, after PROVIDERS.md and specs/genesys-gdpr-openapi.yml: client
+ * credentials on /oauth/token (Basic auth), bearer tokens that expire on the simulator's clock, subject search,
+ * GDPR_DELETE (deleteConfirmed as a query parameter) and GDPR_EXPORT requests that progress INITIATED →
+ * SEARCHING → DELETING → FINALIZING → COMPLETED (or ERROR, with no detail), the paged request listing, Genesys
+ * error bodies with contextId, and 300 requests/min per token with `too.many.requests.retry.after`.
+ */
+
+export interface GenesysSeedContact {
+  externalContactId: string;
+  name: string;
+  emails: string[];
+  phones?: string[];
+}
+
+interface StoredRequest {
+  id: string;
+  requestType: 'GDPR_DELETE' | 'GDPR_EXPORT';
+  createdAt: number;
+  subject: Record<string, unknown>;
+  failsWithError: boolean;
+  recorded: boolean;
+}
+
+export interface GenesysSimulator {
+  loginUrl: string;
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  ledger: Ledger;
+  faults: Faults;
+  server: SimServer;
+  seedContact(contact: GenesysSeedContact): void;
+  /** Requests for subjects with this email end in ERROR (possibly after deleting part of the data). */
+  failRequestsFor(email: string): void;
+  requestCount(type?: 'GDPR_DELETE' | 'GDPR_EXPORT'): number;
+  close(): Promise<void>;
+}
+
+const STEPS = ['INITIATED', 'SEARCHING', 'DELETING', 'FINALIZING', 'COMPLETED'] as const;
+const ALLOWED_REQUEST_FIELDS = new Set(['requestType', 'subject', 'replacementTerms', 'name']);
+const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
+
+export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number } = {}): Promise<GenesysSimulator> {
+  const now = options.now ?? Date.now;
+  const stepMs = options.stepMs ?? 2 * 60_000;
+  const clientId = 'sandbox-genesys-client';
+  const clientSecret = 'sandbox-genesys-secret-0123456789';
+  const tokens = new Map<string, number>();
+  const contacts: GenesysSeedContact[] = [];
+  const requests: StoredRequest[] = [];
+  const errorEmails = new Set<string>();
+  const limiter = new WindowLimiter(options.rateLimit ?? 300, 60_000);
+  const ledger = new Ledger();
+  const faults = new Faults();
+
+  const error = (status: number, code: string, message: string): SimResponse => ({ status, body: { message, code, status, contextId: randomUUID(), details: [], errors: [] } });
+
+  function statusOf(r: StoredRequest): string {
+    const step = Math.min(STEPS.length - 1, Math.floor((now() - r.createdAt) / stepMs));
+    if (r.failsWithError && step >= 3) return 'ERROR';
+    const status = STEPS[step] as string;
+    if (status === 'COMPLETED' && r.requestType === 'GDPR_DELETE' && !r.recorded) {
+      r.recorded = true;
+      ledger.record({ at: now(), action: 'subject_deleted', subject: subjectKey(r.subject) });
+    }
+    return status;
+  }
+
+  function render(r: StoredRequest) {
+    const status = statusOf(r);
+    return {
+      id: r.id,
+      requestType: r.requestType,
+      createdDate: new Date(r.createdAt).toISOString(),
+      createdBy: { id: clientId, selfUri: `/api/v2/oauth/clients/${clientId}` },
+      status,
+      subject: r.subject,
+      ...(r.requestType === 'GDPR_EXPORT' && status === 'COMPLETED' ? { resultsUrl: `${apiBase()}/exports/${r.id}.zip`, resultsUrls: [`${apiBase()}/exports/${r.id}.zip`] } : {}),
+      selfUri: `/api/v2/gdpr/requests/${r.id}`,
+    };
+  }
+
+  let server: SimServer | null = null;
+  const apiBase = () => server?.url ?? '';
+
+  const routes: SimRoute[] = [
+    {
+      label: 'POST /oauth/token',
+      method: 'POST',
+      pattern: /^\/oauth\/token$/,
+      handle: (req) => {
+        const basic = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+        const [id, secret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+        if (id !== clientId || secret !== clientSecret) return { status: 401, body: { error: 'invalid_client', description: 'client authentication failed' } };
+        if (new URLSearchParams(req.body).get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+        const token = `gc_${randomUUID().replace(/-/g, '')}`;
+        const ttl = options.tokenTtlSeconds ?? 86_400;
+        tokens.set(token, now() + ttl * 1000);
+        return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: ttl } };
+      },
+    },
+    {
+      label: 'GET /api/v2/gdpr/subjects',
+      method: 'GET',
+      pattern: /^\/api\/v2\/gdpr\/subjects$/,
+      handle: (req) => {
+        const type = req.url.searchParams.get('searchType');
+        const value = (req.url.searchParams.get('searchValue') ?? '').toLowerCase();
+        if (!type || !value) return error(400, 'bad.request', 'searchType and searchValue are required');
+        const hits = contacts.filter((c) =>
+          type === 'EMAIL' ? c.emails.some((e) => e.toLowerCase() === value) : type === 'PHONE' ? (c.phones ?? []).includes(value) : type === 'NAME' ? c.name.toLowerCase() === value : false,
+        );
+        return { status: 200, body: { entities: hits.map((c) => ({ name: c.name, externalContactId: c.externalContactId, emailAddresses: c.emails, phoneNumbers: c.phones ?? [] })), pageSize: 25, pageNumber: 1, total: hits.length, pageCount: 1 } };
+      },
+    },
+    { label: 'POST /api/v2/gdpr/requests', method: 'POST', pattern: /^\/api\/v2\/gdpr\/requests$/, handle: (req) => createRequest(req) },
+    {
+      label: 'GET /api/v2/gdpr/requests/{requestId}',
+      method: 'GET',
+      pattern: /^\/api\/v2\/gdpr\/requests\/([^/]+)$/,
+      handle: (_req, m) => {
+        const r = requests.find((x) => x.id === m[1]);
+        return r ? { status: 200, body: render(r) } : error(404, 'not.found', 'The requested GDPR request was not found');
+      },
+    },
+    {
+      label: 'GET /api/v2/gdpr/requests',
+      method: 'GET',
+      pattern: /^\/api\/v2\/gdpr\/requests$/,
+      handle: (req) => {
+        const pageSize = Math.min(100, Math.max(1, Number(req.url.searchParams.get('pageSize') ?? 25)));
+        const pageNumber = Math.max(1, Number(req.url.searchParams.get('pageNumber') ?? 1));
+        const newestFirst = [...requests].sort((a, b) => b.createdAt - a.createdAt);
+        const pageCount = Math.max(1, Math.ceil(newestFirst.length / pageSize));
+        const entities = newestFirst.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(render);
+        return {
+          status: 200,
+          body: {
+            entities,
+            pageSize,
+            pageNumber,
+            total: newestFirst.length,
+            pageCount,
+            ...(pageNumber < pageCount ? { nextUri: `/api/v2/gdpr/requests?pageSize=${pageSize}&pageNumber=${pageNumber + 1}` } : {}),
+          },
+        };
+      },
+    },
+  ];
+
+  function createRequest(req: SimRequest): SimResponse {
+    const body = parseJson(req.body) as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return error(400, 'bad.request', 'The request body could not be parsed');
+    const unknown = [...Object.keys(body).filter((k) => !ALLOWED_REQUEST_FIELDS.has(k)), ...Object.keys((body.subject as object) ?? {}).filter((k) => !ALLOWED_SUBJECT_FIELDS.has(k))];
+    if (unknown.length > 0) return error(400, 'invalid.property', `Unrecognized property: ${unknown.join(', ')}`);
+    if (body.requestType !== 'GDPR_DELETE' && body.requestType !== 'GDPR_EXPORT') return error(400, 'invalid.value', 'requestType must be GDPR_EXPORT, GDPR_UPDATE or GDPR_DELETE');
+    if (body.requestType === 'GDPR_DELETE' && req.url.searchParams.get('deleteConfirmed') !== 'true') return error(400, 'bad.request', 'Delete requests must be confirmed with deleteConfirmed=true');
+    const subject = (body.subject ?? {}) as Record<string, unknown>;
+    if (Object.keys(subject).length === 0) return error(400, 'invalid.value', 'subject must identify someone');
+    const emails = ((subject.emailAddresses as string[] | undefined) ?? []).map((e) => e.toLowerCase());
+    const stored: StoredRequest = { id: randomUUID(), requestType: body.requestType, createdAt: now(), subject, failsWithError: emails.some((e) => errorEmails.has(e)), recorded: false };
+    requests.push(stored);
+    if (stored.requestType === 'GDPR_DELETE') ledger.record({ at: now(), action: 'delete_request', subject: subjectKey(subject) });
+    return { status: 202, body: render(stored) };
+  }
+
+  server = await startSimServer(routes, faults, {
+    notFound: error(404, 'not.found', 'The requested resource was not found'),
+    before: (req, route) => {
+      if (route.label === 'POST /oauth/token') return null;
+      const token = bearer(req);
+      const expiry = token ? tokens.get(token) : undefined;
+      if (!token || expiry === undefined || expiry <= now()) return error(401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
+      const rate = limiter.hit(token, now());
+      if (rate.retryAfterMs !== null) {
+        const res = error(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [%s] seconds');
+        return { ...res, headers: { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)) } };
+      }
+      return null;
+    },
+  });
+
+  return {
+    loginUrl: server.url,
+    apiUrl: server.url,
+    clientId,
+    clientSecret,
+    ledger,
+    faults,
+    server,
+    seedContact: (c) => contacts.push(c),
+    failRequestsFor: (email) => errorEmails.add(email.toLowerCase()),
+    requestCount: (type) => requests.filter((r) => !type || r.requestType === type).length,
+    close: () => (server as SimServer).close(),
+  };
+}
+
+/** The ledger's name for a subject: its external contact id, else its first email. */
+export function subjectKey(subject: Record<string, unknown>): string {
+  return String(subject.externalContactId ?? (subject.emailAddresses as string[] | undefined)?.[0] ?? subject.userId ?? 'unknown').toLowerCase();
+}

@@ -1,0 +1,142 @@
+import type { Subject } from '../../core/subject';
+import { type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type ProviderDescription, type SubmitResult } from '../port';
+import { ADA_COOLDOWN_MS, adaIdentifierKey, type AdaSubmissionLog } from './batching';
+import type { AdaApi } from './client';
+import type { AdaIdentifier, AdaJob } from './schemas';
+
+export const ADA_DESCRIPTION: ProviderDescription = {
+  id: 'ada',
+  label: 'Ada',
+  acceptsIdentifiers: ['email', 'ada_chatter_id'],
+  // Per instance: 10 requests/s and 100/min (and 10,000/day), PROVIDERS.md.
+  rateLimits: [
+    { limit: 10, windowMs: 1_000 },
+    { limit: 100, windowMs: 60_000 },
+  ],
+  asynchronous: true,
+  maxCompletionDays: 30,
+};
+
+export interface AdaOptions {
+  api: 'v2' | 'v1';
+  /** Custom variables that hold an email, erased through `variable_match`. */
+  emailVariables: string[];
+  log: AdaSubmissionLog;
+  now: () => number;
+}
+
+export function adaIdentifiers(subject: Subject, emailVariables: string[]): AdaIdentifier[] {
+  const ids: AdaIdentifier[] = [];
+  if (subject.email) {
+    ids.push({ type: 'email', value: subject.email, variable: null });
+    for (const variable of emailVariables) ids.push({ type: 'variable_match', value: subject.email, variable });
+  }
+  if (subject.adaChatterId) ids.push({ type: 'chatter_id', value: subject.adaChatterId, variable: null });
+  return ids;
+}
+
+const kindOf = (type: string) => (type === 'chatter_id' ? 'ada_chatter_id' : type === 'variable_match' ? 'email_variable' : type);
+
+function dispositions(job: AdaJob): IdentifierDisposition[] {
+  return job.identifiers.map((i) => ({ kind: kindOf(i.type), disposition: i.disposition, matched: i.matched_chatters ?? null, reason: i.reason ?? null }));
+}
+
+export function adaOutcome(job: AdaJob): PollResult {
+  const d = dispositions(job);
+  switch (job.status) {
+    case 'queued':
+    case 'in_progress':
+      return { kind: 'in_progress', providerRef: job.job_id, providerStatus: job.status };
+    case 'completed':
+      if (d.length > 0 && d.every((x) => x.disposition === 'not_found')) {
+        return { kind: 'not_found', providerRef: job.job_id, summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)', dispositions: d };
+      }
+      return { kind: 'completed', providerRef: job.job_id, summary: `Ada deletion job ${job.job_id} completed`, dispositions: d };
+    case 'partial': {
+      const failed = d.filter((x) => x.disposition !== 'accepted' && x.disposition !== 'not_found');
+      return {
+        kind: 'partially_completed',
+        providerRef: job.job_id,
+        summary: `Ada deletion job ${job.job_id} completed in part`,
+        nextStep: `Check with Ada why ${failed.map((f) => `${f.kind} (${f.disposition})`).join(', ') || 'some identifiers'} did not erase; retry only those after 7 days`,
+        dispositions: d,
+      };
+    }
+    case 'failed':
+      return {
+        kind: 'failed',
+        providerRef: job.job_id,
+        reason: `Ada deletion job ${job.job_id} failed: ${job.failure_reason ?? 'no reason given'}`,
+        nextStep: /7 days|recent/i.test(job.failure_reason ?? '') ? 'An identifier was submitted in the last 7 days: retry after the cooldown' : 'Contact Ada support quoting the job id, then use Retry on the panel',
+        dispositions: d,
+      };
+  }
+}
+
+/** Ada's Bulk End-User Deletion API: submit one job per case attempt, then poll it (up to 30 days). */
+export class AdaProvider implements ErasureProvider {
+  readonly description = ADA_DESCRIPTION;
+  constructor(
+    private readonly api: AdaApi,
+    private readonly options: AdaOptions,
+  ) {}
+
+  appliesTo(subject: Subject): boolean {
+    return !!(subject.email || subject.adaChatterId);
+  }
+
+  async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
+    const identifiers = adaIdentifiers(subject, this.options.emailVariables);
+    const kinds = [...new Set(identifiers.map((i) => kindOf(i.type)))];
+    if (this.options.api === 'v1') {
+      await this.api.submitV1Erasure(subject.email, subject.adaChatterId);
+      return {
+        outcome: {
+          kind: 'needs_attention',
+          providerRef: null,
+          reason: "submitted through Ada's deprecated v1 Data Compliance API, which offers no status",
+          nextStep: 'Confirm completion with Ada, then record it; move this Ada instance to the Bulk End-User Deletion API',
+        },
+        requests: [{ endpoint: 'POST /api/v1/data-subject-request', identifierKinds: kinds, providerRef: null, reconciled: false }],
+        withheld: [],
+      };
+    }
+    const clientReference = idempotencyKey('ada', ref);
+    const keys = identifiers.map(adaIdentifierKey);
+    const now = this.options.now();
+    for (const key of keys) {
+      const last = await this.options.log.lastSubmission(key);
+      // A resubmission with the same client_reference returns the same job; only another job's use is a conflict.
+      if (last && last.clientReference !== clientReference && now - Date.parse(last.at) < ADA_COOLDOWN_MS) {
+        const retryOn = new Date(Date.parse(last.at) + ADA_COOLDOWN_MS).toISOString().slice(0, 10);
+        return {
+          outcome: {
+            kind: 'needs_attention',
+            providerRef: null,
+            reason: 'an identifier was submitted to Ada in the last 7 days, and Ada would fail the whole job',
+            nextStep: `Retry on or after ${retryOn}`,
+          },
+          requests: [],
+          withheld: [],
+        };
+      }
+    }
+    const accepted = await this.api.submitDeletion(identifiers, clientReference);
+    await this.options.log.record(keys, new Date(now).toISOString(), clientReference);
+    return {
+      outcome: { kind: 'submitted', providerRef: accepted.jobId, providerStatus: accepted.status },
+      requests: [{ endpoint: 'POST /api/v2/end-users/delete', identifierKinds: kinds, providerRef: accepted.jobId, reconciled: false }],
+      withheld: [],
+    };
+  }
+
+  /** Ada has no job listing: one GET per job, kept under the rate limit by the shared limiter. */
+  async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
+    const out = new Map<string, PollResult>();
+    for (const id of providerRefs) {
+      const job = await this.api.getJob(id);
+      if (job) out.set(id, adaOutcome(job));
+    }
+    return out;
+  }
+}

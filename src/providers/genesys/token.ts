@@ -1,0 +1,58 @@
+import { parseBody } from '../contract';
+import { ProviderAuthError, ProviderHttpError } from '../errors';
+import type { ProviderHttp } from '../http';
+import type { Clock } from '../rate-limit';
+import { tokenSchema } from './schemas';
+
+/**
+ * OAuth client credentials (no refresh token): the access token is cached until a minute before
+ * `expires_in`, and concurrent callers share one request for a new one.
+ */
+export class GenesysTokenSource {
+  private cached: { token: string; expiresAt: number } | null = null;
+  private inflight: Promise<string> | null = null;
+  /** Token requests made, for the figures the bench prints. */
+  fetched = 0;
+
+  constructor(
+    private readonly http: ProviderHttp,
+    private readonly loginBaseUrl: string,
+    private readonly clientId: string,
+    private readonly clientSecret: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async token(): Promise<string> {
+    if (this.cached && this.clock.now() < this.cached.expiresAt) return this.cached.token;
+    this.inflight ??= this.fetch().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  private async fetch(): Promise<string> {
+    const endpoint = 'POST /oauth/token';
+    this.fetched += 1;
+    const response = await this.http.send({
+      endpoint,
+      url: `${this.loginBaseUrl}/oauth/token`,
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      retrySafe: true,
+    });
+    if (response.status === 400 || response.status === 401) throw new ProviderAuthError('genesys', endpoint, response.status);
+    if (response.status >= 300) throw new ProviderHttpError('genesys', endpoint, response.status, 'token request failed');
+    const body = await parseBody('genesys', endpoint, response, tokenSchema);
+    const refreshMarginMs = Math.min(60_000, (body.expires_in * 1000) / 2);
+    this.cached = { token: body.access_token, expiresAt: this.clock.now() + body.expires_in * 1000 - refreshMarginMs };
+    return body.access_token;
+  }
+}
