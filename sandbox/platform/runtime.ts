@@ -152,6 +152,8 @@ export class ForgePlatform {
     const def = this.manifest.modules.function.find((f) => f.key === functionKey);
     if (!def) throw new Error(`manifest.yml has no function ${functionKey}`);
     const [file, name] = def.handler.split('.') as [string, string];
+    // The handler module is named by manifest.yml at run time, so it is required by path, as Forge does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.module ??= this.options.loadModule ? this.options.loadModule() : (require(join(this.options.repoRoot, 'src', file)) as Record<string, unknown>);
     const fn = this.module[name];
     if (typeof fn !== 'function') throw new Error(`handler ${def.handler} is not an exported function`);

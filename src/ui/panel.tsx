@@ -1,0 +1,113 @@
+import ForgeReconciler, { Button, Code, Heading, Inline, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea } from '@forge/react';
+import { call } from './call';
+import React, { useEffect, useState } from 'react';
+import type { PanelView } from '../app/case-actions';
+
+/** The issue panel: each provider's progress, the deadline, the record's hash, and the officer's actions. */
+
+type Appearance = 'default' | 'inprogress' | 'moved' | 'new' | 'removed' | 'success';
+const STATE_LOOK: Record<string, { text: string; appearance: Appearance }> = {
+  pending: { text: 'waiting', appearance: 'default' },
+  submitted: { text: 'submitted', appearance: 'inprogress' },
+  in_progress: { text: 'in progress', appearance: 'inprogress' },
+  completed: { text: 'erased', appearance: 'success' },
+  not_found: { text: 'nothing found', appearance: 'success' },
+  partially_completed: { text: 'partly erased', appearance: 'moved' },
+  failed: { text: 'failed', appearance: 'removed' },
+  blocked_legal_hold: { text: 'legal hold', appearance: 'new' },
+  needs_attention: { text: 'needs a person', appearance: 'moved' },
+};
+
+type Result = { ok: boolean; message?: string; view?: PanelView };
+
+function Panel() {
+  const [view, setView] = useState<PanelView | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [months, setMonths] = useState('1');
+  const [reason, setReason] = useState('');
+
+  const load = async () => {
+    const result = await call<Result>('getView');
+    if (result.ok && result.view) setView(result.view);
+    else setMessage({ ok: false, text: result.message ?? 'Could not load the case.' });
+  };
+  const act = async (name: string, payload: Record<string, unknown> = {}) => {
+    const result = await call<Result>(name, payload);
+    setMessage({ ok: result.ok, text: result.message ?? (result.ok ? 'Done.' : 'Not done.') });
+    await load();
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  if (!view) return message ? <SectionMessage appearance="error"><Text>{message.text}</Text></SectionMessage> : <Spinner />;
+  if (!view.started) return <Text>No erasure yet. Moving this ticket to the approval status starts one.</Text>;
+  return (
+    <Stack space="space.200">
+      {message && (
+        <SectionMessage appearance={message.ok ? 'success' : 'warning'}>
+          <Text>{message.text}</Text>
+        </SectionMessage>
+      )}
+      <Heading size="small">Providers</Heading>
+      {view.jobs.map((job) => (
+        <Stack key={job.provider} space="space.050">
+          <Inline space="space.100" alignBlock="center">
+            <Strong>{job.label}</Strong>
+            <Lozenge appearance={STATE_LOOK[job.state]?.appearance ?? 'default'}>{STATE_LOOK[job.state]?.text ?? job.state}</Lozenge>
+            {job.providerRef && <Code>{job.providerRef}</Code>}
+          </Inline>
+          {job.detail && <Text>{job.detail}</Text>}
+          {job.nextStep && <Text>Next step: {job.nextStep}</Text>}
+        </Stack>
+      ))}
+      {view.deadline && (
+        <Stack space="space.050">
+          <Heading size="small">Deadline (GDPR Art. 12(3))</Heading>
+          <Text>
+            Due {view.deadline.dueOn} ({view.deadline.state.replace('_', ' ')}, {view.deadline.daysRemaining} day(s) left). Received {view.deadline.receivedOn}.
+            {view.deadline.extendedMonths > 0 ? ` Extended by ${view.deadline.extendedMonths} month(s).` : ''}
+          </Text>
+          {view.actions.extendDeadline && (
+            <Stack space="space.050">
+              <Select
+                inputId="months"
+                options={[{ label: '1 month', value: '1' }, { label: '2 months', value: '2' }]}
+                onChange={(option: { value: string } | null) => setMonths(option?.value ?? '1')}
+              />
+              <TextArea placeholder="Reason (told to the data subject)" value={reason} onChange={(e) => setReason(String(e.target.value ?? ''))} />
+              <Button onClick={() => void act('extendDeadline', { months: Number(months), reason })}>Extend deadline</Button>
+            </Stack>
+          )}
+        </Stack>
+      )}
+      {view.downstream.length > 0 && (
+        <Stack space="space.050">
+          <Heading size="small">Downstream systems (confirm by hand)</Heading>
+          {view.downstream.map((d) => (
+            <Inline key={d.system} space="space.100" alignBlock="center">
+              <Text>{d.system}</Text>
+              {d.confirmedBy ? <Lozenge appearance="success">confirmed</Lozenge> : <Button onClick={() => void act('confirmDownstream', { system: d.system })}>Confirm erased</Button>}
+            </Inline>
+          ))}
+        </Stack>
+      )}
+      {view.record.digest && (
+        <Text>
+          Compliance record attached. SHA-256: <Code>{view.record.digest}</Code>
+        </Text>
+      )}
+      {view.actions.retry && (
+        <Button appearance="primary" onClick={() => void act('retry')}>
+          Retry providers that did not complete
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+ForgeReconciler.render(
+  <React.StrictMode>
+    <Panel />
+  </React.StrictMode>,
+);
