@@ -1,7 +1,9 @@
 import type { JobState, ProviderId } from '../../src/core/erasure';
 
 /**
- * The demo DSARs. Each describes a data subject, what each provider holds about them, anything that goes
+ * The demo DSARs. Every provider that can search by the subject's identifiers is asked, so a provider that
+ * holds nothing about the person ends `not_found`, which is recorded rather than skipped.
+ * Each describes a data subject, what each provider holds about them, anything that goes
  * wrong, who approves, and the outcome the app must reach. `npm start` runs them and the end-to-end tests
  * assert them, so the demo a person sees is the behaviour the tests prove.
  */
@@ -72,7 +74,7 @@ export const DEMO_SCENARIOS: Scenario[] = [
     holds: { amiqus: { clientId: 73825 }, genesys: { externalContactId: '9e4f0a15-3b6c-4d7e-9f80-4a5b6c7d8e9f' } },
     legalHold: { reason: 'Litigation hold: claim 2026-CV-118 (recordings must be preserved)', expiresOn: '2027-06-30', providers: ['genesys'] },
     approver: 'officer',
-    expect: { status: 'Erasure blocked', jobs: { amiqus: 'completed', genesys: 'blocked_legal_hold' } },
+    expect: { status: 'Erasure blocked', jobs: { amiqus: 'completed', ada: 'not_found', genesys: 'blocked_legal_hold' } },
   },
   {
     id: 'genesys-error',
@@ -81,7 +83,7 @@ export const DEMO_SCENARIOS: Scenario[] = [
     holds: { genesys: { externalContactId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e' } },
     faults: { genesysError: true },
     approver: 'officer',
-    expect: { status: 'Erasure blocked', jobs: { genesys: 'failed' } },
+    expect: { status: 'Erasure blocked', jobs: { ada: 'not_found', genesys: 'failed' } },
   },
   {
     id: 'ada-partial',
@@ -90,7 +92,7 @@ export const DEMO_SCENARIOS: Scenario[] = [
     holds: { ada: { chatterId: '61b2c3d4e5f60718293a4b5c', knownByEmail: true } },
     faults: { adaPartial: true },
     approver: 'officer',
-    expect: { status: 'Erasure blocked', jobs: { ada: 'partially_completed' } },
+    expect: { status: 'Erasure blocked', jobs: { ada: 'partially_completed', genesys: 'not_found' } },
   },
   {
     id: 'bad-identifiers',

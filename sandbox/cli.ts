@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_SCENARIOS } from './demo/scenarios';
+import { runScenarios } from './demo/run';
+import { timeline } from './demo/timeline';
+import { DEMO_USERS } from './jira-emulator/demo-seed';
+import { REPO_ROOT, startWorld } from './world';
+
+/**
+ * `npm start`: runs the demo DSARs through the real app in the local world and prints each ticket's
+ * timeline, then one JSON summary line. `npm start -- --serve` keeps the world running for a person.
+ */
+async function main(): Promise<void> {
+  const serve = process.argv.includes('--serve');
+  // The app logs one JSON line per step; the demo prints timelines instead, unless asked for logs.
+  if (!process.argv.includes('--logs')) console.log = () => undefined;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (serve) return serveWorld(out);
+
+  const dir = mkdtempSync(join(tmpdir(), 'erasure-desk-demo-'));
+  const world = await startWorld({ kvsFile: join(dir, 'kvs.json') });
+  try {
+    const results = await runScenarios(world, DEMO_SCENARIOS);
+    for (const r of results) {
+      out('');
+      out(`── ${r.scenario.title}`);
+      for (const line of timeline(world, r.ticket)) out(line);
+      if (r.recordVerified !== null) out(`  compliance record hash chain verifies: ${r.recordVerified ? 'yes' : 'NO'}`);
+    }
+    const mismatches = results.filter((r) => r.status !== r.scenario.expect.status || JSON.stringify(sortKeys(r.jobs)) !== JSON.stringify(sortKeys(r.scenario.expect.jobs)));
+    out('');
+    out(`provider calls: ${world.amiqus.server.exchanges.length} Amiqus, ${world.ada.server.exchanges.length} Ada, ${world.genesys.server.exchanges.length} Genesys; Jira calls by the app: ${[...world.platform.jiraCalls.values()].reduce((a, b) => a + b, 0)}`);
+    if (mismatches.length > 0) out(`UNEXPECTED OUTCOMES: ${mismatches.map((m) => m.ticket).join(', ')}`);
+    out(JSON.stringify({ summary: results.map((r) => ({ ticket: r.ticket, status: r.status, jobs: r.jobs })) }));
+    process.exitCode = mismatches.length > 0 ? 1 : 0;
+  } finally {
+    await world.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function serveWorld(out: (line: string) => void): Promise<void> {
+  const world = await startWorld({ kvsFile: join(REPO_ROOT, '.sandbox-data', 'kvs.json'), startAt: Date.now() });
+  out(
+    JSON.stringify({
+      ready: true,
+      jira: world.jira.url,
+      amiqus: world.amiqus.url,
+      ada: world.ada.url,
+      genesys: world.genesys.apiUrl,
+      credentials: {
+        amiqus: { token: world.amiqus.token },
+        ada: { apiKey: world.ada.apiKey },
+        genesys: { clientId: world.genesys.clientId, clientSecret: world.genesys.clientSecret },
+        jiraUsers: Object.values(DEMO_USERS).map((u) => ({ accountId: u.accountId, name: u.displayName })),
+      },
+    }),
+  );
+  for (const scenario of DEMO_SCENARIOS) world.openTicket(scenario);
+  // One real second is one virtual minute: jobs progress and scheduled triggers fire while a person watches.
+  const timer = setInterval(() => {
+    void world.platform.advance(60_000).then(() => world.pump());
+  }, 1_000);
+  const stop = () => {
+    clearInterval(timer);
+    void world.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sandbox failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

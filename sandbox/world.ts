@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import type { Settings } from '../src/app/settings';
+import type { ProviderId } from '../src/core/erasure';
+import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira-emulator/demo-seed';
+import { type JiraEmulator, startJiraEmulator } from './jira-emulator/server';
+import { ForgePlatform } from './platform/runtime';
+import type { Scenario } from './demo/scenarios';
+import { type AdaSimulator, startAdaSimulator } from './simulators/ada';
+import { type AmiqusSimulator, startAmiqusSimulator } from './simulators/amiqus';
+import { type GenesysSimulator, startGenesysSimulator } from './simulators/genesys';
+import { createVirtualClock, installVirtualDate, type VirtualClock } from './virtual-date';
+
+/**
+ * The local world: provider simulators, the Jira emulator and the Forge platform emulator, with the app's
+ * production handlers running inside. Configuration goes through the admin page's resolver and tickets move
+ * through Jira's REST API, exactly the paths a real installation uses.
+ */
+
+export const REPO_ROOT = join(__dirname, '..');
+export const ADMIN_ACCOUNT = '712020:jira-admin';
+export const TERMINAL_STATUSES = ['Done', 'Erasure blocked', 'Needs attention'];
+
+export interface World {
+  clock: VirtualClock;
+  jira: JiraEmulator;
+  platform: ForgePlatform;
+  amiqus: AmiqusSimulator;
+  ada: AdaSimulator;
+  genesys: GenesysSimulator;
+  /** Delivers Jira's product events to the app's triggers and the app's queue events to its consumer. */
+  pump(): Promise<void>;
+  /** Advances virtual time (scheduled triggers fire, jobs progress) until `done()` or the limit. */
+  runUntil(done: () => boolean, maxMs: number, stepMs?: number): Promise<boolean>;
+  openTicket(scenario: Scenario): string;
+  move(key: string, status: string, asAccountId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  startAt?: number;
+  kvsFile?: string;
+  duplicateDelivery?: boolean;
+  settings?: (base: Partial<Settings>) => Partial<Settings>;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const clock = createVirtualClock(options.startAt ?? Date.parse('2026-11-25T09:00:00Z'));
+  const restoreDate = installVirtualDate(clock);
+  const now = () => clock.now();
+  const [amiqus, ada, genesys] = await Promise.all([startAmiqusSimulator({ now }), startAdaSimulator({ now }), startGenesysSimulator({ now })]);
+  const jira = await startJiraEmulator(createDemoState(() => new Date(clock.now())));
+  jira.state.users.set(ADMIN_ACCOUNT, { accountId: ADMIN_ACCOUNT, displayName: 'Jira Admin', groups: ['jira-admins'] });
+  const platform = new ForgePlatform({
+    repoRoot: REPO_ROOT,
+    jiraBaseUrl: jira.url,
+    clock,
+    ...(options.kvsFile ? { kvsFile: options.kvsFile } : {}),
+    ...(options.duplicateDelivery ? { duplicateDelivery: true } : {}),
+  }).install();
+  jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }).then(() => undefined));
+
+  const admin = (fn: string, payload: unknown) => platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: ADMIN_ACCOUNT });
+  const base: Partial<Settings> = {
+    fields: { ...DSAR_FIELDS },
+    downstreamSystems: ['CRM (Salesforce)', 'Data warehouse'],
+    providers: {
+      amiqus: { enabled: true, baseUrl: amiqus.url },
+      ada: { enabled: true, handle: 'sandbox', region: 'eu', api: 'v2', emailVariables: [], baseUrl: ada.url },
+      genesys: { enabled: true, region: 'eu_west_1', loginBaseUrl: genesys.loginUrl, apiBaseUrl: genesys.apiUrl },
+    },
+  };
+  await expectOk(admin('saveSettings', { settings: options.settings ? options.settings(base) : base }), 'saveSettings');
+  await expectOk(admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token } }), 'amiqus secret');
+  await expectOk(admin('setSecret', { provider: 'ada', value: { apiKey: ada.apiKey } }), 'ada secret');
+  await expectOk(admin('setSecret', { provider: 'genesys', value: { clientId: genesys.clientId, clientSecret: genesys.clientSecret } }), 'genesys secret');
+
+  async function pump(): Promise<void> {
+    for (let i = 0; i < 100; i += 1) {
+      const events = await jira.state.drainEvents();
+      const delivered = await platform.drain();
+      if (events === 0 && delivered === 0) return;
+    }
+  }
+
+  return {
+    clock,
+    jira,
+    platform,
+    amiqus,
+    ada,
+    genesys,
+    pump,
+    async runUntil(done, maxMs, stepMs = 5 * 60_000) {
+      const end = clock.now() + maxMs;
+      await pump();
+      while (!done() && clock.now() < end) {
+        await platform.advance(stepMs);
+        await pump();
+      }
+      return done();
+    },
+    openTicket(scenario) {
+      seedProviders(scenario, { amiqus, ada, genesys });
+      const s = scenario.subject;
+      const receivedOn = new Date(clock.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+      const fields: Record<string, unknown> = { [DSAR_FIELDS.fullName]: s.fullName, [DSAR_FIELDS.receivedOn]: receivedOn };
+      if (s.email) fields[DSAR_FIELDS.email] = s.email;
+      if (s.phones) fields[DSAR_FIELDS.phones] = s.phones;
+      if (s.amiqusClientId !== undefined) fields[DSAR_FIELDS.amiqusClientId] = s.amiqusClientId;
+      if (s.adaChatterId) fields[DSAR_FIELDS.adaChatterId] = s.adaChatterId;
+      if (s.genesysExternalContactId) fields[DSAR_FIELDS.genesysExternalContactId] = s.genesysExternalContactId;
+      const issue = jira.state.createIssue({ projectKey: 'DSAR', issueType: 'DSAR request', summary: `Erasure request: ${scenario.title}`, reporter: DEMO_USERS.requester.accountId, fields });
+      return issue.key;
+    },
+    async move(key, status, asAccountId) {
+      const response = await fetch(`${jira.url}/rest/api/3/issue/${key}/transitions`, { headers: { 'x-sandbox-actor': asAccountId } });
+      const { transitions } = (await response.json()) as { transitions: Array<{ id: string; to: { name: string } }> };
+      const transition = transitions.find((t) => t.to.name === status);
+      if (!transition) throw new Error(`${key}: no transition to ${status}`);
+      const moved = await fetch(`${jira.url}/rest/api/3/issue/${key}/transitions`, {
+        method: 'POST',
+        headers: { 'x-sandbox-actor': asAccountId, 'content-type': 'application/json' },
+        body: JSON.stringify({ transition: { id: transition.id } }),
+      });
+      if (moved.status !== 204) throw new Error(`${key}: moving to ${status} failed with HTTP ${moved.status}`);
+    },
+    async close() {
+      platform.uninstall();
+      await Promise.all([jira.close(), amiqus.close(), ada.close(), genesys.close()]);
+      restoreDate();
+    },
+  };
+}
+
+async function expectOk(result: Promise<unknown>, what: string): Promise<void> {
+  const value = (await result) as { ok?: boolean; message?: string; errors?: unknown };
+  if (!value?.ok) throw new Error(`sandbox setup failed at ${what}: ${value?.message ?? ''} ${JSON.stringify(value?.errors ?? '')}`);
+}
+
+function seedProviders(scenario: Scenario, sims: { amiqus: AmiqusSimulator; ada: AdaSimulator; genesys: GenesysSimulator }): void {
+  const { holds, subject } = scenario;
+  const [first = 'Demo', ...rest] = subject.fullName.split(' ');
+  if (holds.amiqus) sims.amiqus.seedClient({ id: holds.amiqus.clientId, firstName: first, lastName: rest.join(' ') || 'Person', email: subject.email ?? `client${holds.amiqus.clientId}@example.org`, deletable: holds.amiqus.deletable ?? true, deletionInDays: null });
+  if (holds.ada) sims.ada.seedEndUser({ ...(holds.ada.knownByEmail && subject.email ? { email: subject.email } : {}), ...(holds.ada.chatterId ? { chatterId: holds.ada.chatterId } : {}) });
+  if (holds.genesys) sims.genesys.seedContact({ externalContactId: holds.genesys.externalContactId, name: subject.fullName, emails: subject.email ? [subject.email] : [] });
+  if (scenario.faults?.genesysError && subject.email) sims.genesys.failRequestsFor(subject.email);
+  if (scenario.faults?.adaPartial && subject.adaChatterId) sims.ada.partialFor(subject.adaChatterId);
+}
+
+export function approverFor(scenario: Scenario): string {
+  return scenario.approver === 'reporter' ? DEMO_USERS.requester.accountId : DEMO_USERS.officer.accountId;
+}
+
+export type JobStates = Partial<Record<ProviderId, string>>;
