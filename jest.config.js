@@ -6,5 +6,6 @@ module.exports = {
   // Type errors are caught once by `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
   transform: { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

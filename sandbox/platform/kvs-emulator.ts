@@ -37,8 +37,8 @@ export class KvsEmulator {
   private stores: Stores = { plain: {}, secret: {}, entities: {} };
   /** Requests by operation, for the per-erasure figures the bench prints. */
   readonly calls = new Map<string, number>();
-  /** Fault injection: the next N writes matching the predicate fail with a 500 (a crash between steps). */
-  private writeFaults: Array<{ matches: (op: string, key: string) => boolean; remaining: number }> = [];
+  /** Fault injection: the next N writes whose operation and body match fail with a 500 (a crash between steps). */
+  private writeFaults: Array<{ matches: (op: string, body: string) => boolean; remaining: number }> = [];
 
   constructor(
     private readonly options: { file?: string; now: () => number; indexes: Record<string, EntityIndex[]> },
@@ -46,15 +46,16 @@ export class KvsEmulator {
     if (options.file && existsSync(options.file)) this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
   }
 
-  failNextWrite(matches: (op: string, key: string) => boolean, times = 1): void {
+  failNextWrite(matches: (op: string, body: string) => boolean, times = 1): void {
     this.writeFaults.push({ matches, remaining: times });
   }
 
   handle(path: string, body: Record<string, unknown>): KvsReply {
     const op = path.replace(/^\/api\/v1\//, '');
     this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
-    const fault = this.writeFaults.find((f) => f.remaining > 0 && f.matches(op, String(body.key ?? '')));
-    if (fault && /set|delete|transaction/.test(op)) {
+    const isWrite = /set|delete|transaction/.test(op);
+    const fault = isWrite ? this.writeFaults.find((f) => f.remaining > 0 && f.matches(op, JSON.stringify(body))) : undefined;
+    if (fault) {
       fault.remaining -= 1;
       return fail(500, 'INTERNAL_SERVER_ERROR', 'injected storage failure');
     }
