@@ -55,6 +55,12 @@ export class TokenBucket {
     return Math.ceil((-this.tokens * this.window.windowMs) / this.window.limit);
   }
 
+  /** The provider says only `remaining` calls are left in its window: never assume more than that. */
+  capAt(remaining: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, remaining);
+  }
+
   /** Returns an unused reservation (the caller gave up rather than wait). */
   release(): void {
     this.tokens = Math.min(this.window.limit, this.tokens + 1);
@@ -127,7 +133,9 @@ export class RateLimiter {
       if (Number.isInteger(limit) && limit > 0) this.buckets.forEach((b) => b.resize(limit));
     }
     const remaining = headers.get('x-ratelimit-remaining');
-    if (remaining !== null && Number(remaining) <= 0) {
+    const left = remaining === null || remaining.trim() === '' ? Number.NaN : Number(remaining);
+    if (Number.isInteger(left) && left >= 0) this.buckets.forEach((b) => b.capAt(left));
+    if (left === 0) {
       const reset = parseResetHeader(headers.get('x-ratelimit-reset'), now);
       if (reset !== null) this.buckets.forEach((b) => b.exhaustUntil(reset));
     }

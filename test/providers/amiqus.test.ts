@@ -1,0 +1,161 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseSubject, type Subject } from '../../src/core/subject';
+import { createAmiqusApi, createAmiqusProvider } from '../../src/providers/amiqus';
+import { parseAmiqusWebhook, verifyAmiqusSignature } from '../../src/providers/amiqus/webhook';
+import { ProviderAuthError, ProviderContractError, RateLimited } from '../../src/providers/errors';
+import { type AmiqusSimulator, startAmiqusSimulator } from '../../sandbox/simulators/amiqus';
+import { nodeFetch, virtualClock } from './scripted-server';
+
+const subject = (amiqusClientId: number): Subject => {
+  const r = parseSubject({ amiqusClientId });
+  if (!r.ok) throw new Error('bad');
+  return r.subject;
+};
+const ref = { ticketKey: 'DSAR-1', attempt: 1, plannedAt: '2026-11-25T09:00:00Z' };
+
+describe('Amiqus client and adapter against the simulator', () => {
+  let sim: AmiqusSimulator;
+  let clock: ReturnType<typeof virtualClock>;
+  beforeEach(async () => {
+    clock = virtualClock();
+    sim = await startAmiqusSimulator({ now: clock.now });
+  });
+  const extra: AmiqusSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all([sim, ...extra.splice(0)].map((s) => s.close()));
+  });
+  const startLimited = async (rateLimit: number, windowMs: number) => {
+    const s = await startAmiqusSimulator({ now: clock.now, rateLimit, windowMs });
+    extra.push(s);
+    return s;
+  };
+  const config = (token = sim.token) => ({ fetch: nodeFetch, token, baseUrl: sim.url, clock });
+
+  it('deletes a deletable client once and records it as completed', async () => {
+    sim.seedClient({ id: 73823, firstName: 'Alex', lastName: 'Example', email: 'alex@example.org' });
+    const result = await createAmiqusProvider(config()).submitErasure(subject(73823), ref);
+    expect(result.outcome).toMatchObject({ kind: 'completed', providerRef: '73823' });
+    expect(sim.ledger.count('delete_client', '73823')).toBe(1);
+  });
+
+  it('records a client that is already gone as not found, without deleting anything', async () => {
+    const result = await createAmiqusProvider(config()).submitErasure(subject(99999), ref);
+    expect(result.outcome.kind).toBe('not_found');
+    expect(sim.ledger.entries).toEqual([]);
+  });
+
+  it('hands a non-deletable client (is_deletable: false) to a person and does not call DELETE', async () => {
+    sim.seedClient({ id: 5, firstName: 'A', lastName: 'B', email: 'a@example.org', deletable: false });
+    const result = await createAmiqusProvider(config()).submitErasure(subject(5), ref);
+    expect(result.outcome).toMatchObject({ kind: 'needs_attention' });
+    expect(sim.server.exchanges.filter((e) => e.method === 'DELETE')).toHaveLength(0);
+  });
+
+  it('hands a 403 on delete to a person with Amiqus’s message', async () => {
+    sim.seedClient({ id: 6, firstName: 'A', lastName: 'B', email: 'a@example.org' });
+    sim.faults.inject('DELETE /clients/{id}', { kind: 'status', status: 403, body: { message: 'This action is unauthorized.' } });
+    const result = await createAmiqusProvider(config()).submitErasure(subject(6), ref);
+    expect(result.outcome).toMatchObject({ kind: 'needs_attention', reason: expect.stringContaining('This action is unauthorized.') });
+  });
+
+  it('retries a 500 on the idempotent DELETE and still deletes once', async () => {
+    sim.seedClient({ id: 7, firstName: 'A', lastName: 'B', email: 'a@example.org' });
+    sim.faults.inject('DELETE /clients/{id}', { kind: 'status', status: 500, body: { message: 'Server Error' } });
+    const result = await createAmiqusProvider(config()).submitErasure(subject(7), ref);
+    expect(result.outcome.kind).toBe('completed');
+    expect(sim.ledger.count('delete_client', '7')).toBe(1);
+  });
+
+  it('lists every due client across pages by following links.next', async () => {
+    for (let id = 1; id <= 230; id += 1) sim.seedClient({ id, firstName: 'C', lastName: String(id), email: `c${id}@example.org`, deletionInDays: id % 2 === 0 ? 0 : -3 });
+    const api = createAmiqusApi(config());
+    expect((await api.listDueClients('today')).length).toBe(115);
+    expect((await api.listDueClients('overdue')).length).toBe(115);
+    expect(sim.server.exchanges.filter((e) => e.label === 'GET /clients')).toHaveLength(4);
+  });
+
+  it('paces itself to the limit Amiqus states in X-RateLimit-Limit/Remaining instead of hitting 429', async () => {
+    const limited = await startLimited(3, 15_000);
+    for (const id of [11, 12]) limited.seedClient({ id, firstName: 'A', lastName: 'B', email: `${id}@example.org` });
+    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 60_000 } });
+    const outcomes = [await provider.submitErasure(subject(11), ref), await provider.submitErasure(subject(12), ref)];
+    expect(outcomes.map((o) => o.outcome.kind)).toEqual(['completed', 'completed']);
+    // Four calls against three a window: the fourth waited for a token rather than being refused.
+    expect(limited.server.exchanges.map((e) => e.status)).toEqual([200, 204, 200, 204]);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(15_000);
+    expect(limited.ledger.count('delete_client', '12')).toBe(1);
+  });
+
+  it('defers with a retryable RateLimited, not a failure, when the wait would overrun the invocation', async () => {
+    const limited = await startLimited(1, 60_000);
+    limited.seedClient({ id: 13, firstName: 'A', lastName: 'B', email: '13@example.org' });
+    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 5_000 } });
+    const error = await provider.submitErasure(subject(13), ref).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    expect((error as RateLimited).retryAfterMs).toBeGreaterThan(5_000);
+    expect(limited.ledger.count('delete_client', '13')).toBe(0);
+  });
+
+  it('raises a typed auth error for a refused token', async () => {
+    await expect(createAmiqusApi(config('wrong-token-0123456789')).getClient(1)).rejects.toBeInstanceOf(ProviderAuthError);
+  });
+
+  it('raises ProviderContractError naming the field when a client does not match the contract', async () => {
+    sim.seedClient({ id: 9, firstName: 'A', lastName: 'B', email: 'a@example.org' });
+    sim.faults.inject('GET /clients/{id}', { kind: 'malformed' });
+    await expect(createAmiqusApi(config()).getClient(9)).rejects.toBeInstanceOf(ProviderContractError);
+  });
+});
+
+describe('Amiqus webhooks', () => {
+  it('verifies the base64 HMAC-SHA256 of the raw body and rejects anything else', () => {
+    const body = '{"a":1}';
+    const sig = createHmac('sha256', 'secret-1').update(body).digest('base64');
+    expect(verifyAmiqusSignature(body, sig, 'secret-1')).toBe(true);
+    expect(verifyAmiqusSignature(body, sig, 'secret-2')).toBe(false);
+    expect(verifyAmiqusSignature(`${body} `, sig, 'secret-1')).toBe(false);
+    expect(verifyAmiqusSignature(body, undefined, 'secret-1')).toBe(false);
+    expect(verifyAmiqusSignature(body, 'not base64 !!', 'secret-1')).toBe(false);
+  });
+
+  it('parses both documented shapes: client events and the ping example', () => {
+    expect(parseAmiqusWebhook(JSON.stringify({ webhook: { uuid: 'u' }, trigger: { alias: 'client.deletion_reminder_due' }, data: { client: { id: 472346 } } }))).toEqual({
+      kind: 'client_event',
+      alias: 'client.deletion_reminder_due',
+      clientId: 472346,
+      webhookUuid: 'u',
+    });
+    expect(parseAmiqusWebhook(JSON.stringify({ uuid: 'u', event: 'ping', sent_at: 'x', data: ['ping'] }))).toEqual({ kind: 'ping' });
+    expect(() => parseAmiqusWebhook('{"something":"else"}')).toThrow(/not one of the documented shapes/);
+  });
+
+  it('delivers signed events from the simulator, retrying on Amiqus’s schedule until accepted', async () => {
+    const clock = virtualClock();
+    const sim = await startAmiqusSimulator({ now: clock.now });
+    const received: Array<{ attempt: string; valid: boolean }> = [];
+    let secret = '';
+    let answer = 500;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ attempt: String(req.headers['x-aqid-delivery-attempt']), valid: verifyAmiqusSignature(body, String(req.headers['x-aqid-signature']), secret) });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    secret = sim.registerWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, ['client.deletion_reminder_due']).secret;
+    await sim.deliverEvent('client.deletion_reminder_due', 42);
+    clock.advance(59_000);
+    await sim.runDueDeliveries();
+    expect(received).toHaveLength(1);
+    answer = 204;
+    clock.advance(1_000);
+    await sim.runDueDeliveries();
+    expect(received).toEqual([{ attempt: '1', valid: true }, { attempt: '2', valid: true }]);
+    await sim.close();
+    await new Promise((r) => receiver.close(r));
+  });
+});
