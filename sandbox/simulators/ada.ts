@@ -144,6 +144,8 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
   const server = await startSimServer(routes, faults, {
     notFound: errors(404, 'not_found', 'Not found'),
     before: (req) => {
+      // Jobs finish on Ada's side whether or not anyone asks: settle every due job before answering.
+      for (const job of jobs) if (!job.settled) render(job);
       if (bearer(req) !== apiKey) return errors(401, 'unauthorized', 'Authentication token is missing or invalid');
       const t = now();
       const second = perSecond.hit(apiKey, t);

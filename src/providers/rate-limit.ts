@@ -1,6 +1,6 @@
 /**
  * Client-side rate limiting: stay just under each provider's published limit instead of discovering it
- * through 429s. Token buckets per window (Ada publishes both 10/s and 100/min; all must allow a call), and
+ * through 429s. A sliding window per published limit (Ada publishes both 10/s and 100/min; all must allow a call), and
  * the provider's own `X-RateLimit-*` headers override our estimate when they say we are at zero.
  *
  * A Forge invocation is a separate process, so these buckets bound one invocation; across invocations the
@@ -23,61 +23,67 @@ export interface RateWindow {
   windowMs: number;
 }
 
-/** A bucket that refills continuously at limit/window; `reserve` says how long to wait for the next token. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
+/**
+ * At most `limit` calls in ANY interval of `windowMs` (a sliding log). Providers count in fixed windows
+ * whose alignment we cannot see; a token bucket of the same size can put almost twice the limit into one of
+ * them, while a sliding log can never exceed it in any window, aligned or not.
+ */
+export class SlidingWindow {
+  /** Times of calls made or reserved, ascending; reserved times may lie in the future. */
+  private stamps: number[] = [];
+  private blockedUntil = 0;
 
   constructor(
     private window: RateWindow,
     private readonly clock: Clock,
-  ) {
-    this.tokens = window.limit;
-    this.last = clock.now();
-  }
+  ) {}
 
   get limit(): number {
     return this.window.limit;
   }
 
   resize(limit: number): void {
-    if (limit <= 0 || limit === this.window.limit) return;
-    this.refill();
-    this.tokens = Math.min(this.tokens, limit);
-    this.window = { ...this.window, limit };
+    if (limit > 0) this.window = { ...this.window, limit };
   }
 
-  /** Takes one token, possibly going into debt; returns the wait in ms before the call may be made. */
+  /** Reserves the earliest allowed call time; returns the wait in ms before the call may be made. */
   reserve(): number {
-    this.refill();
-    this.tokens -= 1;
-    if (this.tokens >= 0) return 0;
-    return Math.ceil((-this.tokens * this.window.windowMs) / this.window.limit);
-  }
-
-  /** The provider says only `remaining` calls are left in its window: never assume more than that. */
-  capAt(remaining: number): void {
-    this.refill();
-    this.tokens = Math.min(this.tokens, remaining);
+    const now = this.clock.now();
+    this.prune(now);
+    const { limit, windowMs } = this.window;
+    const full = this.stamps.length >= limit ? (this.stamps[this.stamps.length - limit] as number) + windowMs : now;
+    const at = Math.max(now, full, this.blockedUntil);
+    this.stamps.push(at);
+    return at - now;
   }
 
   /** Returns an unused reservation (the caller gave up rather than wait). */
   release(): void {
-    this.tokens = Math.min(this.window.limit, this.tokens + 1);
+    this.stamps.pop();
   }
 
-  /** The provider told us it has no calls left: drain until `untilMs`. */
-  exhaustUntil(untilMs: number): void {
-    this.refill();
-    const waitMs = Math.max(0, untilMs - this.clock.now());
-    this.tokens = Math.min(this.tokens, -Math.ceil((waitMs * this.window.limit) / this.window.windowMs));
-  }
-
-  private refill(): void {
+  /** The provider says only `remaining` calls are left in its window: never assume more than that. */
+  capAt(remaining: number, resetAt: number | null): void {
     const now = this.clock.now();
-    const elapsed = now - this.last;
-    this.last = now;
-    this.tokens = Math.min(this.window.limit, this.tokens + (elapsed * this.window.limit) / this.window.windowMs);
+    this.prune(now);
+    const used = this.stamps.filter((t) => t <= now).length;
+    const phantom = this.window.limit - remaining - used;
+    // Calls we did not see (another invocation, another app on the same key) count as made just now, or,
+    // when the provider says when its window resets, as expiring exactly then.
+    const at = resetAt === null ? now : Math.min(now, resetAt - this.window.windowMs);
+    if (phantom > 0) this.stamps = [...Array<number>(phantom).fill(at), ...this.stamps].sort((a, b) => a - b);
+  }
+
+  /** The provider told us it has no calls left: make none before `untilMs`. */
+  exhaustUntil(untilMs: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+  }
+
+  private prune(now: number): void {
+    const horizon = now - this.window.windowMs;
+    let drop = 0;
+    while (drop < this.stamps.length && (this.stamps[drop] as number) <= horizon) drop += 1;
+    if (drop > 0) this.stamps = this.stamps.slice(drop);
   }
 }
 
@@ -103,7 +109,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
 }
 
 export class RateLimiter {
-  private readonly buckets: TokenBucket[];
+  private readonly buckets: SlidingWindow[];
 
   constructor(
     windows: readonly RateWindow[],
@@ -111,7 +117,7 @@ export class RateLimiter {
     /** Amiqus sizes its limit per token: take it from `X-RateLimit-Limit` when the provider states it. */
     private readonly adoptLimitHeader = false,
   ) {
-    this.buckets = windows.map((w) => new TokenBucket(w, clock));
+    this.buckets = windows.map((w) => new SlidingWindow(w, clock));
   }
 
   /** Waits for a token in every bucket; returns false (having waited nothing) if that would exceed maxWaitMs. */
@@ -134,10 +140,8 @@ export class RateLimiter {
     }
     const remaining = headers.get('x-ratelimit-remaining');
     const left = remaining === null || remaining.trim() === '' ? Number.NaN : Number(remaining);
-    if (Number.isInteger(left) && left >= 0) this.buckets.forEach((b) => b.capAt(left));
-    if (left === 0) {
-      const reset = parseResetHeader(headers.get('x-ratelimit-reset'), now);
-      if (reset !== null) this.buckets.forEach((b) => b.exhaustUntil(reset));
-    }
+    const reset = parseResetHeader(headers.get('x-ratelimit-reset'), now);
+    if (Number.isInteger(left) && left >= 0) this.buckets.forEach((b) => b.capAt(left, reset));
+    if (left === 0 && reset !== null) this.buckets.forEach((b) => b.exhaustUntil(reset));
   }
 }

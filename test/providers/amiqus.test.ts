@@ -79,7 +79,7 @@ describe('Amiqus client and adapter against the simulator', () => {
   it('paces itself to the limit Amiqus states in X-RateLimit-Limit/Remaining instead of hitting 429', async () => {
     const limited = await startLimited(3, 15_000);
     for (const id of [11, 12]) limited.seedClient({ id, firstName: 'A', lastName: 'B', email: `${id}@example.org` });
-    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 60_000 } });
+    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 90_000 } });
     const outcomes = [await provider.submitErasure(subject(11), ref), await provider.submitErasure(subject(12), ref)];
     expect(outcomes.map((o) => o.outcome.kind)).toEqual(['completed', 'completed']);
     // Four calls against three a window: the fourth waited for a token rather than being refused.

@@ -1,0 +1,198 @@
+import { parseSubject, type Subject } from '../../src/core/subject';
+import { createAdaProvider } from '../../src/providers/ada';
+import { adaIdentifierKey, type AdaSubmissionLog, type BatchEntry, planAdaBatches } from '../../src/providers/ada/batching';
+import { AdaApi } from '../../src/providers/ada/client';
+import { ProviderAuthError, ProviderContractError, ProviderHttpError } from '../../src/providers/errors';
+import { ProviderHttp } from '../../src/providers/http';
+import { type AdaSimulator, startAdaSimulator } from '../../sandbox/simulators/ada';
+import { nodeFetch, virtualClock } from './scripted-server';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+function subject(input: Record<string, unknown>): Subject {
+  const r = parseSubject(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.subject;
+}
+
+/** The submission log the app keeps in KVS, here in memory: hashed identifier → last submission. */
+function memoryLog(): AdaSubmissionLog & { size: () => number } {
+  const m = new Map<string, { at: string; clientReference: string }>();
+  return {
+    lastSubmission: async (key) => m.get(key) ?? null,
+    record: async (keys, at, clientReference) => keys.forEach((k) => m.set(k, { at, clientReference })),
+    size: () => m.size,
+  };
+}
+
+const ref = (ticketKey = 'DSAR-1', attempt = 1) => ({ ticketKey, attempt, plannedAt: '2026-11-25T09:00:00Z' });
+
+describe('Ada Bulk End-User Deletion client against the simulator', () => {
+  let sim: AdaSimulator;
+  let clock: ReturnType<typeof virtualClock>;
+  let log: ReturnType<typeof memoryLog>;
+  const extra: AdaSimulator[] = [];
+  beforeEach(async () => {
+    clock = virtualClock();
+    log = memoryLog();
+    sim = await startAdaSimulator({ now: clock.now, jobDurationMs: 20 * MINUTE });
+  });
+  afterEach(async () => {
+    await Promise.all([sim, ...extra.splice(0)].map((s) => s.close()));
+  });
+
+  const provider = (overrides: Partial<Parameters<typeof createAdaProvider>[0]> = {}) =>
+    createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: ['contact_email'], log, baseUrl: sim.url, clock, ...overrides });
+
+  it('submits email, email variables and chatter id in one job keyed by the ticket, then polls it to completed', async () => {
+    sim.seedEndUser({ email: 'sam@example.org', chatterId: 'chat-1', variables: { contact_email: 'sam@example.org' } });
+    const ada = provider();
+    const submitted = await ada.submitErasure(subject({ email: 'Sam@Example.org', adaChatterId: 'chat-1' }), ref());
+    expect(submitted.outcome.kind).toBe('submitted');
+    expect(submitted.requests[0]?.identifierKinds.sort()).toEqual(['ada_chatter_id', 'email', 'email_variable']);
+    const jobId = (submitted.outcome as { providerRef: string }).providerRef;
+
+    clock.advance(6 * MINUTE);
+    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'in_progress', providerStatus: 'in_progress' });
+    clock.advance(15 * MINUTE);
+    const done = (await ada.pollStatus([jobId])).get(jobId);
+    expect(done).toMatchObject({ kind: 'completed', providerRef: jobId });
+    expect(done && 'dispositions' in done ? done.dispositions?.map((d) => [d.kind, d.disposition]) : []).toEqual([
+      ['email', 'accepted'],
+      ['email_variable', 'accepted'],
+      ['ada_chatter_id', 'accepted'],
+    ]);
+    expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased')).toHaveLength(3);
+    expect(sim.ledger.count('job_created', 'DSAR-1')).toBe(1);
+    // The log holds hashes only, never the identifiers themselves.
+    expect(await log.lastSubmission(adaIdentifierKey({ type: 'email', value: 'sam@example.org', variable: null }))).toMatchObject({ clientReference: 'DSAR-1' });
+  });
+
+  it('gets the same job back when the submission is repeated after a crash (client_reference, 24 h)', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    const first = await provider().submitErasure(subject({ email: 'sam@example.org' }), ref());
+    // A new invocation whose log write was lost: nothing remembered locally, the provider dedupes.
+    log = memoryLog();
+    const again = await provider().submitErasure(subject({ email: 'sam@example.org' }), ref());
+    expect(again.outcome).toEqual(first.outcome);
+    expect(sim.jobCount()).toBe(1);
+  });
+
+  it('records not_found, not success, when Ada finds no end user for any identifier', async () => {
+    const ada = provider({ emailVariables: [] });
+    const submitted = await ada.submitErasure(subject({ email: 'nobody@example.org' }), ref());
+    const jobId = (submitted.outcome as { providerRef: string }).providerRef;
+    clock.advance(21 * MINUTE);
+    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'not_found', summary: expect.stringContaining('not proof of absence') });
+  });
+
+  it('maps a partial job to partially_completed with the failing identifier and the next step', async () => {
+    sim.seedEndUser({ email: 'pat@example.org', chatterId: 'chat-big' });
+    sim.partialFor('chat-big');
+    const ada = provider({ emailVariables: [] });
+    const submitted = await ada.submitErasure(subject({ email: 'pat@example.org', adaChatterId: 'chat-big' }), ref());
+    const jobId = (submitted.outcome as { providerRef: string }).providerRef;
+    clock.advance(21 * MINUTE);
+    const result = (await ada.pollStatus([jobId])).get(jobId);
+    expect(result).toMatchObject({ kind: 'partially_completed', nextStep: expect.stringContaining('ada_chatter_id (exceeds_limit)') });
+    expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased').map((e) => e.subject)).toEqual(['email||pat@example.org']);
+  });
+
+  it('holds back a resubmission within 7 days under another reference instead of letting Ada fail the whole job', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-1'));
+    clock.advance(3 * DAY);
+    const second = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-2'));
+    expect(second.outcome).toMatchObject({ kind: 'needs_attention', nextStep: 'Retry on or after 2026-12-02' });
+    expect(second.requests).toEqual([]);
+    expect(sim.jobCount()).toBe(1);
+  });
+
+  it('reports Ada’s own cooldown rejection (identifier sent by someone else) as failed with the next step', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    const elsewhere = createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: [], log: memoryLog(), baseUrl: sim.url, clock });
+    await elsewhere.submitErasure(subject({ email: 'sam@example.org' }), ref('OTHER-9'));
+    const ours = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-3'));
+    const jobId = (ours.outcome as { providerRef: string }).providerRef;
+    clock.advance(21 * MINUTE);
+    expect((await provider().pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'failed', nextStep: expect.stringContaining('7 days') });
+    expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased')).toHaveLength(1);
+  });
+
+  it('uses the deprecated v1 API only when configured, and reports it as submitted with no status available', async () => {
+    const result = await provider({ api: 'v1' }).submitErasure(subject({ email: 'sam@example.org' }), ref());
+    expect(result.outcome).toMatchObject({ kind: 'needs_attention', providerRef: null, reason: expect.stringContaining('no status') });
+    expect(sim.ledger.entries.map((e) => e.action)).toEqual(['v1_erasure']);
+  });
+
+  it('keeps polls under 10 requests a second without a single 429', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    const ada = provider({ emailVariables: [] });
+    const submitted = await ada.submitErasure(subject({ email: 'sam@example.org' }), ref());
+    const jobId = (submitted.outcome as { providerRef: string }).providerRef;
+    for (let i = 0; i < 25; i += 1) await ada.pollStatus([jobId]);
+    expect(sim.server.exchanges.filter((e) => e.status === 429)).toHaveLength(0);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it('waits out Ada’s 429 using X-RateLimit-Reset when Ada’s limit is lower than ours', async () => {
+    const strict = await startAdaSimulator({ now: clock.now, perSecond: 2 });
+    extra.push(strict);
+    strict.seedEndUser({ email: 'sam@example.org' });
+    const ada = createAdaProvider({ fetch: nodeFetch, apiKey: strict.apiKey, handle: 'acme', region: 'us', api: 'v2', emailVariables: [], log, baseUrl: strict.url, clock });
+    const submitted = await ada.submitErasure(subject({ email: 'sam@example.org' }), ref());
+    const jobId = (submitted.outcome as { providerRef: string }).providerRef;
+    for (let i = 0; i < 3; i += 1) await ada.pollStatus([jobId]);
+    const statuses = strict.server.exchanges.map((e) => e.status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(4);
+  });
+
+  it('raises a typed auth error for a refused key, and a contract error naming the field for a bad job body', async () => {
+    await expect(provider({ apiKey: 'wrong' }).pollStatus(['x'])).rejects.toBeInstanceOf(ProviderAuthError);
+    sim.faults.inject('GET /api/v2/jobs/{job_id}', { kind: 'status', status: 200, body: { job_id: 'j', status: 'exploded', identifiers: [] } });
+    const error = await provider().pollStatus(['j']).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderContractError);
+    expect((error as ProviderContractError).field).toBe('status');
+  });
+
+  it('turns Ada’s validation error into a ProviderHttpError carrying Ada’s message', async () => {
+    const api = new AdaApi(new ProviderHttp({ provider: 'ada', fetch: nodeFetch, clock }), sim.url, sim.apiKey);
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ type: 'email' as const, value: `p${i}@example.org`, variable: null }));
+    const error = await api.submitDeletion(tooMany, 'DSAR-9').then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderHttpError);
+    expect((error as ProviderHttpError).providerMessage).toBe('a request accepts at most 1000 identifiers');
+  });
+});
+
+describe('planAdaBatches', () => {
+  const entry = (reference: string, n: number): BatchEntry => ({
+    reference,
+    identifiers: Array.from({ length: n }, (_, i) => ({ type: 'email' as const, value: `${reference}-${i}@example.org`, variable: null })),
+  });
+  const now = Date.parse('2026-11-25T00:00:00Z');
+
+  it('packs whole entries into jobs of at most 1000 identifiers', () => {
+    const entries = Array.from({ length: 30 }, (_, i) => entry(`DSAR-${i}`, 70));
+    const { batches, deferred } = planAdaBatches(entries, () => null, now);
+    expect(deferred).toEqual([]);
+    expect(batches.map((b) => b.reduce((n, e) => n + e.identifiers.length, 0))).toEqual([980, 980, 140]);
+    expect(batches.flat().map((e) => e.reference)).toEqual(entries.map((e) => e.reference));
+  });
+
+  it('keeps an entry with an identifier sent in the last 7 days out of every batch, with the day it is eligible', () => {
+    const recent = entry('DSAR-R', 2);
+    const key = adaIdentifierKey(recent.identifiers[1] as BatchEntry['identifiers'][number]);
+    const { batches, deferred } = planAdaBatches([entry('DSAR-A', 3), recent], (k) => (k === key ? now - 2 * DAY : null), now);
+    expect(batches.flat().map((e) => e.reference)).toEqual(['DSAR-A']);
+    expect(deferred).toEqual([{ entry: recent, eligibleAt: now + 5 * DAY }]);
+  });
+
+  it('also splits on Ada’s 512 KB body limit', () => {
+    const long = (reference: string): BatchEntry => ({ reference, identifiers: Array.from({ length: 300 }, (_, i) => ({ type: 'variable_match' as const, value: `${'x'.repeat(600)}${i}@example.org`, variable: 'contact_email' })) });
+    const { batches } = planAdaBatches([long('A'), long('B'), long('C')], () => null, now);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b.flatMap((e) => e.identifiers)))).toBeLessThanOrEqual(512 * 1024);
+  });
+});

@@ -1,0 +1,183 @@
+import { parseSubject, type Subject } from '../../src/core/subject';
+import { ProviderAuthError, ProviderContractError, ProviderHttpError } from '../../src/providers/errors';
+import { createGenesysApi, createGenesysProvider, type GenesysConfig } from '../../src/providers/genesys';
+import { genesysHosts } from '../../src/providers/genesys/regions';
+import { type GenesysSimulator, startGenesysSimulator } from '../../sandbox/simulators/genesys';
+import { nodeFetch, virtualClock } from './scripted-server';
+
+const MINUTE = 60_000;
+
+function subject(input: Record<string, unknown>): Subject {
+  const r = parseSubject(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.subject;
+}
+
+const plannedAt = '2026-11-25T09:00:00.000Z';
+const ref = (ticketKey = 'DSAR-1') => ({ ticketKey, attempt: 1, plannedAt });
+const providerRefOf = (o: { outcome: unknown }) => (o.outcome as { providerRef: string }).providerRef;
+
+describe('Genesys Cloud GDPR client against the simulator', () => {
+  let sim: GenesysSimulator;
+  let clock: ReturnType<typeof virtualClock>;
+  const extra: GenesysSimulator[] = [];
+  beforeEach(async () => {
+    clock = virtualClock(Date.parse(plannedAt));
+    sim = await startGenesysSimulator({ now: clock.now, stepMs: 2 * MINUTE, tokenTtlSeconds: 3600 });
+    sim.seedContact({ externalContactId: 'ec-1', name: 'Sam Example', emails: ['sam@example.org'], phones: ['+447700900123'] });
+  });
+  afterEach(async () => {
+    await Promise.all([sim, ...extra.splice(0)].map((s) => s.close()));
+  });
+  const config = (s: GenesysSimulator = sim, over: Partial<GenesysConfig> = {}): GenesysConfig => ({
+    fetch: nodeFetch,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    region: 'eu_west_1',
+    loginBaseUrl: s.loginUrl,
+    apiBaseUrl: s.apiUrl,
+    clock,
+    ...over,
+  });
+  const tokenCalls = (s: GenesysSimulator = sim) => s.server.exchanges.filter((e) => e.label === 'POST /oauth/token').length;
+
+  it('finds the subject by email, deletes with deleteConfirmed=true, and follows the request to COMPLETED', async () => {
+    const genesys = createGenesysProvider(config());
+    const submitted = await genesys.submitErasure(subject({ email: 'sam@example.org' }), ref());
+    expect(submitted.outcome).toMatchObject({ kind: 'submitted', providerStatus: 'INITIATED' });
+    expect(submitted.requests.map((r) => r.endpoint)).toEqual([
+      'GET /api/v2/gdpr/subjects?searchType=EMAIL',
+      'GET /api/v2/gdpr/requests',
+      'POST /api/v2/gdpr/requests?deleteConfirmed=true',
+    ]);
+    const id = providerRefOf(submitted);
+    clock.advance(5 * MINUTE);
+    expect((await genesys.pollStatus([id])).get(id)).toMatchObject({ kind: 'in_progress', providerStatus: 'DELETING' });
+    clock.advance(5 * MINUTE);
+    expect((await genesys.pollStatus([id])).get(id)).toMatchObject({ kind: 'completed', providerRef: id });
+    expect(sim.ledger.count('delete_request', 'ec-1')).toBe(1);
+    expect(sim.ledger.count('subject_deleted', 'ec-1')).toBe(1);
+  });
+
+  it('adopts its own earlier request after a crash instead of submitting a second delete', async () => {
+    const first = await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), ref());
+    clock.advance(MINUTE);
+    const again = await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), ref());
+    expect(providerRefOf(again)).toBe(providerRefOf(first));
+    expect(again.requests.find((r) => r.endpoint === 'GET /api/v2/gdpr/requests')?.reconciled).toBe(true);
+    expect(sim.requestCount('GDPR_DELETE')).toBe(1);
+  });
+
+  it('does not mistake a request from before this attempt was planned for its own', async () => {
+    await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), { ticketKey: 'OLD-1', attempt: 1, plannedAt: '2026-01-01T00:00:00.000Z' });
+    clock.advance(MINUTE);
+    const later = { ticketKey: 'DSAR-2', attempt: 1, plannedAt: new Date(clock.now()).toISOString() };
+    await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), later);
+    expect(sim.requestCount('GDPR_DELETE')).toBe(2);
+  });
+
+  it('reports ERROR as failed with a support step, and never resubmits on its own', async () => {
+    sim.failRequestsFor('sam@example.org');
+    const genesys = createGenesysProvider(config());
+    const id = providerRefOf(await genesys.submitErasure(subject({ email: 'sam@example.org' }), ref()));
+    clock.advance(10 * MINUTE);
+    const result = (await genesys.pollStatus([id])).get(id);
+    expect(result).toMatchObject({ kind: 'failed', nextStep: expect.stringContaining('do not resubmit') });
+    await genesys.pollStatus([id]);
+    expect(sim.requestCount('GDPR_DELETE')).toBe(1);
+  });
+
+  it('polls many requests through the paged listing rather than one GET each', async () => {
+    const genesys = createGenesysProvider(config());
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      sim.seedContact({ externalContactId: `ec-b${i}`, name: `P ${i}`, emails: [`p${i}@example.org`] });
+      ids.push(providerRefOf(await genesys.submitErasure(subject({ email: `p${i}@example.org` }), ref(`DSAR-${i + 10}`))));
+    }
+    const before = sim.server.exchanges.length;
+    clock.advance(10 * MINUTE);
+    const statuses = await genesys.pollStatus(ids);
+    expect([...statuses.values()].every((s) => s.kind === 'completed')).toBe(true);
+    const calls = sim.server.exchanges.slice(before).map((e) => e.label);
+    expect(calls).toEqual(['GET /api/v2/gdpr/requests']);
+  });
+
+  it('caches the token until shortly before expires_in, and fetches one token for many concurrent callers', async () => {
+    const api = createGenesysApi(config());
+    await Promise.all(Array.from({ length: 8 }, () => api.searchSubjects('EMAIL', 'sam@example.org')));
+    expect(tokenCalls()).toBe(1);
+    clock.advance(58 * MINUTE);
+    await api.searchSubjects('EMAIL', 'sam@example.org');
+    expect(tokenCalls()).toBe(1);
+    clock.advance(MINUTE + 1);
+    await api.searchSubjects('EMAIL', 'sam@example.org');
+    expect(tokenCalls()).toBe(2);
+  });
+
+  it('fetches a new token once when Genesys rejects the cached one (401), then carries on', async () => {
+    const api = createGenesysApi(config());
+    await api.searchSubjects('EMAIL', 'sam@example.org');
+    sim.faults.inject('GET /api/v2/gdpr/subjects', { kind: 'status', status: 401, body: { message: 'expired', code: 'authentication.required', status: 401 } });
+    expect(await api.searchSubjects('EMAIL', 'sam@example.org')).toHaveLength(1);
+    expect(tokenCalls()).toBe(2);
+  });
+
+  it('raises a typed auth error for wrong client credentials', async () => {
+    const error = await createGenesysApi(config(sim, { clientSecret: 'wrong' })).searchSubjects('EMAIL', 'x@example.org').then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderAuthError);
+  });
+
+  it('withholds unconfirmed phone numbers and sends confirmed ones', async () => {
+    const genesys = createGenesysProvider(config());
+    const onlyUnconfirmed = await genesys.submitErasure(subject({ phones: [{ number: '+447700900123', heldFrom: '2019-01-01', heldTo: '2023-06-30' }] }), ref());
+    expect(onlyUnconfirmed.outcome.kind).toBe('needs_attention');
+    expect(onlyUnconfirmed.withheld).toEqual([{ kind: 'phone', reason: expect.stringContaining('recycled') }]);
+    expect(sim.requestCount()).toBe(0);
+
+    const confirmed = await genesys.submitErasure(subject({ phones: [{ number: '+447700900123', heldFrom: '2019-01-01', heldTo: '2023-06-30', confirmed: true }] }), ref('DSAR-5'));
+    expect(confirmed.outcome.kind).toBe('submitted');
+    expect(confirmed.requests.at(-1)?.identifierKinds).toEqual(['phone']);
+  });
+
+  it('records not_found when no subject matches', async () => {
+    const result = await createGenesysProvider(config()).submitErasure(subject({ email: 'nobody@example.org' }), ref());
+    expect(result.outcome.kind).toBe('not_found');
+    expect(sim.requestCount()).toBe(0);
+  });
+
+  it('offers a GDPR_EXPORT preview without deleting anything', async () => {
+    const genesys = createGenesysProvider(config());
+    const preview = await genesys.preview?.(subject({ email: 'sam@example.org' }), ref());
+    expect(preview).toMatchObject({ status: 'in_progress' });
+    expect(sim.requestCount('GDPR_EXPORT')).toBe(1);
+    expect(sim.requestCount('GDPR_DELETE')).toBe(0);
+  });
+
+  it('carries Genesys’s error code and contextId, and a contract error for a bad listing', async () => {
+    sim.faults.inject('POST /api/v2/gdpr/requests', { kind: 'status', status: 400, body: { message: 'Unrecognized property: foo', code: 'invalid.property', status: 400, contextId: 'ctx-123' } });
+    const error = await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), ref()).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderHttpError);
+    expect(error).toMatchObject({ status: 400, providerMessage: 'invalid.property', supportRef: 'ctx-123' });
+
+    sim.faults.inject('GET /api/v2/gdpr/requests', { kind: 'status', status: 200, body: { entities: [{ id: 5 }] } });
+    await expect(createGenesysProvider(config()).pollStatus(['r-1'])).rejects.toBeInstanceOf(ProviderContractError);
+  });
+
+  it('backs off on Genesys’s 429 with Retry-After and completes', async () => {
+    const strict = await startGenesysSimulator({ now: clock.now, rateLimit: 5 });
+    extra.push(strict);
+    strict.seedContact({ externalContactId: 'ec-9', name: 'N', emails: ['n@example.org'] });
+    const api = createGenesysApi(config(strict, { retry: { maxTotalMs: 120_000 } }));
+    for (let i = 0; i < 8; i += 1) await api.searchSubjects('EMAIL', 'n@example.org');
+    const statuses = strict.server.exchanges.filter((e) => e.label !== 'POST /oauth/token').map((e) => e.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+    expect(statuses).toContain(429);
+    expect(clock.sleeps.some((ms) => ms >= 1_000)).toBe(true);
+  });
+
+  it('knows the login and API hosts of every Genesys Cloud region', () => {
+    expect(genesysHosts('eu_west_1')).toEqual({ login: 'https://login.mypurecloud.ie', api: 'https://api.mypurecloud.ie' });
+    expect(genesysHosts('us_east_1')).toEqual({ login: 'https://login.mypurecloud.com', api: 'https://api.mypurecloud.com' });
+    expect(() => genesysHosts('mars-1')).toThrow(/region/);
+  });
+});
