@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEMO_SCENARIOS } from './demo/scenarios';
 import { runScenarios } from './demo/run';
 import { timeline } from './demo/timeline';
-import { DEMO_USERS } from './jira-emulator/demo-seed';
+import { DEMO_USERS } from './jira/demo-seed';
 import { REPO_ROOT, startWorld } from './world';
 
 /**

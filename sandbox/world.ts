@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Settings } from '../src/app/settings';
 import type { ProviderId } from '../src/core/erasure';
-import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira-emulator/demo-seed';
-import { type JiraEmulator, startJiraEmulator } from './jira-emulator/server';
-import { ForgePlatform } from './platform/runtime';
+import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira/demo-seed';
+import { type JiraEmulator, startJiraEmulator } from './jira/server';
+import { ForgePlatform } from './forge/runtime';
 import type { Scenario } from './demo/scenarios';
 import { type AdaSimulator, startAdaSimulator } from './simulators/ada';
 import { type AmiqusSimulator, startAmiqusSimulator } from './simulators/amiqus';

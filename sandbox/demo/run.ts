@@ -1,6 +1,6 @@
 import { verifyComplianceRecord } from '../../src/core/compliance-record';
 import { jobStore } from '../../src/store/kvs-store';
-import { DEMO_USERS } from '../jira-emulator/demo-seed';
+import { DEMO_USERS } from '../jira/demo-seed';
 import { ADMIN_ACCOUNT, approverFor, TERMINAL_STATUSES, type World } from '../world';
 import type { Scenario } from './scenarios';
 

@@ -2,7 +2,7 @@ import { verifyComplianceRecord } from '../../src/core/compliance-record';
 import { jobStore } from '../../src/store/kvs-store';
 import { runScenarios, type TicketResult } from '../../sandbox/demo/run';
 import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
-import { DEMO_USERS } from '../../sandbox/jira-emulator/demo-seed';
+import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
 import { TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
 
 /**
