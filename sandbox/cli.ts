@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SCENARIOS } from './demo/scenarios';
 import { runScenarios } from './demo/run';
 import { timeline } from './demo/timeline';
 import { DEMO_USERS } from './jira/demo-seed';
-import { REPO_ROOT, startWorld } from './world';
+import { REPO_ROOT, startWorld, type WorldSnapshot } from './world';
 
 /**
  * `npm start`: runs the demo DSARs through the real app in the local world and prints each ticket's
@@ -45,7 +45,16 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function serveWorld(out: (line: string) => void): Promise<void> {
-  const world = await startWorld({ kvsFile: join(REPO_ROOT, '.sandbox-data', 'kvs.json'), startAt: Date.now() });
+  const dataDir = process.env.SANDBOX_DATA_DIR ?? join(REPO_ROOT, '.sandbox-data');
+  const worldFile = join(dataDir, 'world.json');
+  const restore = existsSync(worldFile) ? (JSON.parse(readFileSync(worldFile, 'utf8')) as WorldSnapshot) : undefined;
+  const world = await startWorld({ kvsFile: join(dataDir, 'kvs.json'), startAt: Date.now(), ...(restore ? { restore } : {}) });
+  // Written atomically, every few seconds and on the way out, so a restart (or a crash) finds the same site.
+  const save = () => {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(`${worldFile}.tmp`, JSON.stringify(world.snapshot()));
+    renameSync(`${worldFile}.tmp`, worldFile);
+  };
   out(
     JSON.stringify({
       ready: true,
@@ -61,14 +70,29 @@ async function serveWorld(out: (line: string) => void): Promise<void> {
       },
     }),
   );
-  for (const scenario of DEMO_SCENARIOS) world.openTicket(scenario);
+  if (!restore) for (const scenario of DEMO_SCENARIOS) world.openTicket(scenario);
+  save();
   // One real second is one virtual minute: jobs progress and scheduled triggers fire while a person watches.
+  let ticks = 0;
+  let busy = Promise.resolve();
   const timer = setInterval(() => {
-    void world.platform.advance(60_000).then(() => world.pump());
+    busy = busy
+      .then(() => world.platform.advance(60_000))
+      .then(() => world.pump())
+      .then(() => {
+        ticks += 1;
+        if (ticks % 5 === 0) save();
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`sandbox tick failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
   }, 1_000);
   const stop = () => {
     clearInterval(timer);
-    void world.close().then(() => process.exit(0));
+    void busy
+      .then(() => save())
+      .then(() => world.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

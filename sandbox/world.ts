@@ -5,9 +5,10 @@ import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira/demo-seed';
 import { type JiraEmulator, startJiraEmulator } from './jira/server';
 import { ForgePlatform } from './forge/runtime';
 import type { Scenario } from './demo/scenarios';
-import { type AdaSimulator, startAdaSimulator } from './simulators/ada';
-import { type AmiqusSimulator, startAmiqusSimulator } from './simulators/amiqus';
-import { type GenesysSimulator, startGenesysSimulator } from './simulators/genesys';
+import type { JiraSnapshot } from './jira/state';
+import { type AdaSimulator, type AdaSnapshot, startAdaSimulator } from './simulators/ada';
+import { type AmiqusSimulator, type AmiqusSnapshot, startAmiqusSimulator } from './simulators/amiqus';
+import { type GenesysSimulator, type GenesysSnapshot, startGenesysSimulator } from './simulators/genesys';
 import { createVirtualClock, installVirtualDate, type VirtualClock } from './virtual-date';
 
 /**
@@ -33,7 +34,17 @@ export interface World {
   runUntil(done: () => boolean, maxMs: number, stepMs?: number): Promise<boolean>;
   openTicket(scenario: Scenario): string;
   move(key: string, status: string, asAccountId: string): Promise<void>;
+  /** Jira's and the providers' data and the virtual time: with the KVS file, all a restart needs. */
+  snapshot(): WorldSnapshot;
   close(): Promise<void>;
+}
+
+export interface WorldSnapshot {
+  virtualNow: number;
+  jira: JiraSnapshot;
+  amiqus: AmiqusSnapshot;
+  ada: AdaSnapshot;
+  genesys: GenesysSnapshot;
 }
 
 export interface WorldOptions {
@@ -41,14 +52,24 @@ export interface WorldOptions {
   kvsFile?: string;
   duplicateDelivery?: boolean;
   settings?: (base: Partial<Settings>) => Partial<Settings>;
+  /** A snapshot from an earlier run; virtual time resumes no earlier than where it stopped. */
+  restore?: WorldSnapshot;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const clock = createVirtualClock(options.startAt ?? Date.parse('2026-11-25T09:00:00Z'));
+  const saved = options.restore;
+  const startAt = options.startAt ?? Date.parse('2026-11-25T09:00:00Z');
+  const clock = createVirtualClock(saved ? Math.max(saved.virtualNow, startAt) : startAt);
   const restoreDate = installVirtualDate(clock);
   const now = () => clock.now();
-  const [amiqus, ada, genesys] = await Promise.all([startAmiqusSimulator({ now }), startAdaSimulator({ now }), startGenesysSimulator({ now })]);
-  const jira = await startJiraEmulator(createDemoState(() => new Date(clock.now())));
+  const [amiqus, ada, genesys] = await Promise.all([
+    startAmiqusSimulator({ now, ...(saved ? { restore: saved.amiqus } : {}) }),
+    startAdaSimulator({ now, ...(saved ? { restore: saved.ada } : {}) }),
+    startGenesysSimulator({ now, ...(saved ? { restore: saved.genesys } : {}) }),
+  ]);
+  const jiraState = createDemoState(() => new Date(clock.now()));
+  if (saved) jiraState.restore(saved.jira);
+  const jira = await startJiraEmulator(jiraState);
   jira.state.users.set(ADMIN_ACCOUNT, { accountId: ADMIN_ACCOUNT, displayName: 'Jira Admin', groups: ['jira-admins'] });
   const platform = new ForgePlatform({
     repoRoot: REPO_ROOT,
@@ -124,6 +145,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       });
       if (moved.status !== 204) throw new Error(`${key}: moving to ${status} failed with HTTP ${moved.status}`);
     },
+    snapshot: () => ({ virtualNow: clock.now(), jira: jira.state.snapshot(), amiqus: amiqus.snapshot(), ada: ada.snapshot(), genesys: genesys.snapshot() }),
     async close() {
       platform.uninstall();
       await Promise.all([jira.close(), amiqus.close(), ada.close(), genesys.close()]);

@@ -78,6 +78,15 @@ export interface JiraEvent {
 
 export const APP_ACCOUNT_ID = '557058:erasure-desk-app';
 
+/** What `npm start -- --serve` writes to its data directory so a restart finds the same site. */
+export interface JiraSnapshot {
+  users: User[];
+  projects: Project[];
+  issues: Array<Omit<Issue, 'attachments'> & { attachments: Array<Omit<Attachment, 'bytes'> & { base64: string }> }>;
+  fields: FieldDef[];
+  seq: { issue: number; comment: number; attachment: number; changelog: number };
+}
+
 export class JiraState {
   users = new Map<string, User>();
   projects = new Map<string, Project>();
@@ -90,6 +99,24 @@ export class JiraState {
   readonly pending: JiraEvent[] = [];
 
   constructor(readonly now: () => Date) {}
+
+  snapshot(): JiraSnapshot {
+    return {
+      users: [...this.users.values()],
+      projects: [...this.projects.values()],
+      issues: [...this.issues.values()].map((i) => ({ ...i, attachments: i.attachments.map(({ bytes, ...a }) => ({ ...a, base64: bytes.toString('base64') })) })),
+      fields: this.fields,
+      seq: { ...this.seq },
+    };
+  }
+
+  restore(snapshot: JiraSnapshot): void {
+    this.users = new Map(snapshot.users.map((u) => [u.accountId, u]));
+    this.projects = new Map(snapshot.projects.map((p) => [p.key, p]));
+    this.issues = new Map(snapshot.issues.map((i) => [i.key, { ...i, attachments: i.attachments.map(({ base64, ...a }) => ({ ...a, bytes: Buffer.from(base64, 'base64') })) }]));
+    this.fields = snapshot.fields;
+    this.seq = { ...snapshot.seq };
+  }
 
   onEvent(listener: (event: JiraEvent) => void | Promise<void>): void {
     this.listeners.push(listener);

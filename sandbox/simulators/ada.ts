@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, Faults, Ledger, parseJson, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
 
 /**
  * Ada's Bulk End-User Deletion API on 127.0.0.1, after PROVIDERS.md and specs/ada-bulk-deletion-*.yml:
@@ -16,7 +16,7 @@ export interface AdaSeedEndUser {
   variables?: Record<string, string>;
 }
 
-interface Job {
+export interface AdaJobState {
   id: string;
   clientReference: string | null;
   createdAt: number;
@@ -35,35 +35,52 @@ export interface AdaSimulator {
   /** Jobs containing this identifier value end `partial`, with it marked `exceeds_limit`. */
   partialFor(value: string): void;
   jobCount(): number;
+  /** The simulator's data, for the sandbox to keep across restarts. */
+  snapshot(): AdaSnapshot;
   close(): Promise<void>;
+}
+
+export interface AdaSnapshot {
+  users: AdaSeedEndUser[];
+  jobs: AdaJobState[];
+  lastSubmitted: Array<[string, number]>;
+  partialValues: string[];
+  ledger: LedgerEntry[];
 }
 
 const DAY = 86_400_000;
 const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
 
-export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number } = {}): Promise<AdaSimulator> {
+export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
   const now = options.now ?? Date.now;
   const duration = options.jobDurationMs ?? 20 * 60_000;
   const apiKey = 'ada_sandbox_key_0123456789abcdef';
   const users: AdaSeedEndUser[] = [];
-  const jobs: Job[] = [];
+  const jobs: AdaJobState[] = [];
   const lastSubmitted = new Map<string, number>();
   const partialValues = new Set<string>();
   const perSecond = new WindowLimiter(options.perSecond ?? 10, 1_000);
   const perMinute = new WindowLimiter(options.perMinute ?? 100, 60_000);
   const ledger = new Ledger();
   const faults = new Faults();
+  if (options.restore) {
+    users.push(...options.restore.users);
+    jobs.push(...options.restore.jobs);
+    for (const [k, v] of options.restore.lastSubmitted) lastSubmitted.set(k, v);
+    for (const v of options.restore.partialValues) partialValues.add(v);
+    for (const e of options.restore.ledger) ledger.record(e);
+  }
   const errors = (status: number, type: string, message: string): SimResponse => ({ status, body: { errors: [{ type, message, details: null }] } });
   const idKey = (i: { type: string; value: string; variable: string | null }) => `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
 
-  function matches(i: Job['identifiers'][number]): number {
+  function matches(i: AdaJobState['identifiers'][number]): number {
     const v = i.value.toLowerCase();
     return users.filter((u) =>
       i.type === 'email' ? u.email?.toLowerCase() === v : i.type === 'chatter_id' ? u.chatterId === i.value : i.type === 'variable_match' ? u.variables?.[i.variable ?? '']?.toLowerCase() === v : false,
     ).length;
   }
 
-  function render(job: Job) {
+  function render(job: AdaJobState) {
     const elapsed = now() - job.createdAt;
     const done = elapsed >= duration;
     const status = !done ? (elapsed >= duration / 4 ? 'in_progress' : 'queued') : job.forcedOutcome === 'failed_cooldown' ? 'failed' : job.forcedOutcome === 'partial' ? 'partial' : 'completed';
@@ -112,7 +129,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
           return last !== undefined && now() - last < 7 * DAY;
         });
         const partial = identifiers.some((i) => partialValues.has(i.value.toLowerCase()));
-        const job: Job = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false };
+        const job: AdaJobState = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false };
         for (const i of identifiers) lastSubmitted.set(idKey(i), now());
         jobs.push(job);
         ledger.record({ at: now(), action: 'job_created', subject: ref ?? job.id });
@@ -168,6 +185,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
     seedEndUser: (u) => users.push(u),
     partialFor: (value) => partialValues.add(value.toLowerCase()),
     jobCount: () => jobs.length,
+    snapshot: () => ({ users: [...users], jobs: [...jobs], lastSubmitted: [...lastSubmitted], partialValues: [...partialValues], ledger: [...ledger.entries] }),
     close: () => server.close(),
   };
 }

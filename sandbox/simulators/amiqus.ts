@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { bearer, Faults, Ledger, parseJson, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
 
 /**
  * Amiqus API v2 on 127.0.0.1, after PROVIDERS.md and specs/amiqus-openapi.json: bearer tokens, clients with
@@ -18,11 +18,11 @@ export interface AmiqusSeedClient {
   deletionInDays?: number | null;
 }
 
-interface Client extends AmiqusSeedClient {
+export interface Client extends AmiqusSeedClient {
   createdAt: string;
 }
 
-interface Webhook {
+export interface Webhook {
   uuid: string;
   url: string;
   events: string[];
@@ -49,13 +49,21 @@ export interface AmiqusSimulator {
   registerWebhook(url: string, events: string[]): Webhook;
   deliverEvent(alias: string, clientId: number): Promise<void>;
   runDueDeliveries(): Promise<void>;
+  /** The simulator's data, for the sandbox to keep across restarts. */
+  snapshot(): AmiqusSnapshot;
   close(): Promise<void>;
 }
 
 const RETRY_SCHEDULE_S = [60, 120, 600, 900];
 const DAY = 86_400_000;
 
-export async function startAmiqusSimulator(options: { now?: () => number; token?: string; rateLimit?: number; windowMs?: number } = {}): Promise<AmiqusSimulator> {
+export interface AmiqusSnapshot {
+  clients: Client[];
+  webhooks: Webhook[];
+  ledger: LedgerEntry[];
+}
+
+export async function startAmiqusSimulator(options: { now?: () => number; token?: string; rateLimit?: number; windowMs?: number; restore?: AmiqusSnapshot } = {}): Promise<AmiqusSimulator> {
   const now = options.now ?? Date.now;
   const token = options.token ?? 'aq_pat_sandbox_0123456789abcdefghijklmnop';
   const limiter = new WindowLimiter(options.rateLimit ?? 200, options.windowMs ?? 60_000);
@@ -66,6 +74,11 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
   const faults = new Faults();
   let base = '';
   let remaining = options.rateLimit ?? 200;
+  if (options.restore) {
+    for (const c of options.restore.clients) clients.set(c.id, c);
+    webhooks.push(...options.restore.webhooks);
+    for (const e of options.restore.ledger) ledger.record(e);
+  }
 
   const today = () => new Date(now()).toISOString().slice(0, 10);
   const deletionDate = (c: Client) => (c.deletionInDays === null || c.deletionInDays === undefined ? null : new Date(Date.parse(`${today()}T00:00:00Z`) + c.deletionInDays * DAY).toISOString().slice(0, 10));
@@ -234,6 +247,7 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
         await attempt(d);
       }
     },
+    snapshot: () => ({ clients: [...clients.values()], webhooks: [...webhooks], ledger: [...ledger.entries] }),
     close: () => server.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, Faults, Ledger, parseJson, type SimRequest, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimRequest, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
 
 /**
  * Genesys Cloud's GDPR API on 127.0.0.1, after PROVIDERS.md and specs/genesys-gdpr-openapi.yml: client
@@ -16,7 +16,7 @@ export interface GenesysSeedContact {
   phones?: string[];
 }
 
-interface StoredRequest {
+export interface StoredRequest {
   id: string;
   requestType: 'GDPR_DELETE' | 'GDPR_EXPORT';
   createdAt: number;
@@ -37,14 +37,23 @@ export interface GenesysSimulator {
   /** Requests for subjects with this email end in ERROR (possibly after deleting part of the data). */
   failRequestsFor(email: string): void;
   requestCount(type?: 'GDPR_DELETE' | 'GDPR_EXPORT'): number;
+  /** The simulator's data, for the sandbox to keep across restarts. */
+  snapshot(): GenesysSnapshot;
   close(): Promise<void>;
+}
+
+export interface GenesysSnapshot {
+  contacts: GenesysSeedContact[];
+  requests: StoredRequest[];
+  errorEmails: string[];
+  ledger: LedgerEntry[];
 }
 
 const STEPS = ['INITIATED', 'SEARCHING', 'DELETING', 'FINALIZING', 'COMPLETED'] as const;
 const ALLOWED_REQUEST_FIELDS = new Set(['requestType', 'subject', 'replacementTerms', 'name']);
 const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
 
-export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number } = {}): Promise<GenesysSimulator> {
+export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
   const now = options.now ?? Date.now;
   const stepMs = options.stepMs ?? 2 * 60_000;
   const clientId = 'sandbox-genesys-client';
@@ -56,6 +65,12 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   const limiter = new WindowLimiter(options.rateLimit ?? 300, 60_000);
   const ledger = new Ledger();
   const faults = new Faults();
+  if (options.restore) {
+    contacts.push(...options.restore.contacts);
+    requests.push(...options.restore.requests);
+    for (const e of options.restore.errorEmails) errorEmails.add(e);
+    for (const e of options.restore.ledger) ledger.record(e);
+  }
 
   const error = (status: number, code: string, message: string): SimResponse => ({ status, body: { message, code, status, contextId: randomUUID(), details: [], errors: [] } });
 
@@ -195,6 +210,7 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
     seedContact: (c) => contacts.push(c),
     failRequestsFor: (email) => errorEmails.add(email.toLowerCase()),
     requestCount: (type) => requests.filter((r) => !type || r.requestType === type).length,
+    snapshot: () => ({ contacts: [...contacts], requests: [...requests], errorEmails: [...errorEmails], ledger: [...ledger.entries] }),
     close: () => (server as SimServer).close(),
   };
 }
