@@ -4,6 +4,7 @@ import type { ProviderId } from '../src/core/erasure';
 import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira/demo-seed';
 import { type JiraEmulator, startJiraEmulator } from './jira/server';
 import { ForgePlatform } from './forge/runtime';
+import { startWebtriggerServer, type WebtriggerServer } from './forge/webtrigger-server';
 import type { Scenario } from './demo/scenarios';
 import type { JiraSnapshot } from './jira/state';
 import { type AdaSimulator, type AdaSnapshot, startAdaSimulator } from './simulators/ada';
@@ -25,6 +26,8 @@ export interface World {
   clock: VirtualClock;
   jira: JiraEmulator;
   platform: ForgePlatform;
+  /** The app's web trigger URLs; Amiqus's webhook is registered at `amiqus-webhook-endpoint`. */
+  webtriggers: WebtriggerServer;
   amiqus: AmiqusSimulator;
   ada: AdaSimulator;
   genesys: GenesysSimulator;
@@ -52,6 +55,8 @@ export interface WorldOptions {
   kvsFile?: string;
   duplicateDelivery?: boolean;
   settings?: (base: Partial<Settings>) => Partial<Settings>;
+  /** How long the simulated providers take: Genesys per request step, Ada per job. */
+  simulators?: { genesysStepMs?: number; adaJobDurationMs?: number };
   /** A snapshot from an earlier run; virtual time resumes no earlier than where it stopped. */
   restore?: WorldSnapshot;
 }
@@ -64,8 +69,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const now = () => clock.now();
   const [amiqus, ada, genesys] = await Promise.all([
     startAmiqusSimulator({ now, ...(saved ? { restore: saved.amiqus } : {}) }),
-    startAdaSimulator({ now, ...(saved ? { restore: saved.ada } : {}) }),
-    startGenesysSimulator({ now, ...(saved ? { restore: saved.genesys } : {}) }),
+    startAdaSimulator({ now, ...(options.simulators?.adaJobDurationMs ? { jobDurationMs: options.simulators.adaJobDurationMs } : {}), ...(saved ? { restore: saved.ada } : {}) }),
+    startGenesysSimulator({ now, ...(options.simulators?.genesysStepMs ? { stepMs: options.simulators.genesysStepMs } : {}), ...(saved ? { restore: saved.genesys } : {}) }),
   ]);
   const jiraState = createDemoState(() => new Date(clock.now()));
   if (saved) jiraState.restore(saved.jira);
@@ -91,7 +96,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
   };
   await expectOk(admin('saveSettings', { settings: options.settings ? options.settings(base) : base }), 'saveSettings');
-  await expectOk(admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token } }), 'amiqus secret');
+  // Amiqus delivers its webhooks to the app's web trigger, signed with the secret it issued for the hook.
+  const webtriggers = await startWebtriggerServer(platform);
+  const hookUrl = webtriggers.urlFor('amiqus-webhook-endpoint');
+  const hook = amiqus.webhooks().find((w) => w.url === hookUrl) ?? amiqus.registerWebhook(hookUrl, ['client.deletion_reminder_due']);
+  await expectOk(admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token, webhookSecret: hook.secret } }), 'amiqus secret');
   await expectOk(admin('setSecret', { provider: 'ada', value: { apiKey: ada.apiKey } }), 'ada secret');
   await expectOk(admin('setSecret', { provider: 'genesys', value: { clientId: genesys.clientId, clientSecret: genesys.clientSecret } }), 'genesys secret');
 
@@ -107,6 +116,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     clock,
     jira,
     platform,
+    webtriggers,
     amiqus,
     ada,
     genesys,
@@ -148,7 +158,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     snapshot: () => ({ virtualNow: clock.now(), jira: jira.state.snapshot(), amiqus: amiqus.snapshot(), ada: ada.snapshot(), genesys: genesys.snapshot() }),
     async close() {
       platform.uninstall();
-      await Promise.all([jira.close(), amiqus.close(), ada.close(), genesys.close()]);
+      await Promise.all([jira.close(), webtriggers.close(), amiqus.close(), ada.close(), genesys.close()]);
       restoreDate();
     },
   };

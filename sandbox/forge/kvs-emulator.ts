@@ -60,7 +60,8 @@ export class KvsEmulator {
       return fail(500, 'INTERNAL_SERVER_ERROR', 'injected storage failure');
     }
     const reply = this.dispatch(op, body);
-    if (reply.status === 200 && /set|delete|transaction/.test(op)) this.persist();
+    // Deletes and transactions answer 204: any success of a write must reach the file.
+    if (reply.status >= 200 && reply.status < 300 && isWrite) this.persist();
     return reply;
   }
 

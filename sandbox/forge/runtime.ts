@@ -127,7 +127,7 @@ export class ForgePlatform {
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
       const actor = descriptor.provider === 'user' ? String(descriptor.accountId ?? this.principal ?? '') : 'app';
-      const endpoint = `${init.method ?? 'GET'} ${path.split('?')[0]?.replace(/\/[A-Z]+-\d+|\/\d+/g, '/{id}')}`;
+      const endpoint = `${init.method ?? 'GET'} ${path.split('?')[0]?.replace(/\/[A-Z]+-\d+|\/\d{2,}/g, '/{id}')}`;
       this.jiraCalls.set(endpoint, (this.jiraCalls.get(endpoint) ?? 0) + 1);
       const headers = new Headers(init.headers as Record<string, string> | undefined);
       headers.set('x-sandbox-actor', actor);

@@ -43,8 +43,10 @@ const json = (ctx: Ctx): Record<string, unknown> => {
   }
 };
 
-function issueOr404(ctx: Ctx, key: string): Issue | null {
-  const issue = ctx.state.issues.get(decodeURIComponent(key));
+function issueOr404(ctx: Ctx, keyOrId: string): Issue | null {
+  // Jira accepts an issue's key or its numeric id wherever it takes an issue.
+  const wanted = decodeURIComponent(keyOrId);
+  const issue = ctx.state.issues.get(wanted) ?? [...ctx.state.issues.values()].find((i) => i.id === wanted);
   if (!issue || !ctx.state.canBrowse(ctx.actor, issue.projectKey)) {
     jiraError(ctx.res, 404, ['Issue does not exist or you do not have permission to see it.']);
     return null;
@@ -195,6 +197,17 @@ const ROUTES: Route[] = [
       if (!issue) return;
       issue.properties[decodeURIComponent(m[2] as string)] = json(ctx);
       send(ctx.res, 200);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const key = decodeURIComponent(m[2] as string);
+      if (!(key in issue.properties)) return jiraError(ctx.res, 404, [`The property with key '${key}' does not exist.`]);
+      send(ctx.res, 200, { key, value: issue.properties[key] });
     },
   },
   {

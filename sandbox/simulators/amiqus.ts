@@ -47,6 +47,7 @@ export interface AmiqusSimulator {
   server: SimServer;
   seedClient(client: AmiqusSeedClient): void;
   registerWebhook(url: string, events: string[]): Webhook;
+  webhooks(): Webhook[];
   deliverEvent(alias: string, clientId: number): Promise<void>;
   runDueDeliveries(): Promise<void>;
   /** The simulator's data, for the sandbox to keep across restarts. */
@@ -239,6 +240,7 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
     server,
     seedClient: (c) => clients.set(c.id, { ...c, createdAt: new Date(now() - 90 * DAY).toISOString() }),
     registerWebhook,
+    webhooks: () => [...webhooks],
     deliverEvent,
     async runDueDeliveries() {
       const due = deliveries.filter((d) => d.dueAt <= now());

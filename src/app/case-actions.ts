@@ -55,8 +55,10 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
   const jobs = await jobStore.listForCase(ticketKey);
   const today = formatISO(deps.now(), { representation: 'date' });
   const deadline = computeDeadline(record.receivedOn, deps.settings.deadline, record.extensions.map(toExtension));
-  const completedOn = record.phase === 'closed' ? record.finalization.round === record.round ? today : null : null;
-  const status = deadlineStatus(deadline, today, completedOn);
+  // A closed case is judged on the day its last job settled, not on the day someone opens the panel.
+  const lastSettled = jobs.map((j) => j.updatedAt).sort().at(-1);
+  const completedOn = record.phase === 'closed' && lastSettled ? lastSettled.slice(0, 10) : null;
+  const status = deadlineStatus(deadline, today, completedOn, deps.settings.deadline.atRiskDays);
   const extendedMonths = record.extensions.reduce((n, e) => n + e.months, 0);
   return {
     ticketKey,

@@ -43,7 +43,7 @@ async function warnIfDue(deps: AppDeps, record: CaseRecord, today: string): Prom
     deps.settings.deadline,
     record.extensions.map((e) => ({ months: e.months, reason: e.reason, grantedBy: e.by, grantedOn: e.at.slice(0, 10) })),
   );
-  const status = deadlineStatus(deadline, today, null);
+  const status = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
   const level = status.state === 'overdue' || status.state === 'missed' ? 'overdue' : status.state === 'at_risk' ? 'at_risk' : 'none';
   if (level === 'none' || level === record.deadlineWarning) return false;
   try {

@@ -1,0 +1,175 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { verifyComplianceRecord } from '../../src/core/compliance-record';
+import { jobStore } from '../../src/store/kvs-store';
+import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
+import { DEMO_USERS, DSAR_FIELDS } from '../../sandbox/jira/demo-seed';
+import { startWorld, TERMINAL_STATUSES, type World } from '../../sandbox/world';
+
+/**
+ * The rest of the product's entry points, through the real handlers in the sandbox: Amiqus intake (the daily
+ * due-clients poll and the signed webhook), the daily deadline watch, and the issue panel's actions.
+ */
+
+const DAY = 86_400_000;
+const scenario = (id: string): Scenario => {
+  const found = DEMO_SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new Error(`no scenario ${id}`);
+  return found;
+};
+const issue = (world: World, key: string) => {
+  const found = world.jira.state.issues.get(key);
+  if (!found) throw new Error(`no issue ${key}`);
+  return found;
+};
+const texts = (world: World, key: string) => issue(world, key).comments.map((c) => c.text);
+const amiqusTickets = (world: World) => [...world.jira.state.issues.values()].filter((i) => i.summary.startsWith('Erasure due at Amiqus'));
+const panel = (world: World, fn: string, key: string, accountId: string, payload: unknown = {}) =>
+  world.platform.invokeResolver('erasure-desk-panel', fn, payload, { accountId, issueKey: key }) as Promise<Record<string, unknown>>;
+
+describe('Amiqus intake: the due-clients poll and the signed webhook', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.close());
+
+  it('opens one ticket per due or overdue client from the daily poll, naming the client id and not the person', async () => {
+    world.amiqus.seedClient({ id: 81001, firstName: 'Ira', lastName: 'Due', email: 'ira.due@example.org', deletionInDays: 0 });
+    world.amiqus.seedClient({ id: 81002, firstName: 'Jo', lastName: 'Overdue', email: 'jo.overdue@example.org', deletionInDays: -3 });
+    world.amiqus.seedClient({ id: 81003, firstName: 'Kim', lastName: 'Later', email: 'kim.later@example.org', deletionInDays: 20 });
+    await world.platform.advance(DAY);
+    await world.pump();
+    const tickets = amiqusTickets(world);
+    expect(tickets.map((t) => t.summary).sort()).toEqual(['Erasure due at Amiqus: client 81001', 'Erasure due at Amiqus: client 81002']);
+    const ira = tickets.find((t) => t.summary.endsWith('81001'));
+    expect(ira?.customFields[DSAR_FIELDS.amiqusClientId]).toBe(81001);
+    expect(ira?.customFields[DSAR_FIELDS.email]).toBe('ira.due@example.org');
+    expect(ira?.comments[0]?.text).toContain('Opened from Amiqus (poll)');
+  });
+
+  it('does not open a second ticket on the next poll: it adds one reminder a day to the existing one', async () => {
+    await world.platform.advance(DAY);
+    await world.pump();
+    expect(amiqusTickets(world)).toHaveLength(2);
+    const ira = amiqusTickets(world).find((t) => t.summary.endsWith('81001'));
+    expect(ira?.comments.filter((c) => c.text.startsWith('Amiqus reminder'))).toHaveLength(1);
+  });
+
+  it('opens a ticket from a signed client.deletion_reminder_due webhook delivered by Amiqus', async () => {
+    world.amiqus.seedClient({ id: 81004, firstName: 'Lee', lastName: 'Hook', email: 'lee.hook@example.org', deletionInDays: 7 });
+    await world.amiqus.deliverEvent('client.deletion_reminder_due', 81004);
+    await world.pump();
+    const lee = amiqusTickets(world).find((t) => t.summary.endsWith('81004'));
+    expect(lee?.comments[0]?.text).toContain('Opened from Amiqus (webhook)');
+    expect(world.amiqus.ledger.entries.filter((e) => e.action === 'webhook_delivered')).toHaveLength(1);
+  });
+
+  it('answers a redelivery of the same delivery id once, and refuses an unsigned or wrongly signed call with 404', async () => {
+    const url = world.webtriggers.urlFor('amiqus-webhook-endpoint');
+    world.amiqus.seedClient({ id: 81005, firstName: 'Mo', lastName: 'Twice', email: 'mo.twice@example.org', deletionInDays: 7 });
+    const secret = world.amiqus.webhooks()[0]?.secret ?? '';
+    const body = JSON.stringify({ webhook: { uuid: randomUUID(), created_at: new Date().toISOString(), events: ['client.deletion_reminder_due'] }, trigger: { triggered_at: new Date().toISOString(), alias: 'client.deletion_reminder_due' }, data: { client: { id: 81005, show: 'x' } } });
+    const headers = { 'content-type': 'application/json', 'X-AQID-Signature': createHmac('sha256', secret).update(body).digest('base64'), 'X-AQID-Delivery-Id': 'delivery-81005' };
+    const first = await fetch(url, { method: 'POST', headers, body });
+    const again = await fetch(url, { method: 'POST', headers, body });
+    expect([first.status, again.status]).toEqual([204, 200]);
+    expect(amiqusTickets(world).filter((t) => t.summary.endsWith('81005'))).toHaveLength(1);
+
+    const forged = await fetch(url, { method: 'POST', headers: { ...headers, 'X-AQID-Signature': createHmac('sha256', 'guess').update(body).digest('base64'), 'X-AQID-Delivery-Id': 'd2' }, body });
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect([forged.status, unsigned.status]).toEqual([404, 404]);
+  });
+});
+
+describe('the deadline watch and the panel’s actions', () => {
+  let world: World;
+  beforeAll(async () => {
+    // Genesys takes ten days per request step here (forty to finish), so a case stays open past its deadline.
+    world = await startWorld({ simulators: { genesysStepMs: 10 * DAY } });
+  });
+  afterAll(() => world.close());
+
+  async function approve(s: Scenario, receivedDaysAgo: number): Promise<string> {
+    const key = world.openTicket(s);
+    issue(world, key).customFields[DSAR_FIELDS.receivedOn] = new Date(Date.now() - receivedDaysAgo * DAY).toISOString().slice(0, 10);
+    await world.move(key, 'Verifying identity', DEMO_USERS.officer.accountId);
+    await world.move(key, 'Approved', DEMO_USERS.officer.accountId);
+    await world.pump();
+    return key;
+  }
+
+  it('warns once when the deadline comes within the at-risk window, lets an officer extend it with a reason, and flags it overdue', async () => {
+    const s = scenario('ada-and-genesys');
+    const key = await approve(s, 26);
+    await world.runUntil(() => false, DAY + 60_000, 60 * 60_000);
+    expect(issue(world, key).labels).toContain('gdpr-deadline-at-risk');
+    expect(texts(world, key).filter((t) => t.startsWith('Statutory deadline approaching.'))).toHaveLength(1);
+
+    const view = (await panel(world, 'getView', key, DEMO_USERS.officer.accountId)).view as { deadline: { state: string; dueOn: string }; actions: { extendDeadline: boolean } };
+    expect(view.deadline.state).toBe('at_risk');
+    expect(view.actions.extendDeadline).toBe(true);
+
+    expect(await panel(world, 'extendDeadline', key, DEMO_USERS.outsider.accountId, { months: 1, reason: 'Genesys outage delays erasure' })).toMatchObject({ ok: false, message: expect.stringContaining('Only privacy officers') });
+    expect(await panel(world, 'extendDeadline', key, DEMO_USERS.officer.accountId, { months: 1, reason: 'slow' })).toMatchObject({ ok: false, message: expect.stringContaining('reason') });
+    expect(await panel(world, 'extendDeadline', key, DEMO_USERS.officer.accountId, { months: 3, reason: 'Genesys outage delays erasure' })).toMatchObject({ ok: false });
+    const extended = await panel(world, 'extendDeadline', key, DEMO_USERS.officer.accountId, { months: 1, reason: 'Genesys outage delays erasure of contact-centre records' });
+    expect(extended).toMatchObject({ ok: true });
+    const after = (await panel(world, 'getView', key, DEMO_USERS.officer.accountId)).view as { deadline: { state: string; dueOn: string; extendedMonths: number } };
+    expect(after.deadline.extendedMonths).toBe(1);
+    expect(after.deadline.dueOn > view.deadline.dueOn).toBe(true);
+    expect(after.deadline.state).toBe('on_track');
+    expect(texts(world, key).some((t) => t.startsWith('Deadline extended by 1 month(s)'))).toBe(true);
+
+    // Past even the extended deadline: one overdue warning, and the at-risk label replaced.
+    await world.runUntil(() => false, 36 * DAY, 12 * 60 * 60_000);
+    expect(issue(world, key).labels).toEqual(expect.arrayContaining(['gdpr-deadline-overdue']));
+    expect(issue(world, key).labels).not.toContain('gdpr-deadline-at-risk');
+    expect(texts(world, key).filter((t) => t.startsWith('Statutory deadline missed.'))).toHaveLength(1);
+
+    // Genesys finishes at last: the case closes, and the record says the deadline was missed.
+    expect(await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), 10 * DAY, 12 * 60 * 60_000)).toBe(true);
+    expect(issue(world, key).status).toBe('Done');
+    const attachment = issue(world, key).attachments.find((a) => a.filename.endsWith('.json'));
+    const record = JSON.parse(attachment?.bytes.toString('utf8') ?? '{}') as { deadline: { met: boolean; extensions: unknown[] } };
+    expect(verifyComplianceRecord(record).ok).toBe(true);
+    expect(record.deadline).toMatchObject({ met: false, extensions: [expect.objectContaining({ months: 1 })] });
+  });
+
+  it('retries only the provider that failed, as a new attempt, when an officer asks after a Genesys ERROR', async () => {
+    const s = scenario('genesys-error');
+    const key = await approve(s, 2);
+    expect(await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), 45 * DAY, 12 * 60 * 60_000)).toBe(true);
+    expect(issue(world, key).status).toBe('Erasure blocked');
+    const contact = s.holds.genesys?.externalContactId ?? '';
+    expect(world.genesys.ledger.count('delete_request', contact)).toBe(1);
+
+    expect(await panel(world, 'retry', key, DEMO_USERS.outsider.accountId)).toMatchObject({ ok: false });
+    const retried = await panel(world, 'retry', key, DEMO_USERS.officer2.accountId);
+    expect(retried).toMatchObject({ ok: true, message: 'Retry started for genesys.' });
+    await world.pump();
+    expect(await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), 45 * DAY, 12 * 60 * 60_000)).toBe(true);
+    const jobs = Object.fromEntries((await jobStore.listForCase(key)).map((j) => [j.provider, j]));
+    expect(jobs.genesys?.attempt).toBe(2);
+    expect(jobs.ada?.attempt).toBe(1);
+    expect(world.genesys.ledger.count('delete_request', contact)).toBe(2);
+    // Each round is finalised with its own record; the latest one carries the retry.
+    const records = issue(world, key).attachments.filter((a) => a.filename.endsWith('.json'));
+    expect(records.length).toBe(2);
+    const latest = JSON.parse(records.at(-1)?.bytes.toString('utf8') ?? '{}') as { retries: unknown[] };
+    expect(latest.retries).toHaveLength(1);
+  });
+
+  it('lets an officer tick off the downstream systems, once each, and refuses one not on the checklist', async () => {
+    const key = await approve(scenario('amiqus-only'), 1);
+    await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), DAY);
+    expect(await panel(world, 'confirmDownstream', key, DEMO_USERS.officer.accountId, { system: 'Data warehouse' })).toEqual({ ok: true, message: 'Data warehouse confirmed.' });
+    expect(await panel(world, 'confirmDownstream', key, DEMO_USERS.officer.accountId, { system: 'Data warehouse' })).toEqual({ ok: true, message: 'Data warehouse was already confirmed.' });
+    expect(await panel(world, 'confirmDownstream', key, DEMO_USERS.officer.accountId, { system: 'Mainframe' })).toMatchObject({ ok: false });
+    const view = (await panel(world, 'getView', key, DEMO_USERS.officer.accountId)).view as { downstream: Array<{ system: string; confirmedBy: string | null }>; actions: { confirmDownstream: boolean } };
+    expect(view.downstream).toEqual([
+      expect.objectContaining({ system: 'CRM (Salesforce)', confirmedBy: null }),
+      expect.objectContaining({ system: 'Data warehouse', confirmedBy: DEMO_USERS.officer.accountId }),
+    ]);
+    expect(view.actions.confirmDownstream).toBe(true);
+  });
+});
