@@ -10,7 +10,7 @@ import type { AmiqusDirectory } from './app/intake';
 import { createAppJira } from './jira/app-jira';
 import { adaSubmissionLog } from './store/ada-submission-log';
 import { settingsStore } from './store/kvs-store';
-import { getProviderSecret } from './store/secrets';
+import { genesysTokenCache, getProviderSecret } from './store/secrets';
 
 /**
  * The composition root: builds the use cases' dependencies from the Forge platform packages. The sandbox runs
@@ -48,7 +48,7 @@ export async function buildDeps(overrides: { settings?: Settings } = {}): Promis
       if (!built) {
         built = settings.providers[id].enabled
           ? getProviderSecret(id).then((secret) =>
-              secret === undefined ? undefined : buildProvider(id, settings, secret, { fetch: egressFetch, adaLog: adaSubmissionLog }),
+              secret === undefined ? undefined : buildProvider(id, settings, secret, { fetch: egressFetch, adaLog: adaSubmissionLog, genesysTokens: genesysTokenCache }),
             )
           : Promise.resolve(undefined);
         cache.set(id, built);

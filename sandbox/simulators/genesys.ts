@@ -6,7 +6,7 @@ import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimRequest, t
  * credentials on /oauth/token (Basic auth), bearer tokens that expire on the simulator's clock, subject search,
  * GDPR_DELETE (deleteConfirmed as a query parameter) and GDPR_EXPORT requests that progress INITIATED →
  * SEARCHING → DELETING → FINALIZING → COMPLETED (or ERROR, with no detail), the paged request listing, Genesys
- * error bodies with contextId, and 300 requests/min per token with `too.many.requests.retry.after`.
+ * error bodies with contextId, and 300 requests/min for the org with `too.many.requests.retry.after`.
  */
 
 export interface GenesysSeedContact {
@@ -190,7 +190,8 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
       const token = bearer(req);
       const expiry = token ? tokens.get(token) : undefined;
       if (!token || expiry === undefined || expiry <= now()) return error(401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
-      const rate = limiter.hit(token, now());
+      // The documented 300/min is org-wide: every token of the client counts against one budget.
+      const rate = limiter.hit(clientId, now());
       if (rate.retryAfterMs !== null) {
         const res = error(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [%s] seconds');
         return { ...res, headers: { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)) } };

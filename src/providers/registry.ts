@@ -6,6 +6,7 @@ import type { AdaSubmissionLog } from './ada/batching';
 import { createAdaProvider } from './ada';
 import { createAmiqusApi, createAmiqusDirectoryFromApi, createAmiqusProvider } from './amiqus';
 import { createGenesysProvider } from './genesys';
+import type { SharedTokenCache } from './genesys/token';
 import type { CallMetric, FetchFn } from './http';
 import type { ErasureProvider } from './port';
 
@@ -14,7 +15,7 @@ export function buildProvider<P extends ProviderId>(
   id: P,
   settings: Settings,
   secret: ProviderSecrets[P],
-  io: { fetch: FetchFn; adaLog: AdaSubmissionLog; onCall?: (metric: CallMetric) => void },
+  io: { fetch: FetchFn; adaLog: AdaSubmissionLog; genesysTokens?: SharedTokenCache; onCall?: (metric: CallMetric) => void },
 ): ErasureProvider {
   const common = { fetch: io.fetch, ...(io.onCall ? { onCall: io.onCall } : {}) };
   if (id === 'amiqus') {
@@ -28,7 +29,7 @@ export function buildProvider<P extends ProviderId>(
   }
   const s = secret as ProviderSecrets['genesys'];
   const g = settings.providers.genesys;
-  return createGenesysProvider({ ...common, clientId: s.clientId, clientSecret: s.clientSecret, region: g.region, ...(g.loginBaseUrl ? { loginBaseUrl: g.loginBaseUrl } : {}), ...(g.apiBaseUrl ? { apiBaseUrl: g.apiBaseUrl } : {}) });
+  return createGenesysProvider({ ...common, clientId: s.clientId, clientSecret: s.clientSecret, region: g.region, ...(io.genesysTokens ? { tokenCache: io.genesysTokens } : {}), ...(g.loginBaseUrl ? { loginBaseUrl: g.loginBaseUrl } : {}), ...(g.apiBaseUrl ? { apiBaseUrl: g.apiBaseUrl } : {}) });
 }
 
 export function createAmiqusDirectory(settings: Settings, secret: ProviderSecrets['amiqus'], fetch: FetchFn): AmiqusDirectory {

@@ -43,3 +43,20 @@ export async function secretStatus(providers: readonly ProviderId[]): Promise<Re
   const entries = await Promise.all(providers.map(async (p) => [p, (await getProviderSecret(p)) !== undefined] as const));
   return Object.fromEntries(entries);
 }
+
+const genesysTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.number() });
+const GENESYS_TOKEN_KEY = 'provider-token:genesys';
+
+/** Genesys access tokens are secrets too: shared between invocations through secret storage only. */
+export const genesysTokenCache = {
+  async get(): Promise<{ token: string; expiresAt: number } | null> {
+    const parsed = genesysTokenSchema.safeParse(await kvs.getSecret<unknown>(GENESYS_TOKEN_KEY));
+    return parsed.success ? parsed.data : null;
+  },
+  async set(entry: { token: string; expiresAt: number }): Promise<void> {
+    await kvs.setSecret(GENESYS_TOKEN_KEY, entry);
+  },
+  async clear(): Promise<void> {
+    await kvs.deleteSecret(GENESYS_TOKEN_KEY);
+  },
+};

@@ -114,6 +114,22 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(tokenCalls()).toBe(2);
   });
 
+  it('shares one token between invocations through the shared cache, and replaces it everywhere when refused', async () => {
+    let stored: { token: string; expiresAt: number } | null = null;
+    const cache = { get: async () => stored, set: async (e: { token: string; expiresAt: number }) => void (stored = e), clear: async () => void (stored = null) };
+    // Each createGenesysApi stands for a separate Forge invocation (a fresh process with empty memory).
+    await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');
+    await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');
+    expect(tokenCalls()).toBe(1);
+    const first = stored as { token: string } | null;
+    sim.faults.inject('GET /api/v2/gdpr/subjects', { kind: 'status', status: 401, body: { message: 'revoked', code: 'authentication.required', status: 401 } });
+    await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');
+    expect(tokenCalls()).toBe(2);
+    expect((stored as { token: string } | null)?.token).not.toBe(first?.token);
+    await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');
+    expect(tokenCalls()).toBe(2);
+  });
+
   it('fetches a new token once when Genesys rejects the cached one (401), then carries on', async () => {
     const api = createGenesysApi(config());
     await api.searchSubjects('EMAIL', 'sam@example.org');
@@ -161,6 +177,18 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
 
     sim.faults.inject('GET /api/v2/gdpr/requests', { kind: 'status', status: 200, body: { entities: [{ id: 5 }] } });
     await expect(createGenesysProvider(config()).pollStatus(['r-1'])).rejects.toBeInstanceOf(ProviderContractError);
+  });
+
+  it('counts the 300/min org-wide, so fresh tokens do not buy more calls', async () => {
+    const strict = await startGenesysSimulator({ now: clock.now, rateLimit: 3 });
+    extra.push(strict);
+    strict.seedContact({ externalContactId: 'ec-9', name: 'N', emails: ['n@example.org'] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const token = (await (await fetch(`${strict.loginUrl}/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${strict.clientId}:${strict.clientSecret}`).toString('base64')}` }, body: 'grant_type=client_credentials' })).json()) as { access_token: string };
+      statuses.push((await fetch(`${strict.apiUrl}/api/v2/gdpr/subjects?searchType=EMAIL&searchValue=n@example.org`, { headers: { Authorization: `Bearer ${token.access_token}` } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('backs off on Genesys’s 429 with Retry-After and completes', async () => {

@@ -3,7 +3,7 @@ import { type Clock, RateLimiter, systemClock } from '../rate-limit';
 import { GENESYS_DESCRIPTION, GenesysProvider } from './adapter';
 import { GenesysApi } from './client';
 import { genesysHosts } from './regions';
-import { GenesysTokenSource } from './token';
+import { GenesysTokenSource, type SharedTokenCache } from './token';
 
 export interface GenesysConfig {
   fetch: FetchFn;
@@ -13,6 +13,8 @@ export interface GenesysConfig {
   /** Overrides for the sandbox, where login and API run on loopback. */
   loginBaseUrl?: string;
   apiBaseUrl?: string;
+  /** Shares the access token between invocations (Forge secret storage in production). */
+  tokenCache?: SharedTokenCache;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   onCall?: (metric: CallMetric) => void;
@@ -29,7 +31,7 @@ export function createGenesysApi(config: GenesysConfig): GenesysApi {
     ...(config.retry ? { retry: config.retry } : {}),
     ...(config.onCall ? { onCall: config.onCall } : {}),
   });
-  const tokens = new GenesysTokenSource(http, hosts.login.replace(/\/$/, ''), config.clientId, config.clientSecret, clock);
+  const tokens = new GenesysTokenSource(http, hosts.login.replace(/\/$/, ''), config.clientId, config.clientSecret, clock, config.tokenCache ?? null);
   return new GenesysApi(http, hosts.api.replace(/\/$/, ''), tokens);
 }
 

@@ -5,6 +5,16 @@ import type { Clock } from '../rate-limit';
 import { tokenSchema } from './schemas';
 
 /**
+ * Where a token outlives one invocation. Every Forge invocation is a fresh process, so without it each
+ * one would ask Genesys for a new token (and tokens are what Genesys counts requests against).
+ */
+export interface SharedTokenCache {
+  get(): Promise<{ token: string; expiresAt: number } | null>;
+  set(entry: { token: string; expiresAt: number }): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/**
  * OAuth client credentials (no refresh token): the access token is cached until a minute before
  * `expires_in`, and concurrent callers share one request for a new one.
  */
@@ -20,18 +30,39 @@ export class GenesysTokenSource {
     private readonly clientId: string,
     private readonly clientSecret: string,
     private readonly clock: Clock,
+    private readonly shared: SharedTokenCache | null = null,
   ) {}
 
   async token(): Promise<string> {
     if (this.cached && this.clock.now() < this.cached.expiresAt) return this.cached.token;
-    this.inflight ??= this.fetch().finally(() => {
+    this.inflight ??= this.obtain().finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
+  /** Genesys refused the token (revoked, or the shared copy is stale): forget it everywhere. */
   invalidate(): void {
     this.cached = null;
+    this.invalidated = true;
+  }
+
+  private invalidated = false;
+
+  private async obtain(): Promise<string> {
+    if (this.shared && !this.invalidated) {
+      const entry = await this.shared.get().catch(() => null);
+      if (entry && this.clock.now() < entry.expiresAt) {
+        this.cached = entry;
+        return entry.token;
+      }
+    }
+    if (this.shared && this.invalidated) await this.shared.clear().catch(() => undefined);
+    this.invalidated = false;
+    const token = await this.fetch();
+    // A failed write only costs the next invocation a token request.
+    if (this.shared && this.cached) await this.shared.set(this.cached).catch(() => undefined);
+    return token;
   }
 
   private async fetch(): Promise<string> {
