@@ -13,6 +13,8 @@ const PHONE_LINE = /^(\+?[\d\s()-]+?)\s+(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2
 
 export interface TicketSubject {
   subject: Subject | null;
+  /** The identifiers alone, when they are valid even if the rest of the ticket is not (for a read-only preview). */
+  identifiers: Subject | null;
   receivedOn: string | null;
   problems: FieldProblem[];
 }
@@ -96,6 +98,7 @@ export function subjectFromFields(fields: Fields, mapping: Settings['fields'], t
   }
   return {
     subject: parsed.ok && problems.length === 0 ? parsed.subject : null,
+    identifiers: parsed.ok && problems.every((p) => p.field === 'receivedOn') ? parsed.subject : null,
     receivedOn: receivedOn && /^\d{4}-\d{2}-\d{2}$/.test(receivedOn) ? receivedOn : null,
     problems,
   };

@@ -95,6 +95,8 @@ export interface ErasureProvider {
   submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult>;
   /** Status of many submitted jobs in as few calls as the provider allows. */
   pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>>;
-  /** An export of what the provider holds, where it offers one. */
+  /** An export of what the provider holds, where it offers one. Read-only: never erases anything. */
   preview?(subject: Subject, ref: ErasureRef): Promise<PreviewResult>;
+  /** Where a preview export has got to, with its result links once ready. */
+  previewStatus?(providerRef: string): Promise<PreviewResult | null>;
 }

@@ -1,6 +1,7 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { confirmDownstream, extendDeadline, getPanelView } from '../app/case-actions';
+import { genesysPreviewStatus, requestGenesysPreview } from '../app/preview';
 import { requestRetry } from '../app/retry';
 import { buildDeps } from '../deps';
 import { isPrivacyOfficer, NOT_ALLOWED } from './access';
@@ -55,6 +56,23 @@ resolver.define('confirmDownstream', async ({ payload, context }) => {
   const deps = await buildDeps();
   if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
   return confirmDownstream(deps, key, input.data.system, context.accountId as string);
+});
+
+resolver.define('requestPreview', async ({ context }) => {
+  const key = issueKeyOf(context);
+  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
+  const deps = await buildDeps();
+  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
+  return requestGenesysPreview(deps, key, context.accountId as string);
+});
+
+// The export's links open personal data: only officers may see them.
+resolver.define('previewStatus', async ({ context }) => {
+  const key = issueKeyOf(context);
+  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
+  const deps = await buildDeps();
+  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
+  return { ok: true, preview: await genesysPreviewStatus(deps, key) };
 });
 
 export const panelResolver = resolver.getDefinitions();

@@ -1,7 +1,8 @@
-import ForgeReconciler, { Button, Code, Heading, Inline, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea } from '@forge/react';
+import ForgeReconciler, { Button, Code, Heading, Inline, Link, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea } from '@forge/react';
 import { call } from './call';
 import React, { useEffect, useState } from 'react';
 import type { PanelView } from '../app/case-actions';
+import type { PreviewView } from '../app/preview';
 
 /** The issue panel: each provider's progress, the deadline, the record's hash, and the officer's actions. */
 
@@ -19,6 +20,36 @@ const STATE_LOOK: Record<string, { text: string; appearance: Appearance }> = {
 };
 
 type Result = { ok: boolean; message?: string; view?: PanelView };
+
+/** Genesys export preview: read-only, for checking recycled phone numbers before approving. */
+function GenesysPreview(props: { act: (name: string) => Promise<void> }) {
+  const [preview, setPreview] = useState<PreviewView | undefined>(undefined);
+  const refresh = async () => {
+    const result = await call<{ ok: boolean; preview?: PreviewView }>('previewStatus');
+    setPreview(result.ok ? (result.preview ?? null) : null);
+  };
+  return (
+    <Stack space="space.050">
+      <Heading size="small">Genesys Cloud export preview</Heading>
+      {preview && (
+        <Text>
+          Request <Code>{preview.providerRef}</Code> ({preview.status.replace('_', ' ')}), asked {preview.requestedAt.slice(0, 16).replace('T', ' ')}.
+        </Text>
+      )}
+      {preview?.resultUrls.map((url) => (
+        <Link key={url} href={url} openNewTab>
+          Open the export
+        </Link>
+      ))}
+      <Inline space="space.100">
+        <Button onClick={() => void props.act('requestPreview').then(refresh)}>Request export preview</Button>
+        <Button appearance="subtle" onClick={() => void refresh()}>
+          Show preview status
+        </Button>
+      </Inline>
+    </Stack>
+  );
+}
 
 function Panel() {
   const [view, setView] = useState<PanelView | null>(null);
@@ -41,7 +72,19 @@ function Panel() {
   }, []);
 
   if (!view) return message ? <SectionMessage appearance="error"><Text>{message.text}</Text></SectionMessage> : <Spinner />;
-  if (!view.started) return <Text>No erasure yet. Moving this ticket to the approval status starts one.</Text>;
+  if (!view.started) {
+    return (
+      <Stack space="space.200">
+        {message && (
+          <SectionMessage appearance={message.ok ? 'success' : 'warning'}>
+            <Text>{message.text}</Text>
+          </SectionMessage>
+        )}
+        <Text>No erasure yet. Moving this ticket to the approval status starts one.</Text>
+        <GenesysPreview act={act} />
+      </Stack>
+    );
+  }
   return (
     <Stack space="space.200">
       {message && (
@@ -97,6 +140,7 @@ function Panel() {
           Compliance record attached. SHA-256: <Code>{view.record.digest}</Code>
         </Text>
       )}
+      <GenesysPreview act={act} />
       {view.actions.retry && (
         <Button appearance="primary" onClick={() => void act('retry')}>
           Retry providers that did not complete

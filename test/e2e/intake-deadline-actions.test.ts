@@ -173,3 +173,46 @@ describe('the deadline watch and the panel’s actions', () => {
     expect(view.actions.confirmDownstream).toBe(true);
   });
 });
+
+describe('the Genesys export preview from the panel', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.close());
+
+  it('exports what Genesys holds, unconfirmed numbers included, erases nothing, and shows the links only to officers', async () => {
+    const s: Scenario = {
+      id: 'preview',
+      title: 'Caller whose old number may have been recycled',
+      subject: { fullName: 'Pia Phone', email: 'pia.phone@example.org', phones: '+447700900777 2019-01-01..2023-06-30' },
+      holds: { genesys: { externalContactId: 'ec-pia' } },
+      approver: 'officer',
+      expect: { status: 'Done', jobs: {} },
+    };
+    const key = world.openTicket(s);
+    expect(await panel(world, 'requestPreview', key, DEMO_USERS.outsider.accountId)).toMatchObject({ ok: false, message: expect.stringContaining('Only privacy officers') });
+    const requested = await panel(world, 'requestPreview', key, DEMO_USERS.officer.accountId);
+    expect(requested).toMatchObject({ ok: true, message: expect.stringContaining('Export requested from Genesys Cloud') });
+    const exportRequest = world.genesys.server.exchanges.find((e) => e.label === 'POST /api/v2/gdpr/requests');
+    expect(exportRequest?.body).toMatchObject({ requestType: 'GDPR_EXPORT', subject: { phoneNumbers: ['+447700900777'] } });
+    expect(texts(world, key).at(-1)).toContain('Nothing is deleted by a preview');
+
+    expect((await panel(world, 'previewStatus', key, DEMO_USERS.officer.accountId)).preview).toMatchObject({ status: 'in_progress', resultUrls: [] });
+    await world.runUntil(() => false, 20 * 60_000);
+    const ready = (await panel(world, 'previewStatus', key, DEMO_USERS.officer.accountId)).preview as { status: string; resultUrls: string[]; requestedBy: string };
+    expect(ready).toMatchObject({ status: 'completed', requestedBy: DEMO_USERS.officer.accountId });
+    expect(ready.resultUrls).toHaveLength(1);
+    expect(await panel(world, 'previewStatus', key, DEMO_USERS.outsider.accountId)).toMatchObject({ ok: false });
+    // Links to personal data stay out of the ticket's comments.
+    expect(texts(world, key).some((t) => t.includes(ready.resultUrls[0] as string))).toBe(false);
+    expect(world.genesys.requestCount('GDPR_DELETE')).toBe(0);
+  });
+
+  it('tells the officer what to fix when the identifiers are not valid', async () => {
+    const key = world.openTicket(scenario('bad-identifiers'));
+    const result = await panel(world, 'requestPreview', key, DEMO_USERS.officer.accountId);
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining("Fix the ticket's identifiers first: ") });
+    expect(result.message).toContain('email');
+  });
+});

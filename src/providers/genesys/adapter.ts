@@ -32,6 +32,11 @@ export function genesysOutcome(request: GdprRequest): PollResult {
   return { kind: 'in_progress', providerRef: request.id, providerStatus: request.status };
 }
 
+function previewOf(request: GdprRequest): PreviewResult {
+  const urls = [...new Set([...(request.resultsUrls ?? []), ...(request.resultsUrl ? [request.resultsUrl] : [])])];
+  return { providerRef: request.id, status: request.status === 'COMPLETED' ? 'completed' : request.status === 'ERROR' ? 'failed' : 'in_progress', resultUrls: urls };
+}
+
 function sameSubject(a: GdprSubject, b: GdprSubject): boolean {
   if (a.externalContactId && a.externalContactId === b.externalContactId) return true;
   if (a.userId && a.userId === b.userId) return true;
@@ -141,11 +146,18 @@ export class GenesysProvider implements ErasureProvider {
     return found;
   }
 
+  /**
+   * A GDPR_EXPORT of what Genesys holds, for a person to compare with the periods the subject held each
+   * number. It reads only, so unconfirmed numbers are included: checking them is what the preview is for.
+   */
   async preview(subject: Subject, _ref: ErasureRef): Promise<PreviewResult> {
-    const { target } = await this.target(subject, []);
+    const { target } = await this.target({ ...subject, phones: subject.phones.map((p) => ({ ...p, confirmed: true })) }, []);
     if (!target) return { providerRef: '', status: 'failed', resultUrls: [] };
-    const created = await this.api.createRequest('GDPR_EXPORT', target);
-    const urls = [...(created.resultsUrls ?? []), ...(created.resultsUrl ? [created.resultsUrl] : [])];
-    return { providerRef: created.id, status: created.status === 'COMPLETED' ? 'completed' : created.status === 'ERROR' ? 'failed' : 'in_progress', resultUrls: urls };
+    return previewOf(await this.api.createRequest('GDPR_EXPORT', target));
+  }
+
+  async previewStatus(providerRef: string): Promise<PreviewResult | null> {
+    const request = await this.api.getRequest(providerRef);
+    return request && request.requestType === 'GDPR_EXPORT' ? previewOf(request) : null;
   }
 }
