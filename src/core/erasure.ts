@@ -30,15 +30,11 @@ export const JOB_STATES = [
 export const jobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof jobStateSchema>;
 
+/** States in which a provider or the app is still working on the job. */
+const ACTIVE_STATES: readonly JobState[] = ['pending', 'submitted', 'in_progress'];
+
 /** States in which the app will do nothing more on its own: either finished or waiting for a person. */
-export const SETTLED_STATES: ReadonlySet<JobState> = new Set([
-  'completed',
-  'partially_completed',
-  'failed',
-  'blocked_legal_hold',
-  'not_found',
-  'needs_attention',
-]);
+export const SETTLED_STATES: ReadonlySet<JobState> = new Set(JOB_STATES.filter((s) => !ACTIVE_STATES.includes(s)));
 
 /** Settled states that count as success: the data is gone, or there was none to erase. */
 export const SUCCESS_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found']);

@@ -1,6 +1,6 @@
 import type { ProviderId } from '../core/erasure';
 import { OutcomeUnknown, ProviderUnavailable, RateLimited } from './errors';
-import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, systemClock } from './rate-limit';
+import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, type RateWindow, systemClock } from './rate-limit';
 
 /**
  * The one place where provider calls are timed out, retried, backed off and rate limited (STYLE.md: the
@@ -202,4 +202,26 @@ function describeNetworkError(error: unknown): string {
     return typeof code === 'string' ? code : error.name;
   }
   return 'network error';
+}
+
+/** What every provider's factory takes for its HTTP policy. */
+export interface ProviderHttpConfig {
+  fetch: FetchFn;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  onCall?: (metric: CallMetric) => void;
+}
+
+/** One provider's HTTP policy, paced to its published limits (and, for Amiqus, to the limit it states). */
+export function createProviderHttp(provider: ProviderId, limits: readonly RateWindow[], config: ProviderHttpConfig, adoptLimitHeader = false): { http: ProviderHttp; clock: Clock } {
+  const clock = config.clock ?? systemClock;
+  const http = new ProviderHttp({
+    provider,
+    fetch: config.fetch,
+    limiter: new RateLimiter(limits, clock, adoptLimitHeader),
+    clock,
+    ...(config.retry ? { retry: config.retry } : {}),
+    ...(config.onCall ? { onCall: config.onCall } : {}),
+  });
+  return { http, clock };
 }

@@ -21,6 +21,16 @@ const STATE_LOOK: Record<string, { text: string; appearance: Appearance }> = {
 
 type Result = { ok: boolean; message?: string; view?: PanelView };
 
+/** The outcome of the officer's last action. */
+function Notice(props: { message: { ok: boolean; text: string } | null }) {
+  if (!props.message) return null;
+  return (
+    <SectionMessage appearance={props.message.ok ? 'success' : 'warning'}>
+      <Text>{props.message.text}</Text>
+    </SectionMessage>
+  );
+}
+
 /** Genesys export preview: read-only, for checking recycled phone numbers before approving. */
 function GenesysPreview(props: { act: (name: string) => Promise<void> }) {
   const [preview, setPreview] = useState<PreviewView | undefined>(undefined);
@@ -75,11 +85,7 @@ function Panel() {
   if (!view.started) {
     return (
       <Stack space="space.200">
-        {message && (
-          <SectionMessage appearance={message.ok ? 'success' : 'warning'}>
-            <Text>{message.text}</Text>
-          </SectionMessage>
-        )}
+        <Notice message={message} />
         <Text>No erasure yet. Moving this ticket to the approval status starts one.</Text>
         <GenesysPreview act={act} />
       </Stack>
@@ -87,11 +93,7 @@ function Panel() {
   }
   return (
     <Stack space="space.200">
-      {message && (
-        <SectionMessage appearance={message.ok ? 'success' : 'warning'}>
-          <Text>{message.text}</Text>
-        </SectionMessage>
-      )}
+      <Notice message={message} />
       <Heading size="small">Providers</Heading>
       {view.jobs.map((job) => (
         <Stack key={job.provider} space="space.050">

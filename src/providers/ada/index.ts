@@ -1,11 +1,9 @@
-import { type CallMetric, type FetchFn, ProviderHttp, type RetryPolicy } from '../http';
-import { type Clock, RateLimiter, systemClock } from '../rate-limit';
+import { createProviderHttp, type ProviderHttpConfig } from '../http';
 import { ADA_DESCRIPTION, AdaProvider } from './adapter';
 import type { AdaSubmissionLog } from './batching';
 import { AdaApi } from './client';
 
-export interface AdaConfig {
-  fetch: FetchFn;
+export interface AdaConfig extends ProviderHttpConfig {
   apiKey: string;
   handle: string;
   region: 'us' | 'eu' | 'maple';
@@ -13,9 +11,6 @@ export interface AdaConfig {
   emailVariables: string[];
   log: AdaSubmissionLog;
   baseUrl?: string;
-  retry?: Partial<RetryPolicy>;
-  clock?: Clock;
-  onCall?: (metric: CallMetric) => void;
 }
 
 /** Ada's regional hosts: {handle}.ada.support, {handle}.eu.ada.support, {handle}.maple.ada.support. */
@@ -24,15 +19,7 @@ export function adaBaseUrl(handle: string, region: 'us' | 'eu' | 'maple'): strin
 }
 
 export function createAdaProvider(config: AdaConfig): AdaProvider {
-  const clock = config.clock ?? systemClock;
-  const http = new ProviderHttp({
-    provider: 'ada',
-    fetch: config.fetch,
-    limiter: new RateLimiter(ADA_DESCRIPTION.rateLimits, clock),
-    clock,
-    ...(config.retry ? { retry: config.retry } : {}),
-    ...(config.onCall ? { onCall: config.onCall } : {}),
-  });
+  const { http, clock } = createProviderHttp('ada', ADA_DESCRIPTION.rateLimits, config);
   const api = new AdaApi(http, (config.baseUrl ?? adaBaseUrl(config.handle, config.region)).replace(/\/$/, ''), config.apiKey);
   return new AdaProvider(api, { api: config.api, emailVariables: config.emailVariables, log: config.log, now: () => clock.now() });
 }

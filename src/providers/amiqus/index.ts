@@ -1,29 +1,16 @@
 import type { AmiqusDirectory, DueClient } from '../../app/intake';
-import { type FetchFn, ProviderHttp, type RetryPolicy, type CallMetric } from '../http';
-import { type Clock, RateLimiter, systemClock } from '../rate-limit';
+import { createProviderHttp, type ProviderHttpConfig } from '../http';
 import { AMIQUS_DESCRIPTION, AmiqusProvider } from './adapter';
 import { AmiqusApi } from './client';
 import type { AmiqusClient } from './schemas';
 
-export interface AmiqusConfig {
-  fetch: FetchFn;
+export interface AmiqusConfig extends ProviderHttpConfig {
   token: string;
   baseUrl: string;
-  retry?: Partial<RetryPolicy>;
-  clock?: Clock;
-  onCall?: (metric: CallMetric) => void;
 }
 
 export function createAmiqusApi(config: AmiqusConfig): AmiqusApi {
-  const clock = config.clock ?? systemClock;
-  const http = new ProviderHttp({
-    provider: 'amiqus',
-    fetch: config.fetch,
-    limiter: new RateLimiter(AMIQUS_DESCRIPTION.rateLimits, clock, true),
-    clock,
-    ...(config.retry ? { retry: config.retry } : {}),
-    ...(config.onCall ? { onCall: config.onCall } : {}),
-  });
+  const { http } = createProviderHttp('amiqus', AMIQUS_DESCRIPTION.rateLimits, config, true);
   return new AmiqusApi(http, config.baseUrl.replace(/\/$/, ''), config.token);
 }
 

@@ -1,12 +1,10 @@
-import { type CallMetric, type FetchFn, ProviderHttp, type RetryPolicy } from '../http';
-import { type Clock, RateLimiter, systemClock } from '../rate-limit';
+import { createProviderHttp, type ProviderHttpConfig } from '../http';
 import { GENESYS_DESCRIPTION, GenesysProvider } from './adapter';
 import { GenesysApi } from './client';
 import { genesysHosts } from './regions';
 import { GenesysTokenSource, type SharedTokenCache } from './token';
 
-export interface GenesysConfig {
-  fetch: FetchFn;
+export interface GenesysConfig extends ProviderHttpConfig {
   clientId: string;
   clientSecret: string;
   region: string;
@@ -15,22 +13,11 @@ export interface GenesysConfig {
   apiBaseUrl?: string;
   /** Shares the access token between invocations (Forge secret storage in production). */
   tokenCache?: SharedTokenCache;
-  retry?: Partial<RetryPolicy>;
-  clock?: Clock;
-  onCall?: (metric: CallMetric) => void;
 }
 
 export function createGenesysApi(config: GenesysConfig): GenesysApi {
-  const clock = config.clock ?? systemClock;
   const hosts = config.loginBaseUrl && config.apiBaseUrl ? { login: config.loginBaseUrl, api: config.apiBaseUrl } : genesysHosts(config.region);
-  const http = new ProviderHttp({
-    provider: 'genesys',
-    fetch: config.fetch,
-    limiter: new RateLimiter(GENESYS_DESCRIPTION.rateLimits, clock),
-    clock,
-    ...(config.retry ? { retry: config.retry } : {}),
-    ...(config.onCall ? { onCall: config.onCall } : {}),
-  });
+  const { http, clock } = createProviderHttp('genesys', GENESYS_DESCRIPTION.rateLimits, config);
   const tokens = new GenesysTokenSource(http, hosts.login.replace(/\/$/, ''), config.clientId, config.clientSecret, clock, config.tokenCache ?? null);
   return new GenesysApi(http, hosts.api.replace(/\/$/, ''), tokens);
 }
