@@ -216,3 +216,40 @@ describe('the Genesys export preview from the panel', () => {
     expect(result.message).toContain('email');
   });
 });
+
+describe('the admin page', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.close());
+  const admin = (fn: string, payload: unknown = {}) => world.platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: '712020:jira-admin' }) as Promise<Record<string, unknown>>;
+
+  it('stores credentials in secret storage, says only whether each provider has them, and never hands them back', async () => {
+    expect(await admin('getSecretStatus')).toEqual({ ok: true, status: { amiqus: true, ada: true, genesys: true } });
+    const everything = JSON.stringify([await admin('getSettings'), await admin('getSecretStatus')]);
+    expect(everything).not.toContain(world.ada.apiKey);
+    expect(everything).not.toContain(world.genesys.clientSecret);
+    expect(everything).not.toContain(world.amiqus.token);
+  });
+
+  it('refuses bad credentials and bad settings with a message per field, keeping what was stored', async () => {
+    const refused = await admin('setSecret', { provider: 'genesys', value: { clientId: 'x' } });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('clientSecret') });
+    const badSettings = await admin('saveSettings', { settings: { deadline: { atRiskDays: 400 }, downstreamSystems: [''] } });
+    expect(badSettings).toMatchObject({ ok: false, message: 'Some settings need fixing.' });
+    expect((badSettings.errors as Array<{ field: string }>).map((e) => e.field)).toEqual(expect.arrayContaining(['deadline.atRiskDays', 'downstreamSystems.0']));
+    const settings = (await admin('getSettings')).settings as { deadline: { atRiskDays: number }; downstreamSystems: string[] };
+    expect(settings.deadline.atRiskDays).toBe(7);
+    expect(settings.downstreamSystems).toEqual(['CRM (Salesforce)', 'Data warehouse']);
+  });
+
+  it('keeps the legal-hold register by hashed identifier, with reason and expiry', async () => {
+    const added = await admin('addHold', { reason: 'Regulator inquiry 2026-17', expiresOn: '2027-03-31', identifiers: [{ kind: 'email', value: 'held.person@example.org' }], providers: 'all' });
+    expect(added).toMatchObject({ ok: true });
+    const holds = (await admin('listHolds')).holds as Array<Record<string, unknown>>;
+    expect(holds).toEqual([expect.objectContaining({ reason: 'Regulator inquiry 2026-17', expiresOn: '2027-03-31', providers: 'all' })]);
+    expect(JSON.stringify(holds)).not.toContain('held.person@example.org');
+    expect(await admin('addHold', { reason: 'x', identifiers: [] })).toMatchObject({ ok: false });
+  });
+});
