@@ -249,6 +249,18 @@ const ROUTES: Route[] = [
     },
   },
   {
+    // Bulk permission check: the global ADMINISTER permission is granted to the jira-admins group here.
+    method: 'POST',
+    pattern: /^\/rest\/api\/3\/permissions\/check$/,
+    handle: (ctx) => {
+      const input = json(ctx) as { accountId?: string; globalPermissions?: string[] };
+      const user = ctx.state.users.get(input.accountId ?? '');
+      const wanted = input.globalPermissions ?? [];
+      const granted = user?.groups.includes('jira-admins') ? wanted.filter((p) => p === 'ADMINISTER') : [];
+      send(ctx.res, 200, { globalPermissions: granted, projectPermissions: [] });
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/user\/groups$/,
     handle: (ctx) => {

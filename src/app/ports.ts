@@ -28,6 +28,8 @@ export interface JiraPort {
   transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'>;
   isInProjectRole(projectKey: string, roleName: string, accountId: string): Promise<boolean>;
   getUserGroups(accountId: string): Promise<string[]>;
+  /** Whether the user holds Jira's global Administer permission (checked by Jira, not by group names). */
+  isJiraAdmin(accountId: string): Promise<boolean>;
   editLabels(key: string, add: string[], remove: string[]): Promise<void>;
 }
 

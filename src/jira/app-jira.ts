@@ -156,6 +156,11 @@ export function createJiraAdapter(http: JiraHttp): JiraPort & IntakeJira {
       return roleGroups.some((g) => userGroups.includes(g));
     },
     getUserGroups: groupsOf,
+    async isJiraAdmin(accountId) {
+      const response = await send(http, 'POST /permissions/check', route`/rest/api/3/permissions/check`, jsonInit('POST', { accountId, globalPermissions: ['ADMINISTER'] }));
+      const granted = await json(response, z.object({ globalPermissions: z.array(z.string()).default([]) }), 'POST /permissions/check');
+      return granted.globalPermissions.includes('ADMINISTER');
+    },
     async editLabels(key, add, remove) {
       const update = { labels: [...add.map((l) => ({ add: l })), ...remove.map((l) => ({ remove: l }))] };
       await send(http, 'PUT /issue', route`/rest/api/3/issue/${key}`, jsonInit('PUT', { update }));

@@ -225,6 +225,16 @@ describe('the admin page', () => {
   afterAll(() => world.close());
   const admin = (fn: string, payload: unknown = {}) => world.platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: '712020:jira-admin' }) as Promise<Record<string, unknown>>;
 
+  it('answers only Jira administrators, as Jira itself decides (a privacy officer cannot reconfigure it)', async () => {
+    for (const user of [DEMO_USERS.officer, DEMO_USERS.outsider]) {
+      const asUser = (fn: string, payload: unknown = {}) => world.platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: user.accountId });
+      expect(await asUser('getSettings')).toEqual({ ok: false, message: 'Only Jira administrators can change Erasure Desk’s configuration.' });
+      expect(await asUser('setSecret', { provider: 'ada', value: { apiKey: 'attacker-key-123456' } })).toMatchObject({ ok: false });
+      expect(await asUser('removeHold', { id: 'any' })).toMatchObject({ ok: false });
+    }
+    expect(await admin('getSecretStatus')).toMatchObject({ ok: true });
+  });
+
   it('stores credentials in secret storage, says only whether each provider has them, and never hands them back', async () => {
     expect(await admin('getSecretStatus')).toEqual({ ok: true, status: { amiqus: true, ada: true, genesys: true } });
     const everything = JSON.stringify([await admin('getSettings'), await admin('getSecretStatus')]);
