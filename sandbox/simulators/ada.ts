@@ -61,14 +61,13 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
   const partialValues = new Set<string>();
   const perSecond = new WindowLimiter(options.perSecond ?? 10, 1_000);
   const perMinute = new WindowLimiter(options.perMinute ?? 100, 60_000);
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   if (options.restore) {
     users.push(...options.restore.users);
     jobs.push(...options.restore.jobs);
     for (const [k, v] of options.restore.lastSubmitted) lastSubmitted.set(k, v);
     for (const v of options.restore.partialValues) partialValues.add(v);
-    for (const e of options.restore.ledger) ledger.record(e);
   }
   const errors = (status: number, type: string, message: string): SimResponse => ({ status, body: { errors: [{ type, message, details: null }] } });
   const idKey = (i: { type: string; value: string; variable: string | null }) => `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;

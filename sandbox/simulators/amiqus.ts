@@ -71,14 +71,13 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
   const clients = new Map<number, Client>();
   const webhooks: Webhook[] = [];
   const deliveries: Delivery[] = [];
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   let base = '';
   let remaining = options.rateLimit ?? 200;
   if (options.restore) {
     for (const c of options.restore.clients) clients.set(c.id, c);
     webhooks.push(...options.restore.webhooks);
-    for (const e of options.restore.ledger) ledger.record(e);
   }
 
   const today = () => new Date(now()).toISOString().slice(0, 10);

@@ -63,13 +63,12 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   const requests: StoredRequest[] = [];
   const errorEmails = new Set<string>();
   const limiter = new WindowLimiter(options.rateLimit ?? 300, 60_000);
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   if (options.restore) {
     contacts.push(...options.restore.contacts);
     requests.push(...options.restore.requests);
     for (const e of options.restore.errorEmails) errorEmails.add(e);
-    for (const e of options.restore.ledger) ledger.record(e);
   }
 
   const error = (status: number, code: string, message: string): SimResponse => ({ status, body: { message, code, status, contextId: randomUUID(), details: [], errors: [] } });

@@ -60,7 +60,11 @@ export interface LedgerEntry {
 }
 
 export class Ledger {
-  readonly entries: LedgerEntry[] = [];
+  readonly entries: LedgerEntry[];
+  /** `entries`: what an earlier run of the simulator recorded, when the sandbox restores it. */
+  constructor(entries: readonly LedgerEntry[] = []) {
+    this.entries = [...entries];
+  }
   record(entry: LedgerEntry): void {
     this.entries.push(entry);
   }

@@ -1,10 +1,11 @@
 import { formatISO } from 'date-fns';
-import { computeDeadline, deadlineStatus } from '../core/deadline';
+import { deadlineStatus } from '../core/deadline';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
 import { auditStore } from '../store/audit-store';
 import { caseStore, jobStore } from '../store/kvs-store';
 import type { CaseRecord } from '../store/records';
 import { adfDoc, para, strong, text } from './adf-nodes';
+import { caseDeadline } from './case-deadline';
 import type { AppDeps } from './ports';
 
 /**
@@ -54,7 +55,7 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
   }
   const jobs = await jobStore.listForCase(ticketKey);
   const today = formatISO(deps.now(), { representation: 'date' });
-  const deadline = computeDeadline(record.receivedOn, deps.settings.deadline, record.extensions.map(toExtension));
+  const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
   // A closed case is judged on the day its last job settled, not on the day someone opens the panel.
   const lastSettled = jobs.map((j) => j.updatedAt).sort().at(-1);
   const completedOn = record.phase === 'closed' && lastSettled ? lastSettled.slice(0, 10) : null;
@@ -86,10 +87,6 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
   };
 }
 
-function toExtension(e: CaseRecord['extensions'][number]) {
-  return { months: e.months, reason: e.reason, grantedBy: e.by, grantedOn: e.at.slice(0, 10) };
-}
-
 /** GDPR Art. 12(3): up to two further months, with reasons, decided within the first month. */
 export async function extendDeadline(deps: AppDeps, ticketKey: string, months: number, reason: string, by: string): Promise<ActionResult> {
   const record = await caseStore.get(ticketKey);
@@ -100,7 +97,7 @@ export async function extendDeadline(deps: AppDeps, ticketKey: string, months: n
   const extension = { months, reason: reason.trim(), by, at };
   let due: string;
   try {
-    due = computeDeadline(record.receivedOn, deps.settings.deadline, [...record.extensions, extension].map(toExtension)).due;
+    due = caseDeadline(record.receivedOn, deps.settings.deadline, [...record.extensions, extension]).due;
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : 'The extension is not allowed.' };
   }

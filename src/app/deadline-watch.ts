@@ -1,9 +1,10 @@
 import { formatISO } from 'date-fns';
-import { computeDeadline, deadlineStatus } from '../core/deadline';
+import { deadlineStatus } from '../core/deadline';
 import { caseStore, ConcurrentUpdate } from '../store/kvs-store';
 import type { CaseRecord } from '../store/records';
 import { deadlineWarningComment } from './comments';
 import { finalizeIfSettled } from './finalize';
+import { caseDeadline } from './case-deadline';
 import type { AppDeps } from './ports';
 
 /**
@@ -38,11 +39,7 @@ export async function watchDeadlines(deps: AppDeps): Promise<DeadlineReport> {
 }
 
 async function warnIfDue(deps: AppDeps, record: CaseRecord, today: string): Promise<boolean> {
-  const deadline = computeDeadline(
-    record.receivedOn,
-    deps.settings.deadline,
-    record.extensions.map((e) => ({ months: e.months, reason: e.reason, grantedBy: e.by, grantedOn: e.at.slice(0, 10) })),
-  );
+  const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
   const status = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
   const level = status.state === 'overdue' || status.state === 'missed' ? 'overdue' : status.state === 'at_risk' ? 'at_risk' : 'none';
   if (level === 'none' || level === record.deadlineWarning) return false;

@@ -56,7 +56,4 @@ export const genesysTokenCache = {
   async set(entry: { token: string; expiresAt: number }): Promise<void> {
     await kvs.setSecret(GENESYS_TOKEN_KEY, entry);
   },
-  async clear(): Promise<void> {
-    await kvs.deleteSecret(GENESYS_TOKEN_KEY);
-  },
 };

@@ -116,7 +116,7 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
 
   it('shares one token between invocations through the shared cache, and replaces it everywhere when refused', async () => {
     let stored: { token: string; expiresAt: number } | null = null;
-    const cache = { get: async () => stored, set: async (e: { token: string; expiresAt: number }) => void (stored = e), clear: async () => void (stored = null) };
+    const cache = { get: async () => stored, set: async (e: { token: string; expiresAt: number }) => void (stored = e) };
     // Each createGenesysApi stands for a separate Forge invocation (a fresh process with empty memory).
     await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');
     await createGenesysApi(config(sim, { tokenCache: cache })).searchSubjects('EMAIL', 'sam@example.org');

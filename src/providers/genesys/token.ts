@@ -11,7 +11,6 @@ import { tokenSchema } from './schemas';
 export interface SharedTokenCache {
   get(): Promise<{ token: string; expiresAt: number } | null>;
   set(entry: { token: string; expiresAt: number }): Promise<void>;
-  clear(): Promise<void>;
 }
 
 /**
@@ -21,6 +20,8 @@ export interface SharedTokenCache {
 export class GenesysTokenSource {
   private cached: { token: string; expiresAt: number } | null = null;
   private inflight: Promise<string> | null = null;
+  /** Set when Genesys refused the token: the shared copy is stale too and must not be reused. */
+  private invalidated = false;
   /** Token requests made, for the figures the bench prints. */
   fetched = 0;
 
@@ -47,8 +48,6 @@ export class GenesysTokenSource {
     this.invalidated = true;
   }
 
-  private invalidated = false;
-
   private async obtain(): Promise<string> {
     if (this.shared && !this.invalidated) {
       const entry = await this.shared.get().catch(() => null);
@@ -57,10 +56,9 @@ export class GenesysTokenSource {
         return entry.token;
       }
     }
-    if (this.shared && this.invalidated) await this.shared.clear().catch(() => undefined);
     this.invalidated = false;
     const token = await this.fetch();
-    // A failed write only costs the next invocation a token request.
+    // Overwrites a refused shared token; a failed write only costs the next invocation a token request.
     if (this.shared && this.cached) await this.shared.set(this.cached).catch(() => undefined);
     return token;
   }
