@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Settings } from '../src/app/settings';
+import type { Settings } from '../src/core/settings';
 import type { ProviderId } from '../src/core/erasure';
 import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira/demo-seed';
 import { type JiraEmulator, startJiraEmulator } from './jira/server';

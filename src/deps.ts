@@ -1,7 +1,7 @@
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
 import { consoleLogger, type AppDeps, type JobQueue } from './app/ports';
-import type { Settings } from './app/settings';
+import type { Settings } from './core/settings';
 import type { ProviderId } from './core/erasure';
 import type { FetchFn } from './providers/http';
 import type { ErasureProvider } from './providers/port';

@@ -7,7 +7,7 @@ import { identifierKinds, type FieldProblem, type Subject } from '../core/subjec
 import { auditStore } from '../store/audit-store';
 import { holdStore } from '../store/hold-store';
 import { caseStore, claims, jobStore } from '../store/kvs-store';
-import type { CaseRecord, JobMessage, JobRecord } from '../store/records';
+import type { CaseRecord, JobMessage, JobRecord } from '../core/records';
 import { getProviderSecret } from '../store/secrets';
 import { approvalStartedComment, validationFailedComment } from './comments';
 import { subjectFromFields } from './dsar-fields';

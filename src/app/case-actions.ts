@@ -3,7 +3,7 @@ import { deadlineStatus } from '../core/deadline';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
 import { auditStore } from '../store/audit-store';
 import { caseStore, jobStore } from '../store/kvs-store';
-import type { CaseRecord } from '../store/records';
+import type { CaseRecord } from '../core/records';
 import { adfDoc, para, strong, text } from './adf-nodes';
 import { caseDeadline } from './case-deadline';
 import type { AppDeps } from './ports';

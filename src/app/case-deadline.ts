@@ -1,5 +1,5 @@
 import { computeDeadline, type Deadline, type DeadlinePolicy } from '../core/deadline';
-import type { CaseRecord } from '../store/records';
+import type { CaseRecord } from '../core/records';
 
 /** A case's statutory deadline from its verified receipt and the extensions recorded on it. */
 export function caseDeadline(receivedOn: string, policy: DeadlinePolicy, extensions: CaseRecord['extensions']): Deadline {

@@ -1,7 +1,7 @@
 import { PROVIDER_LABELS, type ProviderId } from '../core/erasure';
 import type { FieldProblem } from '../core/subject';
 import type { IdentifierDisposition } from '../providers/port';
-import type { CaseRecord, JobRecord } from '../store/records';
+import type { CaseRecord, JobRecord } from '../core/records';
 import { adfDoc, bullets, type Inline, para, strong, text, code } from './adf-nodes';
 import type { AdfDocument } from './ports';
 

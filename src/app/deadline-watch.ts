@@ -1,7 +1,7 @@
 import { formatISO } from 'date-fns';
 import { deadlineStatus } from '../core/deadline';
 import { caseStore, ConcurrentUpdate } from '../store/kvs-store';
-import type { CaseRecord } from '../store/records';
+import type { CaseRecord } from '../core/records';
 import { deadlineWarningComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import { caseDeadline } from './case-deadline';

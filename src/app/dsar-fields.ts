@@ -1,4 +1,4 @@
-import type { Settings } from './settings';
+import type { Settings } from '../core/settings';
 import { type FieldProblem, parseSubject, type Subject } from '../core/subject';
 
 /**

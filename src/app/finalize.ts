@@ -2,7 +2,7 @@ import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } f
 import { caseStateOf } from '../core/erasure';
 import { auditStore } from '../store/audit-store';
 import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { CaseRecord } from '../store/records';
+import type { CaseRecord } from '../core/records';
 import { caseClosedComment } from './comments';
 import type { AppDeps } from './ports';
 

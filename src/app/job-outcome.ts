@@ -1,7 +1,7 @@
 import type { AuditEventInput } from '../core/audit';
 import { applyJobEvent, isSettled, type JobEvent, type ProviderId } from '../core/erasure';
 import type { ErasureOutcome, IdentifierDisposition, PollResult, RequestRecord, WithheldIdentifier } from '../providers/port';
-import type { JobRecord } from '../store/records';
+import type { JobRecord } from '../core/records';
 
 /**
  * Turns a provider's answer into job-state events and audit entries. Pure: the caller persists the job,

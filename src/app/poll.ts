@@ -1,7 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import { isTransient, ProviderError } from '../providers/errors';
 import { ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { JobRecord } from '../store/records';
+import type { JobRecord } from '../core/records';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';

@@ -1,7 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import type { ErasureProvider } from '../providers/port';
-import type { JobMessage } from '../store/records';
-import type { Settings } from './settings';
+import type { JobMessage } from '../core/records';
+import type { Settings } from '../core/settings';
 
 /**
  * What the use cases need from the outside world, as small interfaces. On Forge they are built from

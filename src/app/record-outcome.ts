@@ -1,6 +1,6 @@
 import { auditStore } from '../store/audit-store';
 import { jobStore } from '../store/kvs-store';
-import type { JobRecord } from '../store/records';
+import type { JobRecord } from '../core/records';
 import { jobSettledComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import type { OutcomeApplied } from './job-outcome';

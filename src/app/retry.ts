@@ -4,7 +4,7 @@ import { applyJobEvent, canApply, type ProviderId } from '../core/erasure';
 import { auditStore } from '../store/audit-store';
 import { holdStore } from '../store/hold-store';
 import { caseStore, jobStore } from '../store/kvs-store';
-import type { CaseRecord, JobRecord } from '../store/records';
+import type { CaseRecord, JobRecord } from '../core/records';
 import { retryStartedComment } from './comments';
 import type { AppDeps } from './ports';
 

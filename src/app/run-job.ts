@@ -3,7 +3,7 @@ import { formatISO } from 'date-fns';
 import { ProviderError, isTransient, OutcomeUnknown } from '../providers/errors';
 import type { ErasureOutcome, SubmitResult } from '../providers/port';
 import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { JobMessage, JobRecord } from '../store/records';
+import type { JobMessage, JobRecord } from '../core/records';
 import { subjectFromFields } from './dsar-fields';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';

@@ -1,5 +1,5 @@
 import type { AmiqusDirectory } from '../app/intake';
-import type { Settings } from '../app/settings';
+import type { Settings } from '../core/settings';
 import type { ProviderId } from '../core/erasure';
 import type { ProviderSecrets } from '../store/secrets';
 import type { AdaSubmissionLog } from './ada/batching';

@@ -1,7 +1,7 @@
 import Resolver from '@forge/resolver';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { settingsSchema } from '../app/settings';
+import { settingsSchema } from '../core/settings';
 import { createAppJira } from '../jira/app-jira';
 import { PROVIDERS, providerIdSchema } from '../core/erasure';
 import { IDENTIFIER_KINDS, identifierKey } from '../core/legal-hold';

@@ -1,8 +1,8 @@
 import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { z } from 'zod';
-import { settingsSchema, type Settings } from '../app/settings';
+import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
-import { type CaseRecord, caseRecordSchema, claimSchema, type JobRecord, jobRecordSchema } from './records';
+import { type CaseRecord, caseRecordSchema, claimSchema, type JobRecord, jobRecordSchema } from '../core/records';
 
 /**
  * Case and job records on Forge KVS custom entities (declared in manifest.yml `app.storage.entities`).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runErasureJob, type RunJobResult } from '../app/run-job';
 import { buildDeps } from '../deps';
-import { jobMessageSchema } from '../store/records';
+import { jobMessageSchema } from '../core/records';
 
 /** Consumer of the `erasure-jobs` queue: one event per provider job (manifest consumer `erasure-job-consumer`). */
 const asyncEventSchema = z.object({ body: jobMessageSchema });

@@ -1,7 +1,7 @@
 import ForgeReconciler, { Button, Heading, Inline, Lozenge, SectionMessage, Spinner, Stack, Text, TextArea, Textfield } from '@forge/react';
 import { call } from './call';
 import React, { useEffect, useState } from 'react';
-import type { Settings } from '../app/settings';
+import type { Settings } from '../core/settings';
 
 /**
  * The admin page: settings as JSON (validated field by field on save), write-only provider credentials,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureJobSchema, providerIdSchema } from '../core/erasure';
+import { erasureJobSchema, providerIdSchema } from './erasure';
 
 /**
  * What the app keeps in Forge storage. Personal data stays on the Jira ticket: a case holds the subject's

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The app's configuration, edited on the admin page and stored in KVS. Provider secrets are NOT here: they
- * live in Forge secret storage (see src/store/secrets.ts).
+ * live in Forge secret storage (see src/store/secrets.ts; the secret port is in src/app/ports.ts).
  */
 
 const fieldId = z.string().regex(/^(customfield_\d+|[a-z]+)$/, { message: 'must be a Jira field id such as customfield_10050' });
