@@ -1,16 +1,13 @@
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
-import { consoleLogger, type AppDeps, type JobQueue } from './app/ports';
-import type { Settings } from './core/settings';
+import { consoleLogger, type AppDeps, type AppStore, type JobQueue } from './app/ports';
 import type { ProviderId } from './core/erasure';
-import type { FetchFn } from './providers/http';
-import type { ErasureProvider } from './providers/port';
-import { buildProvider, createAmiqusDirectory } from './providers/registry';
-import type { AmiqusDirectory } from './app/intake';
+import type { Settings } from './core/settings';
 import { createAppJira } from './jira/app-jira';
-import { adaSubmissionLog } from './store/ada-submission-log';
-import { settingsStore } from './store/kvs-store';
-import { genesysTokenCache, getProviderSecret } from './store/secrets';
+import type { FetchFn } from './providers/http';
+import type { AmiqusDirectory, ErasureProvider } from './providers/port';
+import { buildProvider, createAmiqusDirectory } from './providers/registry';
+import { forgeStore } from './store';
 
 /**
  * The composition root: builds the use cases' dependencies from the Forge platform packages. The sandbox runs
@@ -21,6 +18,9 @@ export const ERASURE_QUEUE = 'erasure-jobs';
 
 /** `@forge/api`'s fetch goes through Forge's egress proxy, which enforces manifest.yml's allowed hosts. */
 const egressFetch: FetchFn = (url, init) => forgeFetch(url, init);
+
+/** The storage ports on Forge KVS; this assignment is where TypeScript checks src/store/ against them. */
+const store: AppStore = forgeStore;
 
 function createJobQueue(): JobQueue {
   const queue = new Queue({ key: ERASURE_QUEUE });
@@ -35,11 +35,12 @@ function createJobQueue(): JobQueue {
 }
 
 export async function buildDeps(overrides: { settings?: Settings } = {}): Promise<AppDeps> {
-  const settings = overrides.settings ?? (await settingsStore.get());
+  const settings = overrides.settings ?? (await store.settings.get());
   const cache = new Map<ProviderId, Promise<ErasureProvider | undefined>>();
   return {
     settings,
     jira: createAppJira(),
+    store,
     queue: createJobQueue(),
     now: () => new Date(),
     log: consoleLogger,
@@ -47,8 +48,10 @@ export async function buildDeps(overrides: { settings?: Settings } = {}): Promis
       let built = cache.get(id);
       if (!built) {
         built = settings.providers[id].enabled
-          ? getProviderSecret(id).then((secret) =>
-              secret === undefined ? undefined : buildProvider(id, settings, secret, { fetch: egressFetch, adaLog: adaSubmissionLog, genesysTokens: genesysTokenCache }),
+          ? store.secrets.get(id).then((secret) =>
+              secret === undefined
+                ? undefined
+                : buildProvider(id, settings, secret, { fetch: egressFetch, adaLog: store.adaSubmissions, genesysTokens: store.genesysTokens }),
             )
           : Promise.resolve(undefined);
         cache.set(id, built);
@@ -58,9 +61,14 @@ export async function buildDeps(overrides: { settings?: Settings } = {}): Promis
   };
 }
 
+/** What the admin page's calls need: no settings read, since saving settings is one of them. */
+export function buildAdminDeps(): Pick<AppDeps, 'jira' | 'store' | 'now'> {
+  return { jira: createAppJira(), store, now: () => new Date() };
+}
+
 /** Amiqus's list of clients due for deletion, for intake; undefined when Amiqus is off or unconfigured. */
 export async function buildAmiqusDirectory(settings: Settings): Promise<AmiqusDirectory | undefined> {
   if (!settings.providers.amiqus.enabled) return undefined;
-  const secret = await getProviderSecret('amiqus');
+  const secret = await store.secrets.get('amiqus');
   return secret ? createAmiqusDirectory(settings, secret, egressFetch) : undefined;
 }

@@ -1,8 +1,8 @@
 import { parseAmiqusWebhook, verifyAmiqusSignature } from '../providers/amiqus/webhook';
-import { claims } from '../store/kvs-store';
-import { getProviderSecret } from '../store/secrets';
-import { type AmiqusDirectory, type IntakeJira, intakeDueClient } from './intake';
-import type { AppDeps } from './ports';
+import type { Claim } from '../core/records';
+import type { AmiqusDirectory } from '../providers/port';
+import { intakeDueClient } from './intake';
+import type { AppDeps, IntakeJira } from './ports';
 
 /**
  * Use case: Amiqus delivered a webhook. The signature is checked on the raw bytes before anything is parsed;
@@ -23,7 +23,7 @@ export interface WebhookResponse {
 const DELIVERY_TTL_SECONDS = 7 * 86_400;
 
 export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory, request: WebhookRequest): Promise<WebhookResponse> {
-  const secret = (await getProviderSecret('amiqus'))?.webhookSecret;
+  const secret = (await deps.store.secrets.get('amiqus'))?.webhookSecret;
   if (!secret || !verifyAmiqusSignature(request.rawBody, request.header('x-aqid-signature'), secret)) {
     deps.log.warn('amiqus webhook rejected: signature missing or wrong');
     return { status: 404, body: '' };
@@ -38,8 +38,8 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
   if (payload.kind === 'ping') return { status: 204, body: '' };
 
   const deliveryId = request.header('x-aqid-delivery-id');
-  const claimKey = deliveryId ? `amiqus-delivery:${deliveryId}` : null;
-  if (claimKey && !(await claims.take(claimKey, 'webhook', deps.now().toISOString(), DELIVERY_TTL_SECONDS))) {
+  const claimKey: Claim | null = deliveryId ? { kind: 'amiqus-delivery', deliveryId } : null;
+  if (claimKey && !(await deps.store.claims.take(claimKey, 'webhook', deps.now().toISOString(), DELIVERY_TTL_SECONDS))) {
     return { status: 200, body: 'already processed' };
   }
   try {
@@ -51,7 +51,7 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
     return { status: 204, body: '' };
   } catch (error) {
     // Let Amiqus's retry schedule bring it back rather than lose the reminder.
-    if (claimKey) await claims.release(claimKey);
+    if (claimKey) await deps.store.claims.release(claimKey);
     deps.log.error('amiqus webhook failed', { error: error instanceof Error ? error.name : 'unknown' });
     return { status: 503, body: 'temporarily unavailable' };
   }

@@ -4,16 +4,13 @@ import { computeDeadline } from '../core/deadline';
 import { newJob, PROVIDERS, type ProviderId } from '../core/erasure';
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
-import { auditStore } from '../store/audit-store';
-import { holdStore } from '../store/hold-store';
-import { caseStore, claims, jobStore } from '../store/kvs-store';
 import type { CaseRecord, JobMessage, JobRecord } from '../core/records';
-import { getProviderSecret } from '../store/secrets';
+import { isPrivacyOfficer } from './access';
 import { approvalStartedComment, validationFailedComment } from './comments';
-import { subjectFromFields } from './dsar-fields';
 import { finalizeIfSettled } from './finalize';
 import type { AppDeps } from './ports';
 import { resumeJobs } from './retry';
+import { readTicketSubject } from './ticket-subject';
 
 /**
  * Use case: a DSAR ticket moved into the approval status. Checks everything that must be true before any
@@ -40,19 +37,18 @@ export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promi
   const { settings } = deps;
   if (event.toStatus !== settings.statuses.approved) return { kind: 'ignored', reason: 'not a move into the approval status' };
 
-  const existing = await caseStore.get(event.issueKey);
+  const existing = await deps.store.cases.get(event.issueKey);
   if (existing?.approvalId === event.changelogId) return { kind: 'ignored', reason: 'approval already handled' };
   const now = deps.now();
   const at = now.toISOString();
   // Two deliveries of one event at the same moment: only one gets past this line. The TTL lets a later
   // redelivery recover if this invocation dies before recording the case.
-  if (!(await claims.take(`approval:${event.issueKey}:${event.changelogId}`, 'approval', at, CLAIM_TTL_SECONDS))) {
+  if (!(await deps.store.claims.take({ kind: 'approval', ticketKey: event.issueKey, changelogId: event.changelogId }, 'approval', at, CLAIM_TTL_SECONDS))) {
     return { kind: 'ignored', reason: 'approval is being handled by another invocation' };
   }
 
-  const f = settings.fields;
-  const wanted = ['status', 'reporter', 'project', 'issuetype', ...Object.values(f).filter((v): v is string => !!v)];
-  const issue = await deps.jira.getIssue(event.issueKey, wanted);
+  const today = formatISO(now, { representation: 'date' });
+  const { issue, read } = await readTicketSubject(deps, event.issueKey, { alsoFields: ['status', 'reporter', 'project', 'issuetype'], today });
   const projectKey = readPath(issue.fields, ['project', 'key']);
   const issueType = readPath(issue.fields, ['issuetype', 'name']);
   if (!projectKey || !settings.projectKeys.includes(projectKey) || !issueType || !settings.issueTypes.includes(issueType)) {
@@ -64,14 +60,12 @@ export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promi
   }
   if (existing && existing.phase === 'open') return { kind: 'ignored', reason: 'erasure already running for this ticket' };
 
-  const today = formatISO(now, { representation: 'date' });
-  const read = subjectFromFields(issue.fields, f, today);
   const problems = [...read.problems, ...(await approverProblems(deps, projectKey, event.actorAccountId, readPath(issue.fields, ['reporter', 'accountId'])))];
   const subject = read.subject;
   const applicable = subject ? await applicableProviders(deps, subject, problems) : [];
 
   if (problems.length > 0 || !subject || !read.receivedOn) {
-    await auditStore.append(event.issueKey, [{ at, kind: 'validation_failed', data: { problems } }]);
+    await deps.store.audit.append(event.issueKey, [{ at, kind: 'validation_failed', data: { problems } }]);
     await deps.jira.addComment(event.issueKey, validationFailedComment(problems));
     await deps.jira.transitionTo(event.issueKey, settings.statuses.needsAttention);
     return { kind: 'rejected', problems };
@@ -92,7 +86,7 @@ async function startCase(
   const { event, subject, at, settings } = { ...input, settings: deps.settings };
   const deadline = computeDeadline(input.receivedOn, settings.deadline, []);
   const fingerprint = subjectFingerprint(event.issueKey, subject);
-  const holds = legalHoldsFor(subject, await holdStore.list(), input.today);
+  const holds = legalHoldsFor(subject, await deps.store.holds.list(), input.today);
   const held = withheldProviders(holds.active, input.applicable);
 
   const record: CaseRecord = {
@@ -113,9 +107,9 @@ async function startCase(
     deadlineWarning: 'none',
     version: 0,
   };
-  if (!(await caseStore.create(record))) return { kind: 'ignored', reason: 'case already recorded by another invocation' };
+  if (!(await deps.store.cases.create(record))) return { kind: 'ignored', reason: 'case already recorded by another invocation' };
 
-  await auditStore.append(event.issueKey, [
+  await deps.store.audit.append(event.issueKey, [
     { at, kind: 'case_opened', data: { source: 'jira', receivedOn: input.receivedOn } },
     { at, kind: 'subject_recorded', data: { fingerprint, identifierKinds: record.identifierKinds } },
     { at, kind: 'approved', data: { by: event.actorAccountId, fourEyes: settings.approval.forbidReporter } },
@@ -147,9 +141,9 @@ async function startCase(
       transientFailures: 0,
       version: 0,
     };
-    await jobStore.create(job);
+    await deps.store.jobs.create(job);
     if (hold) {
-      await auditStore.append(event.issueKey, [
+      await deps.store.audit.append(event.issueKey, [
         { at, kind: 'job_transition', data: { provider, attempt: 1, from: 'pending', to: 'blocked_legal_hold', detail: job.detail, nextStep: job.nextStep, providerRef: null } },
       ]);
     } else {
@@ -170,9 +164,7 @@ async function approverProblems(deps: AppDeps, projectKey: string, actor: string
   if (approval.forbidReporter && reporter !== null && reporter === actor) {
     problems.push({ field: 'approver', message: 'the person who raised the request cannot approve it (four-eyes rule); another privacy officer must approve' });
   }
-  const inRole = approval.projectRole ? await deps.jira.isInProjectRole(projectKey, approval.projectRole, actor) : false;
-  const inGroup = !inRole && approval.groups.length > 0 ? (await deps.jira.getUserGroups(actor)).some((g) => approval.groups.includes(g)) : false;
-  if (!inRole && !inGroup) {
+  if (!(await isPrivacyOfficer(deps, projectKey, actor))) {
     const who = [approval.projectRole ? `the "${approval.projectRole}" project role` : null, approval.groups.length ? `the group(s) ${approval.groups.join(', ')}` : null]
       .filter(Boolean)
       .join(' or ');
@@ -187,7 +179,7 @@ async function applicableProviders(deps: AppDeps, subject: Subject, problems: Fi
     if (!deps.settings.providers[id].enabled) continue;
     const provider = await deps.provider(id);
     if (provider === undefined) {
-      if ((await getProviderSecret(id)) === undefined && subjectMentions(subject, id)) {
+      if ((await deps.store.secrets.get(id)) === undefined && subjectMentions(subject, id)) {
         problems.push({ field: id, message: `the ${id} credentials are not configured (admin page), so this subject cannot be erased there` });
       }
       continue;

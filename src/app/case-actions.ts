@@ -1,10 +1,8 @@
 import { formatISO } from 'date-fns';
 import { deadlineStatus } from '../core/deadline';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
-import { auditStore } from '../store/audit-store';
-import { caseStore, jobStore } from '../store/kvs-store';
 import type { CaseRecord } from '../core/records';
-import { adfDoc, para, strong, text } from './adf-nodes';
+import { deadlineExtendedComment } from './comments';
 import { caseDeadline } from './case-deadline';
 import type { AppDeps } from './ports';
 
@@ -39,7 +37,7 @@ export interface PanelView {
 export type ActionResult = { ok: true; message: string } | { ok: false; message: string };
 
 export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<PanelView> {
-  const record = await caseStore.get(ticketKey);
+  const record = await deps.store.cases.get(ticketKey);
   if (!record) {
     return {
       ticketKey,
@@ -53,7 +51,7 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
       actions: { retry: false, extendDeadline: false, confirmDownstream: false },
     };
   }
-  const jobs = await jobStore.listForCase(ticketKey);
+  const jobs = await deps.store.jobs.listForCase(ticketKey);
   const today = formatISO(deps.now(), { representation: 'date' });
   const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
   // A closed case is judged on the day its last job settled, not on the day someone opens the panel.
@@ -89,7 +87,7 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
 
 /** GDPR Art. 12(3): up to two further months, with reasons, decided within the first month. */
 export async function extendDeadline(deps: AppDeps, ticketKey: string, months: number, reason: string, by: string): Promise<ActionResult> {
-  const record = await caseStore.get(ticketKey);
+  const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
   if (!Number.isInteger(months) || months < 1 || months > 2) return { ok: false, message: 'An extension is one or two months.' };
   if (reason.trim().length < 10) return { ok: false, message: 'Give the reason for the extension (at least a sentence): it goes to the data subject and the record.' };
@@ -101,27 +99,24 @@ export async function extendDeadline(deps: AppDeps, ticketKey: string, months: n
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : 'The extension is not allowed.' };
   }
-  await caseStore.update({ ...record, extensions: [...record.extensions, extension], dueOn: due, deadlineWarning: 'none' });
-  await auditStore.append(ticketKey, [{ at, kind: 'deadline_extended', data: { months, reason: extension.reason, by, due } }]);
-  await deps.jira.addComment(
-    ticketKey,
-    adfDoc(para(strong('Deadline extended'), text(` by ${months} month(s) to ${due}. Reason: ${extension.reason}. Remember to tell the data subject, with the reason.`))),
-  );
+  await deps.store.cases.update({ ...record, extensions: [...record.extensions, extension], dueOn: due, deadlineWarning: 'none' });
+  await deps.store.audit.append(ticketKey, [{ at, kind: 'deadline_extended', data: { months, reason: extension.reason, by, due } }]);
+  await deps.jira.addComment(ticketKey, deadlineExtendedComment(months, due, extension.reason));
   return { ok: true, message: `Deadline extended to ${due}.` };
 }
 
 /** A downstream system (CRM, warehouse, …) confirmed erased by a person; recorded with who and when. */
 export async function confirmDownstream(deps: AppDeps, ticketKey: string, system: string, by: string): Promise<ActionResult> {
-  const record = await caseStore.get(ticketKey);
+  const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
   const item = record.downstream.find((d) => d.system === system);
   if (!item) return { ok: false, message: `"${system}" is not on this case's downstream checklist.` };
   if (item.confirmedBy !== null) return { ok: true, message: `${system} was already confirmed.` };
   const at = deps.now().toISOString();
-  await caseStore.update({
+  await deps.store.cases.update({
     ...record,
     downstream: record.downstream.map((d) => (d.system === system ? { ...d, confirmedBy: by, confirmedAt: at } : d)),
   });
-  await auditStore.append(ticketKey, [{ at, kind: 'downstream_confirmed', data: { system, by } }]);
+  await deps.store.audit.append(ticketKey, [{ at, kind: 'downstream_confirmed', data: { system, by } }]);
   return { ok: true, message: `${system} confirmed.` };
 }

@@ -1,6 +1,6 @@
 import { PROVIDER_LABELS, type ProviderId } from '../core/erasure';
 import type { FieldProblem } from '../core/subject';
-import type { IdentifierDisposition } from '../providers/port';
+import type { DueClient, IdentifierDisposition } from '../providers/port';
 import type { CaseRecord, JobRecord } from '../core/records';
 import { adfDoc, bullets, type Inline, para, strong, text, code } from './adf-nodes';
 import type { AdfDocument } from './ports';
@@ -95,6 +95,37 @@ export function deadlineWarningComment(state: 'at_risk' | 'overdue', dueOn: stri
           ? ` The response was due on ${dueOn} (GDPR Art. 12(3)). Record the reason and inform the data subject.`
           : ` Due on ${dueOn}: ${daysRemaining} day(s) left. If more time is needed, extend it (up to two further months, with a reason) and tell the data subject within the first month.`,
       ),
+    ),
+  );
+}
+
+export function deadlineExtendedComment(months: number, due: string, reason: string): AdfDocument {
+  return adfDoc(
+    para(strong('Deadline extended'), text(` by ${months} month(s) to ${due}. Reason: ${reason}. Remember to tell the data subject, with the reason.`)),
+  );
+}
+
+const dueOn = (client: DueClient) => (client.deletionDate ? ` on ${client.deletionDate}` : '');
+
+export function amiqusReminderComment(client: DueClient, source: 'poll' | 'webhook'): AdfDocument {
+  return adfDoc(para(strong('Amiqus reminder:'), text(` this client is due for deletion${dueOn(client)} (via ${source}).`)));
+}
+
+export function amiqusTicketOpenedComment(client: DueClient, source: 'poll' | 'webhook'): AdfDocument {
+  return adfDoc(
+    para(
+      strong('Opened from Amiqus'),
+      text(` (${source}): client ${client.id} is due for deletion${dueOn(client)}. `),
+      text('Verify the identity and the identifiers, set the verified-receipt date, then move the ticket to the approval status.'),
+    ),
+  );
+}
+
+export function previewRequestedComment(providerRef: string): AdfDocument {
+  return adfDoc(
+    para(
+      strong('Genesys Cloud export preview requested'),
+      text(` (request ${providerRef}). Nothing is deleted by a preview; the export appears in the Erasure Desk panel when ready.`),
     ),
   );
 }

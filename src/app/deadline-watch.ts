@@ -1,7 +1,6 @@
 import { formatISO } from 'date-fns';
 import { deadlineStatus } from '../core/deadline';
-import { caseStore, ConcurrentUpdate } from '../store/kvs-store';
-import type { CaseRecord } from '../core/records';
+import { ConcurrentUpdate, type CaseRecord } from '../core/records';
 import { deadlineWarningComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import { caseDeadline } from './case-deadline';
@@ -26,7 +25,7 @@ export async function watchDeadlines(deps: AppDeps): Promise<DeadlineReport> {
   const today = formatISO(deps.now(), { representation: 'date' });
   let cursor: string | undefined;
   do {
-    const page = await caseStore.listOpen(50, cursor);
+    const page = await deps.store.cases.listOpen(50, cursor);
     cursor = page.cursor;
     for (const record of page.cases) {
       report.checked += 1;
@@ -44,7 +43,7 @@ async function warnIfDue(deps: AppDeps, record: CaseRecord, today: string): Prom
   const level = status.state === 'overdue' || status.state === 'missed' ? 'overdue' : status.state === 'at_risk' ? 'at_risk' : 'none';
   if (level === 'none' || level === record.deadlineWarning) return false;
   try {
-    await caseStore.update({ ...record, deadlineWarning: level });
+    await deps.store.cases.update({ ...record, deadlineWarning: level });
   } catch (error) {
     if (error instanceof ConcurrentUpdate) return false;
     throw error;

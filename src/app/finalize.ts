@@ -1,8 +1,6 @@
 import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/compliance-record';
 import { caseStateOf } from '../core/erasure';
-import { auditStore } from '../store/audit-store';
-import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { CaseRecord } from '../core/records';
+import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
 import { caseClosedComment } from './comments';
 import type { AppDeps } from './ports';
 
@@ -16,21 +14,21 @@ import type { AppDeps } from './ports';
 export type FinalizeResult = { kind: 'not_ready' } | { kind: 'busy' } | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
 
 export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promise<FinalizeResult> {
-  const record = await caseStore.get(ticketKey);
+  const record = await deps.store.cases.get(ticketKey);
   if (!record || record.phase !== 'open') return { kind: 'not_ready' };
-  const jobs = await jobStore.listForCase(ticketKey);
+  const jobs = await deps.store.jobs.listForCase(ticketKey);
   const state = caseStateOf(jobs);
   if (state !== 'done' && state !== 'blocked') return { kind: 'not_ready' };
 
-  const claimKey = `finalize:${ticketKey}:${record.round}`;
-  if (!(await claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };
+  const claimKey: Claim = { kind: 'finalize', ticketKey, round: record.round };
+  if (!(await deps.store.claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };
   try {
     return await closeRound(deps, record, state);
   } catch (error) {
     if (error instanceof ConcurrentUpdate) return { kind: 'busy' };
     throw error;
   } finally {
-    await claims.release(claimKey);
+    await deps.store.claims.release(claimKey);
   }
 }
 
@@ -44,7 +42,7 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
       : { ...initial, finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null } };
 
   if (record.finalization.step === 'none') {
-    const events = await auditStore.append(record.ticketKey, [{ at, kind: 'case_closed', data: { outcome, status } }]);
+    const events = await deps.store.audit.append(record.ticketKey, [{ at, kind: 'case_closed', data: { outcome, status } }]);
     const json = complianceRecordJson(buildComplianceRecord(record.ticketKey, events, at));
     const attachment = await deps.jira.attachFile(
       record.ticketKey,
@@ -52,20 +50,20 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
       new TextEncoder().encode(json),
       'application/json',
     );
-    record = await caseStore.update({
+    record = await deps.store.cases.update({
       ...record,
       finalization: { round: record.round, step: 'attached', attachmentId: attachment.id, digest: complianceRecordDigest(json) },
     });
   }
   const digest = record.finalization.digest as string;
   if (record.finalization.step === 'recorded' || record.finalization.step === 'attached') {
-    const jobs = await jobStore.listForCase(record.ticketKey);
+    const jobs = await deps.store.jobs.listForCase(record.ticketKey);
     await deps.jira.addComment(record.ticketKey, caseClosedComment(outcome, jobs, digest, record));
-    record = await caseStore.update({ ...record, finalization: { ...record.finalization, step: 'commented' } });
+    record = await deps.store.cases.update({ ...record, finalization: { ...record.finalization, step: 'commented' } });
   }
   if (record.finalization.step === 'commented') {
     await deps.jira.transitionTo(record.ticketKey, status);
-    record = await caseStore.update({ ...record, phase: 'closed', finalization: { ...record.finalization, step: 'transitioned' } });
+    record = await deps.store.cases.update({ ...record, phase: 'closed', finalization: { ...record.finalization, step: 'transitioned' } });
   }
   deps.log.info('case closed', { ticket: record.ticketKey, outcome, round: record.round });
   return { kind: 'closed', outcome, digest };

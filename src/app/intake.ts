@@ -1,9 +1,7 @@
 import { formatISO } from 'date-fns';
-import { kvs } from '@forge/kvs';
-import { z } from 'zod';
-import { claims } from '../store/kvs-store';
-import { adfDoc, para, strong, text } from './adf-nodes';
-import type { AppDeps } from './ports';
+import type { AmiqusDirectory, DueClient } from '../providers/port';
+import { amiqusReminderComment, amiqusTicketOpenedComment } from './comments';
+import type { AppDeps, IntakeJira } from './ports';
 
 /**
  * Use case: Amiqus says a client is due for deletion (scheduled poll of `today` + `overdue`, or the
@@ -11,46 +9,22 @@ import type { AppDeps } from './ports';
  * the ticket that already exists, however many times and by whichever route the news arrives.
  */
 
-export interface DueClient {
-  id: number;
-  email: string | null;
-  fullName: string | null;
-  deletionDate: string | null;
-}
-
-export interface IntakeJira {
-  searchIssueKeys(jql: string): Promise<string[]>;
-  createIssue(input: { projectKey: string; issueType: string; summary: string; fields: Record<string, unknown> }): Promise<{ key: string }>;
-  setIssueProperty(key: string, property: string, value: unknown): Promise<void>;
-}
-
-/** Where Amiqus's due clients are read from (src/providers/amiqus). */
-export interface AmiqusDirectory {
-  listDue(which: 'today' | 'overdue'): Promise<DueClient[]>;
-  getClient(id: number): Promise<DueClient | null>;
-}
-
 export type IntakeResult = { kind: 'created'; ticketKey: string } | { kind: 'updated'; ticketKey: string } | { kind: 'unchanged'; ticketKey: string | null };
 
 export const INTAKE_PROPERTY = 'erasureDesk';
-const mappingSchema = z.object({ ticketKey: z.string() });
-const mappingKey = (clientId: number) => `amiqus-client:${clientId}`;
 
 export async function intakeDueClient(deps: AppDeps, jira: IntakeJira, client: DueClient, source: 'poll' | 'webhook'): Promise<IntakeResult> {
   const today = formatISO(deps.now(), { representation: 'date' });
   const existing = await findTicket(deps, jira, client.id);
   if (existing) {
     // One note per client per day, whichever route (poll or webhook) brings the reminder first.
-    if (!(await claims.take(`amiqus-reminder:${client.id}:${today}`, source, deps.now().toISOString(), 2 * 86_400))) {
+    if (!(await deps.store.claims.take({ kind: 'amiqus-reminder', clientId: client.id, day: today }, source, deps.now().toISOString(), 2 * 86_400))) {
       return { kind: 'unchanged', ticketKey: existing };
     }
-    await deps.jira.addComment(
-      existing,
-      adfDoc(para(strong('Amiqus reminder:'), text(` this client is due for deletion${client.deletionDate ? ` on ${client.deletionDate}` : ''} (via ${source}).`))),
-    );
+    await deps.jira.addComment(existing, amiqusReminderComment(client, source));
     return { kind: 'updated', ticketKey: existing };
   }
-  if (!(await claims.take(`amiqus-intake:${client.id}`, source, deps.now().toISOString(), 10 * 60))) {
+  if (!(await deps.store.claims.take({ kind: 'amiqus-intake', clientId: client.id }, source, deps.now().toISOString(), 10 * 60))) {
     return { kind: 'unchanged', ticketKey: null };
   }
   const { intake, fields } = deps.settings;
@@ -66,30 +40,20 @@ export async function intakeDueClient(deps: AppDeps, jira: IntakeJira, client: D
     fields: issueFields,
   });
   await jira.setIssueProperty(created.key, INTAKE_PROPERTY, { amiqusClientId: client.id });
-  await kvs.set(mappingKey(client.id), { ticketKey: created.key });
-  await deps.jira.addComment(
-    created.key,
-    adfDoc(
-      para(
-        strong('Opened from Amiqus'),
-        text(` (${source}): client ${client.id} is due for deletion${client.deletionDate ? ` on ${client.deletionDate}` : ''}. `),
-        text('Verify the identity and the identifiers, set the verified-receipt date, then move the ticket to the approval status.'),
-      ),
-    ),
-  );
+  await deps.store.amiqusTickets.set(client.id, created.key);
+  await deps.jira.addComment(created.key, amiqusTicketOpenedComment(client, source));
   return { kind: 'created', ticketKey: created.key };
 }
 
 async function findTicket(deps: AppDeps, jira: IntakeJira, clientId: number): Promise<string | null> {
-  const mapped = await kvs.get<unknown>(mappingKey(clientId));
-  const parsed = mappingSchema.safeParse(mapped);
-  if (parsed.success) return parsed.data.ticketKey;
+  const mapped = await deps.store.amiqusTickets.get(clientId);
+  if (mapped) return mapped;
   // The mapping may be missing (ticket opened by hand, storage reset): Jira's own index is the fallback.
   const keys = await jira.searchIssueKeys(
     `project = ${deps.settings.intake.projectKey} AND issue.property[${INTAKE_PROPERTY}].amiqusClientId = ${clientId}`,
   );
   const found = keys[0] ?? null;
-  if (found) await kvs.set(mappingKey(clientId), { ticketKey: found });
+  if (found) await deps.store.amiqusTickets.set(clientId, found);
   return found;
 }
 

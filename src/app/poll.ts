@@ -1,7 +1,6 @@
 import type { ProviderId } from '../core/erasure';
 import { isTransient, ProviderError } from '../providers/errors';
-import { ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { JobRecord } from '../core/records';
+import { ConcurrentUpdate, type JobRecord } from '../core/records';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
@@ -33,7 +32,7 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
       report.stoppedForTime = true;
       break;
     }
-    const page = await jobStore.dueForPoll(deps.now().getTime(), PAGE, cursor);
+    const page = await deps.store.jobs.dueForPoll(deps.now().getTime(), PAGE, cursor);
     cursor = page.cursor;
     const byProvider = new Map<ProviderId, JobRecord[]>();
     for (const job of page.jobs) {
@@ -64,7 +63,7 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     // Try these jobs again later; a provider outage must not stop the other providers' polls.
     deps.log.warn('status poll failed', { provider: providerId, jobs: jobs.length, error: error.name });
     for (const job of jobs) {
-      await saveQuietly({ ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+      await saveQuietly(deps, { ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
     }
     return;
   }
@@ -72,7 +71,7 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     const status = statuses.get(job.providerRef as string);
     report.polled += 1;
     if (!status) {
-      await saveQuietly({ ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+      await saveQuietly(deps, { ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
       continue;
     }
     try {
@@ -87,14 +86,14 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
 async function redispatch(deps: AppDeps, job: JobRecord, report: PollReport): Promise<void> {
   const now = deps.now().getTime();
   if (now - Date.parse(job.updatedAt) < STALE_PENDING_MS) return;
-  await saveQuietly({ ...job, nextPollAt: now + STALE_PENDING_MS });
+  await saveQuietly(deps, { ...job, nextPollAt: now + STALE_PENDING_MS });
   await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
   report.redispatched += 1;
 }
 
-async function saveQuietly(job: JobRecord): Promise<void> {
+async function saveQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
   try {
-    await jobStore.update(job);
+    await deps.store.jobs.update(job);
   } catch (error) {
     if (!(error instanceof ConcurrentUpdate)) throw error;
   }

@@ -1,12 +1,18 @@
+import type { AuditEvent, AuditEventInput } from '../core/audit';
 import type { ProviderId } from '../core/erasure';
-import type { ErasureProvider } from '../providers/port';
-import type { JobMessage } from '../core/records';
+import type { LegalHold } from '../core/legal-hold';
+import type { CaseRecord, Claim, JobMessage, JobRecord, PreviewRequest } from '../core/records';
 import type { Settings } from '../core/settings';
+import type { AdaSubmissionLog } from '../providers/ada/batching';
+import type { ProviderSecrets } from '../providers/credentials';
+import type { SharedTokenCache } from '../providers/genesys/token';
+import type { ErasureProvider } from '../providers/port';
 
 /**
- * What the use cases need from the outside world, as small interfaces. On Forge they are built from
- * `@forge/api`, `@forge/kvs` and `@forge/events` (src/app/forge-deps.ts); the same objects run in the sandbox,
- * because the sandbox emulates the platform underneath those packages rather than replacing them.
+ * What the use cases need from the outside world, as small interfaces. On Forge they are built in
+ * src/deps.ts from `@forge/api` (src/jira/), `@forge/kvs` (src/store/) and `@forge/events`; the same objects
+ * run in the sandbox, because the sandbox emulates the platform underneath those packages rather than
+ * replacing them. test/app/support/ implements them in memory for the use-case tests.
  */
 
 export interface AdfDocument {
@@ -20,7 +26,7 @@ export interface IssueSnapshot {
   fields: Record<string, unknown>;
 }
 
-/** The Jira operations the workflow performs (implemented by src/jira/client.ts). */
+/** The Jira operations the workflow performs (implemented by src/jira/app-jira.ts). */
 export interface JiraPort {
   getIssue(key: string, fields: string[]): Promise<IssueSnapshot>;
   addComment(key: string, body: AdfDocument): Promise<{ id: string }>;
@@ -31,6 +37,13 @@ export interface JiraPort {
   /** Whether the user holds Jira's global Administer permission (checked by Jira, not by group names). */
   isJiraAdmin(accountId: string): Promise<boolean>;
   editLabels(key: string, add: string[], remove: string[]): Promise<void>;
+}
+
+/** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */
+export interface IntakeJira {
+  searchIssueKeys(jql: string): Promise<string[]>;
+  createIssue(input: { projectKey: string; issueType: string; summary: string; fields: Record<string, unknown> }): Promise<{ key: string }>;
+  setIssueProperty(key: string, property: string, value: unknown): Promise<void>;
 }
 
 export interface JobQueue {
@@ -44,11 +57,91 @@ export interface Logger {
   error(message: string, context?: Record<string, string | number | boolean | null>): void;
 }
 
-export type ProviderRegistry = Partial<Record<ProviderId, ErasureProvider>>;
+// ---- Storage (implemented by src/store/ on Forge KVS) ----
+
+/**
+ * Case records. Writes are optimistic: `update` succeeds only if the stored version is still the one read,
+ * and throws `ConcurrentUpdate` (src/core/records.ts) otherwise; `create` answers false if the case exists.
+ */
+export interface CaseStore {
+  get(ticketKey: string): Promise<CaseRecord | undefined>;
+  create(record: CaseRecord): Promise<boolean>;
+  update(record: CaseRecord): Promise<CaseRecord>;
+  /** Open cases, a page at a time. */
+  listOpen(limit: number, cursor?: string): Promise<{ cases: CaseRecord[]; cursor?: string }>;
+}
+
+/** Job records, versioned like cases; `dueForPoll` reads the poll index oldest first. */
+export interface JobStore {
+  get(ticketKey: string, provider: ProviderId): Promise<JobRecord | undefined>;
+  create(job: JobRecord): Promise<boolean>;
+  update(job: JobRecord): Promise<JobRecord>;
+  listForCase(ticketKey: string): Promise<JobRecord[]>;
+  dueForPoll(nowMs: number, limit: number, cursor?: string): Promise<{ jobs: JobRecord[]; cursor?: string }>;
+}
+
+/** One-time claims: the first taker wins; a TTL lets a crashed owner's claim lapse. */
+export interface ClaimStore {
+  take(claim: Claim, owner: string, at: string, ttlSeconds?: number): Promise<boolean>;
+  release(claim: Claim): Promise<void>;
+}
+
+/** Each ticket's hash-chained audit trail; `append` never forks the chain under concurrent writers. */
+export interface AuditTrail {
+  list(ticketKey: string): Promise<AuditEvent[]>;
+  append(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]>;
+}
+
+/** The legal-hold register (identifier hashes only). */
+export interface HoldRegister {
+  list(): Promise<LegalHold[]>;
+  save(hold: LegalHold): Promise<LegalHold>;
+  remove(id: string): Promise<void>;
+}
+
+export interface SettingsStore {
+  get(): Promise<Settings>;
+  save(settings: Settings): Promise<Settings>;
+}
+
+/** Provider credentials: write-only from the admin page; `set` throws a ZodError for a malformed secret. */
+export interface ProviderSecretStore {
+  get<P extends ProviderId>(provider: P): Promise<ProviderSecrets[P] | undefined>;
+  set(provider: ProviderId, value: unknown): Promise<void>;
+  status(providers: readonly ProviderId[]): Promise<Record<string, boolean>>;
+}
+
+/** Which ticket was opened for an Amiqus client. */
+export interface AmiqusTicketMap {
+  get(clientId: number): Promise<string | null>;
+  set(clientId: number, ticketKey: string): Promise<void>;
+}
+
+/** The Genesys export preview last requested on each ticket. */
+export interface PreviewStore {
+  get(ticketKey: string): Promise<PreviewRequest | null>;
+  set(ticketKey: string, request: PreviewRequest): Promise<void>;
+}
+
+export interface AppStore {
+  cases: CaseStore;
+  jobs: JobStore;
+  claims: ClaimStore;
+  audit: AuditTrail;
+  holds: HoldRegister;
+  settings: SettingsStore;
+  secrets: ProviderSecretStore;
+  amiqusTickets: AmiqusTicketMap;
+  previews: PreviewStore;
+  /** Declared by the providers that need them (src/providers/ada/batching.ts, src/providers/genesys/token.ts). */
+  adaSubmissions: AdaSubmissionLog;
+  genesysTokens: SharedTokenCache;
+}
 
 export interface AppDeps {
   settings: Settings;
   jira: JiraPort;
+  store: AppStore;
   /** Built lazily, since credentials come from secret storage and only some providers apply to a case. */
   provider(id: ProviderId): Promise<ErasureProvider | undefined>;
   queue: JobQueue;

@@ -1,11 +1,8 @@
-import { formatISO } from 'date-fns';
-import { kvs } from '@forge/kvs';
-import { z } from 'zod';
 import type { PreviewResult } from '../providers/port';
-import { adfDoc, para, strong, text } from './adf-nodes';
-import { subjectFromFields } from './dsar-fields';
-import type { AppDeps } from './ports';
 import type { ActionResult } from './case-actions';
+import { previewRequestedComment } from './comments';
+import type { AppDeps } from './ports';
+import { readTicketSubject } from './ticket-subject';
 
 /**
  * Use case: a privacy officer asks Genesys Cloud for a GDPR_EXPORT of what it holds for the ticket's subject,
@@ -13,17 +10,13 @@ import type { ActionResult } from './case-actions';
  * A preview erases nothing. The export's links stay in the panel, not in a comment: they open personal data.
  */
 
-const previewSchema = z.object({ providerRef: z.string(), requestedBy: z.string(), requestedAt: z.string() });
-const previewKey = (ticketKey: string) => `genesys-preview:${ticketKey}`;
-
 export type PreviewView = (PreviewResult & { requestedBy: string; requestedAt: string }) | null;
 
 export async function requestGenesysPreview(deps: AppDeps, ticketKey: string, by: string): Promise<ActionResult> {
   const provider = await deps.provider('genesys');
   if (!provider?.preview) return { ok: false, message: 'Genesys Cloud is not configured (admin page), so there is nothing to preview.' };
-  const issue = await deps.jira.getIssue(ticketKey, Object.values(deps.settings.fields).filter((v): v is string => !!v));
   // The preview needs identifiers, not a complete ticket: a missing receipt date must not block it.
-  const read = subjectFromFields(issue.fields, deps.settings.fields, formatISO(deps.now(), { representation: 'date' }));
+  const { read } = await readTicketSubject(deps, ticketKey);
   const subject = read.identifiers;
   if (!subject) {
     const blocking = read.problems.filter((p) => p.field !== 'receivedOn');
@@ -33,18 +26,15 @@ export async function requestGenesysPreview(deps: AppDeps, ticketKey: string, by
   const at = deps.now().toISOString();
   const result = await provider.preview(subject, { ticketKey, attempt: 0, plannedAt: at });
   if (!result.providerRef) return { ok: false, message: 'Genesys Cloud holds nothing matching the ticket’s identifiers.' };
-  await kvs.set(previewKey(ticketKey), { providerRef: result.providerRef, requestedBy: by, requestedAt: at });
-  await deps.jira.addComment(
-    ticketKey,
-    adfDoc(para(strong('Genesys Cloud export preview requested'), text(` (request ${result.providerRef}). Nothing is deleted by a preview; the export appears in the Erasure Desk panel when ready.`))),
-  );
+  await deps.store.previews.set(ticketKey, { providerRef: result.providerRef, requestedBy: by, requestedAt: at });
+  await deps.jira.addComment(ticketKey, previewRequestedComment(result.providerRef));
   return { ok: true, message: `Export requested from Genesys Cloud (request ${result.providerRef}).` };
 }
 
 export async function genesysPreviewStatus(deps: AppDeps, ticketKey: string): Promise<PreviewView> {
-  const stored = previewSchema.safeParse(await kvs.get<unknown>(previewKey(ticketKey)));
-  if (!stored.success) return null;
+  const stored = await deps.store.previews.get(ticketKey);
+  if (!stored) return null;
   const provider = await deps.provider('genesys');
-  const status = provider?.previewStatus ? await provider.previewStatus(stored.data.providerRef) : null;
-  return status ? { ...status, requestedBy: stored.data.requestedBy, requestedAt: stored.data.requestedAt } : null;
+  const status = provider?.previewStatus ? await provider.previewStatus(stored.providerRef) : null;
+  return status ? { ...status, requestedBy: stored.requestedBy, requestedAt: stored.requestedAt } : null;
 }

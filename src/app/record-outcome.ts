@@ -1,5 +1,3 @@
-import { auditStore } from '../store/audit-store';
-import { jobStore } from '../store/kvs-store';
 import type { JobRecord } from '../core/records';
 import { jobSettledComment } from './comments';
 import { finalizeIfSettled } from './finalize';
@@ -11,8 +9,8 @@ import type { AppDeps } from './ports';
  * writes nothing), then the audit entries, then the person-facing comment, then the case's closing steps.
  */
 export async function recordOutcome(deps: AppDeps, applied: OutcomeApplied): Promise<JobRecord> {
-  const saved = await jobStore.update(applied.job);
-  if (applied.audit.length > 0) await auditStore.append(saved.ticketKey, applied.audit);
+  const saved = await deps.store.jobs.update(applied.job);
+  if (applied.audit.length > 0) await deps.store.audit.append(saved.ticketKey, applied.audit);
   if (applied.settled) {
     await deps.jira.addComment(saved.ticketKey, jobSettledComment(saved, applied.settled.dispositions, deps.now()));
     await finalizeIfSettled(deps, saved.ticketKey);

@@ -1,9 +1,6 @@
 import { formatISO } from 'date-fns';
 import type { AuditEventInput } from '../core/audit';
 import { applyJobEvent, canApply, type ProviderId } from '../core/erasure';
-import { auditStore } from '../store/audit-store';
-import { holdStore } from '../store/hold-store';
-import { caseStore, jobStore } from '../store/kvs-store';
 import type { CaseRecord, JobRecord } from '../core/records';
 import { retryStartedComment } from './comments';
 import type { AppDeps } from './ports';
@@ -16,8 +13,8 @@ import type { AppDeps } from './ports';
 export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, approvalId?: string): Promise<ProviderId[]> {
   const at = deps.now().toISOString();
   const today = formatISO(deps.now(), { representation: 'date' });
-  const activeHoldIds = new Set((await holdStore.list()).filter((h) => h.expiresOn === null || h.expiresOn >= today).map((h) => h.id));
-  const jobs = await jobStore.listForCase(record.ticketKey);
+  const activeHoldIds = new Set((await deps.store.holds.list()).filter((h) => h.expiresOn === null || h.expiresOn >= today).map((h) => h.id));
+  const jobs = await deps.store.jobs.listForCase(record.ticketKey);
 
   const restarted: JobRecord[] = [];
   const audit: AuditEventInput[] = [];
@@ -42,13 +39,13 @@ export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, 
       kind: 'job_transition',
       data: { provider: job.provider, attempt: next.attempt, from: job.state, to: next.state, detail: null, nextStep: null, providerRef: null },
     });
-    restarted.push(await jobStore.update(next));
+    restarted.push(await deps.store.jobs.update(next));
   }
   if (restarted.length === 0) return [];
 
   const providers = restarted.map((j) => j.provider);
-  await caseStore.update({ ...record, phase: 'open', round: record.round + 1, ...(approvalId ? { approvalId } : {}) });
-  await auditStore.append(record.ticketKey, [{ at, kind: 'retry_requested', data: { providers, by } }, ...audit]);
+  await deps.store.cases.update({ ...record, phase: 'open', round: record.round + 1, ...(approvalId ? { approvalId } : {}) });
+  await deps.store.audit.append(record.ticketKey, [{ at, kind: 'retry_requested', data: { providers, by } }, ...audit]);
   await deps.queue.push(restarted.map((j) => ({ ticketKey: j.ticketKey, provider: j.provider, attempt: j.attempt })));
   if (deps.settings.statuses.inProgress) await deps.jira.transitionTo(record.ticketKey, deps.settings.statuses.inProgress);
   await deps.jira.addComment(record.ticketKey, retryStartedComment(providers));
@@ -57,7 +54,7 @@ export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, 
 
 /** Panel action: the case must be settled (closed) before a person can resume it. */
 export async function requestRetry(deps: AppDeps, ticketKey: string, by: string): Promise<{ ok: true; providers: ProviderId[] } | { ok: false; message: string }> {
-  const record = await caseStore.get(ticketKey);
+  const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
   if (record.phase === 'open') return { ok: false, message: 'Erasure is still running; retry is possible once every provider has settled.' };
   const providers = await resumeJobs(deps, record, by);

@@ -1,13 +1,11 @@
 import { subjectFingerprint } from '../core/audit';
-import { formatISO } from 'date-fns';
 import { ProviderError, isTransient, OutcomeUnknown } from '../providers/errors';
 import type { ErasureOutcome, SubmitResult } from '../providers/port';
-import { caseStore, claims, ConcurrentUpdate, jobStore } from '../store/kvs-store';
-import type { JobMessage, JobRecord } from '../core/records';
-import { subjectFromFields } from './dsar-fields';
+import { type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
+import { readTicketSubject } from './ticket-subject';
 
 /**
  * Use case: the queue delivered one erasure job. Submits it at the provider exactly once, however often
@@ -25,14 +23,14 @@ const MAX_TRANSIENT_FAILURES = 8;
 const SUBMIT_CLAIM_TTL_SECONDS = 5 * 60;
 
 export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise<RunJobResult> {
-  const job = await jobStore.get(message.ticketKey, message.provider);
+  const job = await deps.store.jobs.get(message.ticketKey, message.provider);
   if (!job) return { kind: 'ignored', reason: 'no such job' };
   if (job.attempt !== message.attempt) return { kind: 'ignored', reason: 'event for an earlier attempt' };
   if (job.state !== 'pending') return { kind: 'ignored', reason: `job already ${job.state}` };
 
   const at = deps.now().toISOString();
-  const claimKey = `submit:${job.ticketKey}:${job.provider}:${job.attempt}`;
-  if (!(await claims.take(claimKey, 'consumer', at, SUBMIT_CLAIM_TTL_SECONDS))) {
+  const claimKey: Claim = { kind: 'submit', ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt };
+  if (!(await deps.store.claims.take(claimKey, 'consumer', at, SUBMIT_CLAIM_TTL_SECONDS))) {
     return { kind: 'ignored', reason: 'another invocation is submitting this job' };
   }
   try {
@@ -41,16 +39,15 @@ export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise
     if (error instanceof ConcurrentUpdate) return { kind: 'ignored', reason: 'job recorded by another invocation' };
     throw error;
   } finally {
-    await claims.release(claimKey);
+    await deps.store.claims.release(claimKey);
   }
 }
 
 async function submit(deps: AppDeps, job: JobRecord, at: string): Promise<RunJobResult> {
-  const record = await caseStore.get(job.ticketKey);
+  const record = await deps.store.cases.get(job.ticketKey);
   if (!record || record.phase !== 'open') return { kind: 'ignored', reason: 'case is not open' };
 
-  const issue = await deps.jira.getIssue(job.ticketKey, Object.values(deps.settings.fields).filter((v): v is string => !!v));
-  const read = subjectFromFields(issue.fields, deps.settings.fields, formatISO(deps.now(), { representation: 'date' }));
+  const { read } = await readTicketSubject(deps, job.ticketKey);
   if (!read.subject || subjectFingerprint(job.ticketKey, read.subject) !== record.subjectFingerprint) {
     return settle(deps, job, at, {
       kind: 'needs_attention',
@@ -111,7 +108,7 @@ async function defer(deps: AppDeps, job: JobRecord, error: Error): Promise<RunJo
   }
   const hinted = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs / 1000 : 0;
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(30, Math.ceil(hinted), 30 * 2 ** (failures - 1)));
-  await jobStore.update({ ...job, transientFailures: failures, nextPollAt: Date.parse(at) + (delaySeconds + 600) * 1000 });
+  await deps.store.jobs.update({ ...job, transientFailures: failures, nextPollAt: Date.parse(at) + (delaySeconds + 600) * 1000 });
   await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }], delaySeconds);
   deps.log.warn('provider call deferred', { ticket: job.ticketKey, provider: job.provider, delaySeconds, failures });
   return { kind: 'deferred', delaySeconds };

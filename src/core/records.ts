@@ -73,3 +73,30 @@ export const jobMessageSchema = z.object({
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 
 export const claimSchema = z.object({ at: z.string(), owner: z.string() });
+
+/**
+ * The one-time claims the app takes, one kind per operation that must happen once however often Forge
+ * delivers its event. Each becomes a storage key (src/store/keys.ts), so the store can refuse a second taker.
+ */
+export type Claim =
+  | { kind: 'approval'; ticketKey: string; changelogId: string }
+  | { kind: 'submit'; ticketKey: string; provider: z.infer<typeof providerIdSchema>; attempt: number }
+  | { kind: 'finalize'; ticketKey: string; round: number }
+  | { kind: 'amiqus-delivery'; deliveryId: string }
+  | { kind: 'amiqus-reminder'; clientId: number; day: string }
+  | { kind: 'amiqus-intake'; clientId: number };
+
+/** A versioned record was changed by another invocation between this one's read and its write. */
+export class ConcurrentUpdate extends Error {
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+  ) {
+    super(`${entity} ${key} was changed by another invocation; reload and try again`);
+    this.name = 'ConcurrentUpdate';
+  }
+}
+
+/** A Genesys export preview a privacy officer asked for (the export's links are read live, never stored). */
+export const previewRequestSchema = z.object({ providerRef: z.string(), requestedBy: z.string(), requestedAt: z.string() });
+export type PreviewRequest = z.infer<typeof previewRequestSchema>;

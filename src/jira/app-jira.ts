@@ -1,7 +1,6 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import type { IntakeJira } from '../app/intake';
-import type { AdfDocument, IssueSnapshot, JiraPort } from '../app/ports';
+import type { AdfDocument, IntakeJira, IssueSnapshot, JiraPort } from '../app/ports';
 
 /**
  * The Jira operations the workflow performs, on `@forge/api` `requestJira` as the app (the app acts on DSAR

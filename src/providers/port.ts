@@ -100,3 +100,17 @@ export interface ErasureProvider {
   /** Where a preview export has got to, with its result links once ready. */
   previewStatus?(providerRef: string): Promise<PreviewResult | null>;
 }
+
+/** An Amiqus client due for deletion, as intake reads it (src/app/intake.ts). */
+export interface DueClient {
+  id: number;
+  email: string | null;
+  fullName: string | null;
+  deletionDate: string | null;
+}
+
+/** Where Amiqus's clients due for deletion are read from (src/providers/amiqus). */
+export interface AmiqusDirectory {
+  listDue(which: 'today' | 'overdue'): Promise<DueClient[]>;
+  getClient(id: number): Promise<DueClient | null>;
+}

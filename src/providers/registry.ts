@@ -1,14 +1,13 @@
-import type { AmiqusDirectory } from '../app/intake';
 import type { Settings } from '../core/settings';
 import type { ProviderId } from '../core/erasure';
-import type { ProviderSecrets } from '../store/secrets';
 import type { AdaSubmissionLog } from './ada/batching';
+import type { ProviderSecrets } from './credentials';
 import { createAdaProvider } from './ada';
 import { createAmiqusApi, createAmiqusDirectoryFromApi, createAmiqusProvider } from './amiqus';
 import { createGenesysProvider } from './genesys';
 import type { SharedTokenCache } from './genesys/token';
 import type { CallMetric, FetchFn } from './http';
-import type { ErasureProvider } from './port';
+import type { AmiqusDirectory, ErasureProvider } from './port';
 
 /** Builds a provider adapter from the admin page's settings and the provider's secret. */
 export function buildProvider<P extends ProviderId>(

@@ -1,18 +1,18 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
+import { isPrivacyOfficer, NOT_ALLOWED } from '../app/access';
 import { confirmDownstream, extendDeadline, getPanelView } from '../app/case-actions';
+import type { AppDeps } from '../app/ports';
 import { genesysPreviewStatus, requestGenesysPreview } from '../app/preview';
 import { requestRetry } from '../app/retry';
 import { buildDeps } from '../deps';
-import { isPrivacyOfficer, NOT_ALLOWED } from './access';
 
 /**
  * The issue panel's backend. The ticket key comes from the Forge context (the issue the panel is on),
  * never from the payload, so a caller cannot act on another ticket.
  */
 const contextSchema = z.object({ extension: z.object({ issue: z.object({ key: z.string() }) }) });
-const extendSchema = z.object({ months: z.coerce.number().int(), reason: z.string() });
-const confirmSchema = z.object({ system: z.string().min(1) });
+const NOT_ON_A_TICKET = { ok: false as const, message: 'Open this panel on a DSAR ticket.' };
 
 const resolver = new Resolver();
 
@@ -23,56 +23,61 @@ function issueKeyOf(context: unknown): string | null {
 
 const projectOf = (issueKey: string) => issueKey.split('-')[0] as string;
 
+interface OfficerCall<I> {
+  deps: AppDeps;
+  key: string;
+  accountId: string;
+  input: I;
+}
+
+/**
+ * Defines a panel action that runs only for a privacy officer (src/app/access.ts), checked against Jira on
+ * every call. The payload is parsed before anything is read, so bad input gets its message at once.
+ */
+function defineForOfficers<S extends z.ZodType>(
+  name: string,
+  input: { schema: S; invalid: string } | null,
+  handler: (call: OfficerCall<z.infer<S>>) => Promise<unknown>,
+): void {
+  resolver.define(name, async ({ payload, context }) => {
+    const key = issueKeyOf(context);
+    if (!key) return NOT_ON_A_TICKET;
+    const parsed = input ? input.schema.safeParse(payload) : null;
+    if (input && !parsed?.success) return { ok: false, message: input.invalid };
+    const deps = await buildDeps();
+    const accountId = typeof context.accountId === 'string' ? context.accountId : undefined;
+    if (!accountId || !(await isPrivacyOfficer(deps, projectOf(key), accountId))) return NOT_ALLOWED;
+    return handler({ deps, key, accountId, input: parsed?.data as z.infer<S> });
+  });
+}
+
 resolver.define('getView', async ({ context }) => {
   const key = issueKeyOf(context);
-  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
+  if (!key) return NOT_ON_A_TICKET;
   const deps = await buildDeps();
   return { ok: true, view: await getPanelView(deps, key) };
 });
 
-resolver.define('retry', async ({ context }) => {
-  const key = issueKeyOf(context);
-  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
-  const deps = await buildDeps();
-  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
-  const result = await requestRetry(deps, key, context.accountId as string);
+defineForOfficers('retry', null, async ({ deps, key, accountId }) => {
+  const result = await requestRetry(deps, key, accountId);
   return result.ok ? { ok: true, message: `Retry started for ${result.providers.join(', ')}.` } : result;
 });
 
-resolver.define('extendDeadline', async ({ payload, context }) => {
-  const key = issueKeyOf(context);
-  const input = extendSchema.safeParse(payload);
-  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
-  if (!input.success) return { ok: false, message: 'Choose one or two months and give a reason.' };
-  const deps = await buildDeps();
-  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
-  return extendDeadline(deps, key, input.data.months, input.data.reason, context.accountId as string);
-});
+defineForOfficers(
+  'extendDeadline',
+  { schema: z.object({ months: z.coerce.number().int(), reason: z.string() }), invalid: 'Choose one or two months and give a reason.' },
+  ({ deps, key, accountId, input }) => extendDeadline(deps, key, input.months, input.reason, accountId),
+);
 
-resolver.define('confirmDownstream', async ({ payload, context }) => {
-  const key = issueKeyOf(context);
-  const input = confirmSchema.safeParse(payload);
-  if (!key || !input.success) return { ok: false, message: 'Choose the system to confirm.' };
-  const deps = await buildDeps();
-  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
-  return confirmDownstream(deps, key, input.data.system, context.accountId as string);
-});
+defineForOfficers(
+  'confirmDownstream',
+  { schema: z.object({ system: z.string().min(1) }), invalid: 'Choose the system to confirm.' },
+  ({ deps, key, accountId, input }) => confirmDownstream(deps, key, input.system, accountId),
+);
 
-resolver.define('requestPreview', async ({ context }) => {
-  const key = issueKeyOf(context);
-  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
-  const deps = await buildDeps();
-  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
-  return requestGenesysPreview(deps, key, context.accountId as string);
-});
+defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId));
 
 // The export's links open personal data: only officers may see them.
-resolver.define('previewStatus', async ({ context }) => {
-  const key = issueKeyOf(context);
-  if (!key) return { ok: false, message: 'Open this panel on a DSAR ticket.' };
-  const deps = await buildDeps();
-  if (!(await isPrivacyOfficer(deps, projectOf(key), context.accountId))) return NOT_ALLOWED;
-  return { ok: true, preview: await genesysPreviewStatus(deps, key) };
-});
+defineForOfficers('previewStatus', null, async ({ deps, key }) => ({ ok: true, preview: await genesysPreviewStatus(deps, key) }));
 
 export const panelResolver = resolver.getDefinitions();

@@ -1,6 +1,7 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import type { AdaSubmissionLog } from '../providers/ada/batching';
+import { kvsKeys } from './keys';
 
 /**
  * When each Ada identifier was last submitted, and under which client_reference, keyed by its SHA-256
@@ -12,12 +13,12 @@ const entrySchema = z.object({ at: z.string(), clientReference: z.string() });
 
 export const adaSubmissionLog: AdaSubmissionLog = {
   async lastSubmission(identifierKey) {
-    const raw = await kvs.get<unknown>(`ada-submitted:${identifierKey}`);
+    const raw = await kvs.get<unknown>(kvsKeys.adaSubmitted(identifierKey));
     return raw === undefined ? null : entrySchema.parse(raw);
   },
   async record(identifierKeys, at, clientReference) {
     for (const key of identifierKeys) {
-      await kvs.set(`ada-submitted:${key}`, { at, clientReference }, { ttl: { value: TTL_DAYS, unit: 'DAYS' } });
+      await kvs.set(kvsKeys.adaSubmitted(key), { at, clientReference }, { ttl: { value: TTL_DAYS, unit: 'DAYS' } });
     }
   },
 };

@@ -1,6 +1,7 @@
 import { kvs, Sort } from '@forge/kvs';
 import { appendAuditEvent, type AuditEvent, type AuditEventInput, auditEventSchema } from '../core/audit';
-import { ENTITIES, isConflict } from './kvs-store';
+import { ENTITIES, entityKeys } from './keys';
+import { isConflict } from './kvs-store';
 
 /**
  * The audit trail of each ticket, one KVS entity per event. Appends are serialised by the event's sequence
@@ -9,7 +10,7 @@ import { ENTITIES, isConflict } from './kvs-store';
  */
 
 const MAX_APPEND_ATTEMPTS = 8;
-const eventKey = (ticketKey: string, seq: number) => `${ticketKey}:${String(seq).padStart(6, '0')}`;
+const eventKey = entityKeys.auditEvent;
 
 export class AuditAppendContention extends Error {
   constructor(readonly ticketKey: string) {

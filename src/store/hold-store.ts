@@ -1,6 +1,6 @@
 import { kvs } from '@forge/kvs';
 import { type LegalHold, legalHoldSchema } from '../core/legal-hold';
-import { ENTITIES } from './kvs-store';
+import { ENTITIES } from './keys';
 
 /**
  * The legal-hold register (GDPR Art. 17(3)(e)). Entries hold identifier hashes, not identifiers, so the

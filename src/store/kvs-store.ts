@@ -2,7 +2,8 @@ import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions 
 import type { z } from 'zod';
 import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
-import { type CaseRecord, caseRecordSchema, claimSchema, type JobRecord, jobRecordSchema } from '../core/records';
+import { type CaseRecord, caseRecordSchema, type Claim, claimSchema, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
+import { ENTITIES, entityKeys, kvsKeys } from './keys';
 
 /**
  * Case and job records on Forge KVS custom entities (declared in manifest.yml `app.storage.entities`).
@@ -10,14 +11,6 @@ import { type CaseRecord, caseRecordSchema, claimSchema, type JobRecord, jobReco
  * still the one read, so two workers handling the same case can never silently overwrite each other.
  */
 
-export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold' } as const;
-
-export class ConcurrentUpdate extends Error {
-  constructor(readonly entity: string, readonly key: string) {
-    super(`${entity} ${key} was changed by another invocation; reload and try again`);
-    this.name = 'ConcurrentUpdate';
-  }
-}
 
 /** A KVS write refused because the key exists or a condition failed (the emulator and Forge agree on 409/412). */
 export function isConflict(error: unknown): boolean {
@@ -26,7 +19,7 @@ export function isConflict(error: unknown): boolean {
   return status === 409 || status === 412 || /EXIST|CONDITION/i.test(error.code);
 }
 
-const jobKey = (ticketKey: string, provider: ProviderId) => `${ticketKey}:${provider}`;
+const jobKey = entityKeys.job;
 
 async function createVersioned<T extends { version: number }>(entityName: string, key: string, value: T): Promise<boolean> {
   try {
@@ -58,12 +51,12 @@ async function getParsed<S extends z.ZodType>(entityName: string, key: string, s
 }
 
 export const caseStore = {
-  get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, ticketKey, caseRecordSchema),
-  create: (record: CaseRecord): Promise<boolean> => createVersioned(ENTITIES.case, record.ticketKey, record),
-  update: (record: CaseRecord): Promise<CaseRecord> => updateVersioned(ENTITIES.case, record.ticketKey, record),
+  get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
+  create: (record: CaseRecord): Promise<boolean> => createVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
+  update: (record: CaseRecord): Promise<CaseRecord> => updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
   /** Replaces a case for a new approval of the same ticket (after a validation failure or a closed case). */
   async replace(record: CaseRecord, previous: CaseRecord): Promise<CaseRecord> {
-    return updateVersioned(ENTITIES.case, record.ticketKey, { ...record, version: previous.version });
+    return updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), { ...record, version: previous.version });
   },
   async listOpen(limit: number, cursor?: string): Promise<{ cases: CaseRecord[]; cursor?: string }> {
     let query = kvs
@@ -111,9 +104,9 @@ export const jobStore = {
  * A claim may carry a TTL so that a crashed owner's claim does not block recovery forever.
  */
 export const claims = {
-  async take(key: string, owner: string, at: string, ttlSeconds?: number): Promise<boolean> {
+  async take(claim: Claim, owner: string, at: string, ttlSeconds?: number): Promise<boolean> {
     try {
-      await kvs.set(`claim:${key}`, { at, owner }, {
+      await kvs.set(kvsKeys.claim(claim), { at, owner }, {
         keyPolicy: 'FAIL_IF_EXISTS',
         ...(ttlSeconds ? { ttl: { value: ttlSeconds, unit: 'SECONDS' as const } } : {}),
       });
@@ -123,20 +116,20 @@ export const claims = {
       throw error;
     }
   },
-  async holder(key: string): Promise<{ at: string; owner: string } | undefined> {
-    const raw = await kvs.get<unknown>(`claim:${key}`);
+  async holder(claim: Claim): Promise<{ at: string; owner: string } | undefined> {
+    const raw = await kvs.get<unknown>(kvsKeys.claim(claim));
     return raw === undefined ? undefined : claimSchema.parse(raw);
   },
-  release: (key: string): Promise<void> => kvs.delete(`claim:${key}`),
+  release: (claim: Claim): Promise<void> => kvs.delete(kvsKeys.claim(claim)),
 };
 
 export const settingsStore = {
   async get(): Promise<Settings> {
-    return settingsSchema.parse((await kvs.get<unknown>('settings')) ?? {});
+    return settingsSchema.parse((await kvs.get<unknown>(kvsKeys.settings)) ?? {});
   },
   async save(settings: Settings): Promise<Settings> {
     const parsed = settingsSchema.parse(settings);
-    await kvs.set('settings', parsed);
+    await kvs.set(kvsKeys.settings, parsed);
     return parsed;
   },
 };

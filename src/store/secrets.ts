@@ -1,6 +1,8 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import type { ProviderId } from '../core/erasure';
+import { providerSecretSchemas, type ProviderSecrets } from '../providers/credentials';
+import { secretKeys } from './keys';
 
 /**
  * Provider credentials live in Forge secret storage (`kvs.setSecret`), which is encrypted and never
@@ -8,23 +10,9 @@ import type { ProviderId } from '../core/erasure';
  * never read one back.
  */
 
-export const providerSecretSchemas = {
-  amiqus: z.object({
-    /** Personal access token (1 year, not refreshable) or an OAuth access token. */
-    token: z.string().min(20, { message: 'looks too short for an Amiqus token' }),
-    /** The `secret` Amiqus returned when the webhook was registered. */
-    webhookSecret: z.string().min(8).optional(),
-  }),
-  ada: z.object({ apiKey: z.string().min(16, { message: 'looks too short for an Ada API key' }) }),
-  genesys: z.object({
-    clientId: z.string().min(8),
-    clientSecret: z.string().min(8),
-  }),
-} as const;
+export { providerSecretSchemas, type ProviderSecrets };
 
-export type ProviderSecrets = { [P in ProviderId]: z.infer<(typeof providerSecretSchemas)[P]> };
-
-const secretKey = (provider: ProviderId) => `provider-secret:${provider}`;
+const secretKey = secretKeys.providerCredentials;
 
 export async function getProviderSecret<P extends ProviderId>(provider: P): Promise<ProviderSecrets[P] | undefined> {
   const raw = await kvs.getSecret<unknown>(secretKey(provider));
@@ -45,7 +33,7 @@ export async function secretStatus(providers: readonly ProviderId[]): Promise<Re
 }
 
 const genesysTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.number() });
-const GENESYS_TOKEN_KEY = 'provider-token:genesys';
+const GENESYS_TOKEN_KEY = secretKeys.genesysToken;
 
 /** Genesys access tokens are secrets too: shared between invocations through secret storage only. */
 export const genesysTokenCache = {
@@ -57,3 +45,6 @@ export const genesysTokenCache = {
     await kvs.setSecret(GENESYS_TOKEN_KEY, entry);
   },
 };
+
+/** The provider-secret port (src/app/ports.ts `ProviderSecretStore`) on Forge secret storage. */
+export const providerSecrets = { get: getProviderSecret, set: setProviderSecret, status: secretStatus };

@@ -1,5 +1,5 @@
-import type { AmiqusDirectory, DueClient } from '../../app/intake';
 import { createProviderHttp, type ProviderHttpConfig } from '../http';
+import type { AmiqusDirectory, DueClient } from '../port';
 import { AMIQUS_DESCRIPTION, AmiqusProvider } from './adapter';
 import { AmiqusApi } from './client';
 import type { AmiqusClient } from './schemas';

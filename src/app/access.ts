@@ -1,10 +1,11 @@
-import type { AppDeps } from '../app/ports';
+import type { AppDeps } from './ports';
 
 /**
- * Panel actions change what happens to someone's data, so the calling user must hold the approval role
- * or group configured on the admin page, checked against Jira for every call.
+ * Who is a privacy officer: a member of the approval project role or of one of the approval groups set on
+ * the admin page, asked of Jira on every call. Approval and every panel action use this one rule, because
+ * both change what happens to someone's data.
  */
-export async function isPrivacyOfficer(deps: AppDeps, projectKey: string, accountId: string | undefined): Promise<boolean> {
+export async function isPrivacyOfficer(deps: Pick<AppDeps, 'jira' | 'settings'>, projectKey: string, accountId: string | undefined): Promise<boolean> {
   if (!accountId) return false;
   const { projectRole, groups } = deps.settings.approval;
   if (projectRole && (await deps.jira.isInProjectRole(projectKey, projectRole, accountId))) return true;

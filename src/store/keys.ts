@@ -1,0 +1,53 @@
+import type { Claim } from '../core/records';
+import type { ProviderId } from '../core/erasure';
+
+/**
+ * Every key and entity name the app writes in Forge storage, in one place, so an auditor can see all that
+ * the app keeps and a newcomer cannot invent a colliding prefix. Entities are declared in manifest.yml
+ * `app.storage.entities`; changing a string here orphans what is already stored under the old one.
+ */
+
+/** Custom entities (manifest.yml), each with the indexes its queries use. */
+export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold' } as const;
+
+export const entityKeys = {
+  case: (ticketKey: string) => ticketKey,
+  job: (ticketKey: string, provider: ProviderId) => `${ticketKey}:${provider}`,
+  /** Zero-padded so that the key order is the chain order. */
+  auditEvent: (ticketKey: string, seq: number) => `${ticketKey}:${String(seq).padStart(6, '0')}`,
+};
+
+/** Plain key-value entries. */
+export const kvsKeys = {
+  settings: 'settings',
+  claim: (claim: Claim) => `claim:${claimName(claim)}`,
+  /** Amiqus client id → the DSAR ticket opened for it. */
+  amiqusClientTicket: (clientId: number) => `amiqus-client:${clientId}`,
+  /** The Genesys export preview last requested for a ticket. */
+  genesysPreview: (ticketKey: string) => `genesys-preview:${ticketKey}`,
+  /** SHA-256 of an Ada identifier → when it was last submitted (Ada's 7-day rule). */
+  adaSubmitted: (identifierKey: string) => `ada-submitted:${identifierKey}`,
+};
+
+/** Forge secret storage (`kvs.setSecret`): encrypted, never returned by `get` or `query`. */
+export const secretKeys = {
+  providerCredentials: (provider: ProviderId) => `provider-secret:${provider}`,
+  genesysToken: 'provider-token:genesys',
+};
+
+function claimName(claim: Claim): string {
+  switch (claim.kind) {
+    case 'approval':
+      return `approval:${claim.ticketKey}:${claim.changelogId}`;
+    case 'submit':
+      return `submit:${claim.ticketKey}:${claim.provider}:${claim.attempt}`;
+    case 'finalize':
+      return `finalize:${claim.ticketKey}:${claim.round}`;
+    case 'amiqus-delivery':
+      return `amiqus-delivery:${claim.deliveryId}`;
+    case 'amiqus-reminder':
+      return `amiqus-reminder:${claim.clientId}:${claim.day}`;
+    case 'amiqus-intake':
+      return `amiqus-intake:${claim.clientId}`;
+  }
+}
