@@ -1,0 +1,52 @@
+import { pollProviderStatus } from '../../src/app/poll';
+import { requestRetry } from '../../src/app/retry';
+import { approve, deliverQueue } from './support/approval';
+import { createWorld, OFFICER } from './support/world';
+
+const MINUTE = 60_000;
+
+describe('retry of a settled case (use case against in-memory ports)', () => {
+  it('refuses while erasure is still running', async () => {
+    const world = createWorld();
+    const key = world.ticket();
+    await approve(world, key);
+
+    expect(await requestRetry(world.deps, key, OFFICER)).toEqual({
+      ok: false,
+      message: 'Erasure is still running; retry is possible once every provider has settled.',
+    });
+  });
+
+  it('restarts only the provider that failed, as a new attempt with its own idempotency key, and never redoes a completed one', async () => {
+    const world = createWorld();
+    world.providers.ada.result = 'failed';
+    const key = world.ticket();
+    await approve(world, key);
+    await deliverQueue(world);
+    world.advance(5 * MINUTE);
+    await pollProviderStatus(world.deps, 10_000);
+    world.advance(15 * MINUTE);
+    await pollProviderStatus(world.deps, 10_000);
+    expect(world.jira.ticket(key).status).toBe('Erasure blocked');
+
+    world.providers.ada.result = 'completed';
+    const retried = await requestRetry(world.deps, key, OFFICER);
+
+    expect(retried).toEqual({ ok: true, providers: ['ada'] });
+    expect(await world.store.jobs.get(key, 'ada')).toMatchObject({ state: 'pending', attempt: 2 });
+    expect(await world.store.cases.get(key)).toMatchObject({ phase: 'open', round: 2 });
+    await deliverQueue(world);
+    world.advance(5 * MINUTE);
+    await pollProviderStatus(world.deps, 10_000);
+    world.advance(15 * MINUTE);
+    await pollProviderStatus(world.deps, 10_000);
+
+    expect(world.jira.ticket(key).status).toBe('Done');
+    expect(world.providers.amiqus.submitCalls).toBe(1);
+    expect([...world.providers.ada.requests.values()].map((r) => r.key)).toEqual([key, `${key}~ada~2`]);
+    expect(world.jira.ticket(key).attachments.map((a) => a.filename)).toEqual([
+      `erasure-record-${key}-round-1.json`,
+      `erasure-record-${key}-round-2.json`,
+    ]);
+  });
+});

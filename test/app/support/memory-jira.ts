@@ -1,0 +1,156 @@
+import type { AdfDocument, IntakeJira, IssueSnapshot, JiraPort } from '../../../src/app/ports';
+
+/**
+ * A Jira in memory that behaves like the parts of Jira the app uses: tickets with a status that moves only
+ * to statuses of the workflow, comments, attachments, labels, issue properties, project roles, groups and
+ * the Administer permission. Fields come back only when asked for, as in REST v3.
+ */
+
+interface Ticket {
+  key: string;
+  projectKey: string;
+  issueType: string;
+  status: string;
+  reporter: string | null;
+  fields: Record<string, unknown>;
+  comments: AdfDocument[];
+  attachments: Array<{ id: string; filename: string; bytes: Uint8Array; mediaType: string }>;
+  labels: Set<string>;
+  properties: Map<string, unknown>;
+}
+
+const WORKFLOW = ['Open', 'Approved', 'Erasure in progress', 'Needs attention', 'Erasure blocked', 'Done'];
+
+/** A comment's words, for assertions: text nodes joined, one line per block. */
+export function adfText(doc: AdfDocument): string {
+  const walk = (node: unknown): string => {
+    if (node === null || typeof node !== 'object') return '';
+    const n = node as { type?: string; text?: string; content?: unknown[] };
+    return (n.text ?? '') + (n.content ?? []).map(walk).join(n.type === 'paragraph' ? '' : '\n');
+  };
+  return doc.content.map(walk).join('\n');
+}
+
+export class MemoryJira implements JiraPort, IntakeJira {
+  readonly tickets = new Map<string, Ticket>();
+  readonly roles = new Map<string, Set<string>>();
+  readonly groups = new Map<string, string[]>();
+  readonly admins = new Set<string>();
+  /** Calls that fail once, by operation name, to simulate Jira being unavailable mid-way. */
+  readonly failNext = new Set<'addComment' | 'attachFile' | 'transitionTo'>();
+  private nextId = 1;
+
+  addTicket(input: { projectKey?: string; issueType?: string; status?: string; reporter?: string | null; fields: Record<string, unknown> }): string {
+    const projectKey = input.projectKey ?? 'DSAR';
+    const key = `${projectKey}-${this.nextId++}`;
+    this.tickets.set(key, {
+      key,
+      projectKey,
+      issueType: input.issueType ?? 'DSAR request',
+      status: input.status ?? 'Open',
+      reporter: input.reporter ?? null,
+      fields: { ...input.fields },
+      comments: [],
+      attachments: [],
+      labels: new Set(),
+      properties: new Map(),
+    });
+    return key;
+  }
+
+  ticket(key: string): Ticket {
+    const ticket = this.tickets.get(key);
+    if (!ticket) throw new Error(`Issue does not exist or you do not have permission to see it: ${key}`);
+    return ticket;
+  }
+
+  comments(key: string): string[] {
+    return this.ticket(key).comments.map(adfText);
+  }
+
+  setStatus(key: string, status: string): void {
+    this.ticket(key).status = status;
+  }
+
+  grantRole(projectKey: string, role: string, accountId: string): void {
+    const id = `${projectKey}/${role}`;
+    this.roles.set(id, new Set([...(this.roles.get(id) ?? []), accountId]));
+  }
+
+  private failing(op: 'addComment' | 'attachFile' | 'transitionTo'): void {
+    if (this.failNext.delete(op)) throw new Error(`Jira ${op}: 503 Service Unavailable`);
+  }
+
+  async getIssue(key: string, fields: string[]): Promise<IssueSnapshot> {
+    const t = this.ticket(key);
+    const all: Record<string, unknown> = {
+      ...t.fields,
+      status: { name: t.status },
+      project: { key: t.projectKey },
+      issuetype: { name: t.issueType },
+      reporter: t.reporter ? { accountId: t.reporter } : null,
+      labels: [...t.labels],
+    };
+    return { key, fields: structuredClone(Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f]]))) };
+  }
+
+  async addComment(key: string, body: AdfDocument): Promise<{ id: string }> {
+    this.failing('addComment');
+    const t = this.ticket(key);
+    t.comments.push(structuredClone(body));
+    return { id: String(t.comments.length) };
+  }
+
+  async attachFile(key: string, filename: string, bytes: Uint8Array, mediaType: string) {
+    this.failing('attachFile');
+    const t = this.ticket(key);
+    const id = `att-${this.nextId++}`;
+    t.attachments.push({ id, filename, bytes, mediaType });
+    return { id, filename, size: bytes.byteLength };
+  }
+
+  async transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'> {
+    this.failing('transitionTo');
+    const t = this.ticket(key);
+    if (t.status === statusName) return 'already_in_status';
+    if (!WORKFLOW.includes(statusName)) throw new Error(`${key}: no transition to "${statusName}" in the workflow`);
+    t.status = statusName;
+    return 'transitioned';
+  }
+
+  async isInProjectRole(projectKey: string, roleName: string, accountId: string): Promise<boolean> {
+    return this.roles.get(`${projectKey}/${roleName}`)?.has(accountId) ?? false;
+  }
+
+  async getUserGroups(accountId: string): Promise<string[]> {
+    return [...(this.groups.get(accountId) ?? [])];
+  }
+
+  async isJiraAdmin(accountId: string): Promise<boolean> {
+    return this.admins.has(accountId);
+  }
+
+  async editLabels(key: string, add: string[], remove: string[]): Promise<void> {
+    const t = this.ticket(key);
+    add.forEach((l) => t.labels.add(l));
+    remove.forEach((l) => t.labels.delete(l));
+  }
+
+  async searchIssueKeys(jql: string): Promise<string[]> {
+    // The app searches by one issue property: `issue.property[<name>].<field> = <value>`.
+    const m = /issue\.property\[(\w+)\]\.(\w+) = (\S+)/.exec(jql);
+    if (!m) throw new Error(`unsupported JQL in the in-memory Jira: ${jql}`);
+    const [, property, field, value] = m as unknown as [string, string, string, string];
+    return [...this.tickets.values()]
+      .filter((t) => String((t.properties.get(property) as Record<string, unknown> | undefined)?.[field]) === value)
+      .map((t) => t.key);
+  }
+
+  async createIssue(input: { projectKey: string; issueType: string; summary: string; fields: Record<string, unknown> }): Promise<{ key: string }> {
+    return { key: this.addTicket({ projectKey: input.projectKey, issueType: input.issueType, fields: { ...input.fields, summary: input.summary } }) };
+  }
+
+  async setIssueProperty(key: string, property: string, value: unknown): Promise<void> {
+    this.ticket(key).properties.set(property, structuredClone(value));
+  }
+}
