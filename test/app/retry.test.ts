@@ -1,9 +1,6 @@
-import { pollProviderStatus } from '../../src/app/poll';
 import { requestRetry } from '../../src/app/retry';
-import { approve, deliverQueue } from './support/approval';
+import { approve, deliverQueue, pollUntilSettled } from './support/approval';
 import { createWorld, OFFICER } from './support/world';
-
-const MINUTE = 60_000;
 
 describe('retry of a settled case (use case against in-memory ports)', () => {
   it('refuses while erasure is still running', async () => {
@@ -23,10 +20,7 @@ describe('retry of a settled case (use case against in-memory ports)', () => {
     const key = world.ticket();
     await approve(world, key);
     await deliverQueue(world);
-    world.advance(5 * MINUTE);
-    await pollProviderStatus(world.deps, 10_000);
-    world.advance(15 * MINUTE);
-    await pollProviderStatus(world.deps, 10_000);
+    await pollUntilSettled(world);
     expect(world.jira.ticket(key).status).toBe('Erasure blocked');
 
     world.providers.ada.result = 'completed';
@@ -36,10 +30,7 @@ describe('retry of a settled case (use case against in-memory ports)', () => {
     expect(await world.store.jobs.get(key, 'ada')).toMatchObject({ state: 'pending', attempt: 2 });
     expect(await world.store.cases.get(key)).toMatchObject({ phase: 'open', round: 2 });
     await deliverQueue(world);
-    world.advance(5 * MINUTE);
-    await pollProviderStatus(world.deps, 10_000);
-    world.advance(15 * MINUTE);
-    await pollProviderStatus(world.deps, 10_000);
+    await pollUntilSettled(world);
 
     expect(world.jira.ticket(key).status).toBe('Done');
     expect(world.providers.amiqus.submitCalls).toBe(1);

@@ -1,4 +1,5 @@
 import { handleApproval } from '../../../src/app/approve';
+import { pollProviderStatus } from '../../../src/app/poll';
 import { runErasureJob } from '../../../src/app/run-job';
 import { OFFICER, type World } from './world';
 
@@ -16,4 +17,12 @@ export async function deliverQueue(world: World) {
   const results = [];
   for (const message of world.queue.take()) results.push(await runErasureJob(world.deps, message));
   return results;
+}
+
+/** Lets the submitted jobs finish: Ada's first poll comes after 5 minutes, the next 15 minutes later. */
+export async function pollUntilSettled(world: World) {
+  world.advance(5 * 60_000);
+  await pollProviderStatus(world.deps, 10_000);
+  world.advance(15 * 60_000);
+  await pollProviderStatus(world.deps, 10_000);
 }
