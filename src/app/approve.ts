@@ -1,11 +1,12 @@
 import { formatISO } from 'date-fns';
 import { subjectFingerprint } from '../core/audit';
 import { computeDeadline } from '../core/deadline';
-import { newJob, PROVIDERS, type ProviderId } from '../core/erasure';
+import { applyJobEvent, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
-import type { CaseRecord, JobMessage, JobRecord } from '../core/records';
+import type { CaseRecord, JobMessage } from '../core/records';
 import { isPrivacyOfficer } from './access';
+import { planAttempt } from './attempt';
 import { approvalStartedComment, validationFailedComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import type { AppDeps } from './ports';
@@ -126,29 +127,11 @@ async function startCase(
   const messages: JobMessage[] = [];
   for (const provider of input.applicable) {
     const hold = held.get(provider);
-    const base = newJob(event.issueKey, provider, at);
-    const job: JobRecord = {
-      ...base,
-      ...(hold
-        ? { state: 'blocked_legal_hold' as const, detail: `withheld under legal hold ${hold.id}: ${hold.reason}`, nextStep: 'Wait for the hold to be released' }
-        : {}),
-      attemptPlannedAt: at,
-      // Pending jobs sit in the poll index too: if a queue event were lost, the poller dispatches them again.
-      pollQueue: hold ? 'idle' : 'waiting',
-      nextPollAt: Date.parse(at) + 10 * 60_000,
-      withheld: [],
-      polls: 0,
-      transientFailures: 0,
-      version: 0,
-    };
-    await deps.store.jobs.create(job);
-    if (hold) {
-      await deps.store.audit.append(event.issueKey, [
-        { at, kind: 'job_transition', data: { provider, attempt: 1, from: 'pending', to: 'blocked_legal_hold', detail: job.detail, nextStep: job.nextStep, providerRef: null } },
-      ]);
-    } else {
-      messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
-    }
+    const planned = newJob(event.issueKey, provider, at);
+    const withheld = hold ? applyJobEvent(planned, { type: 'legal_hold', holdId: hold.id, reason: hold.reason, expiresOn: hold.expiresOn }, at) : null;
+    await deps.store.jobs.create(planAttempt(withheld?.job ?? planned, at));
+    if (withheld) await deps.store.audit.append(event.issueKey, [withheld.audit]);
+    else messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
   }
   if (messages.length > 0) await deps.queue.push(messages);
   if (settings.statuses.inProgress) await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress);

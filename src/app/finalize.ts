@@ -56,7 +56,7 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
     });
   }
   const digest = record.finalization.digest as string;
-  if (record.finalization.step === 'recorded' || record.finalization.step === 'attached') {
+  if (record.finalization.step === 'attached') {
     const jobs = await deps.store.jobs.listForCase(record.ticketKey);
     await deps.jira.addComment(record.ticketKey, caseClosedComment(outcome, jobs, digest, record));
     record = await deps.store.cases.update({ ...record, finalization: { ...record.finalization, step: 'commented' } });

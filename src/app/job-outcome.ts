@@ -37,23 +37,9 @@ export function applyOutcome(
   const withheld = extra.withheld ?? job.withheld;
   let current: JobRecord = { ...job, withheld };
   const step = (event: JobEvent, dispositions?: IdentifierDisposition[]) => {
-    const from = current.state;
-    current = { ...current, ...applyJobEvent(current, event, at) };
-    audit.push({
-      at,
-      kind: 'job_transition',
-      data: {
-        provider: job.provider,
-        attempt: job.attempt,
-        from,
-        to: current.state,
-        detail: current.detail,
-        nextStep: current.nextStep,
-        providerRef: current.providerRef,
-        ...(dispositions ? { dispositions } : {}),
-        ...(withheld.length > 0 ? { withheld } : {}),
-      },
-    });
+    const next = applyJobEvent(current, event, at, { ...(dispositions ? { dispositions } : {}), withheld });
+    current = next.job;
+    audit.push(next.audit);
   };
 
   const ref = 'providerRef' in outcome ? outcome.providerRef : null;

@@ -1,6 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import { isTransient, ProviderError } from '../providers/errors';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
+import { STALE_PENDING_MS } from './attempt';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
@@ -20,8 +21,6 @@ export interface PollReport {
 }
 
 const PAGE = 50;
-/** Jobs still pending this long after planning lost their queue event (or its retries): dispatch again. */
-const STALE_PENDING_MS = 10 * 60_000;
 
 export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promise<PollReport> {
   const started = Date.now();

@@ -1,7 +1,9 @@
 import { formatISO } from 'date-fns';
 import type { AuditEventInput } from '../core/audit';
-import { applyJobEvent, canApply, type ProviderId } from '../core/erasure';
+import { applyJobEvent, canApply, type JobEvent, type ProviderId } from '../core/erasure';
+import { holdInForce } from '../core/legal-hold';
 import type { CaseRecord, JobRecord } from '../core/records';
+import { planAttempt } from './attempt';
 import { retryStartedComment } from './comments';
 import type { AppDeps } from './ports';
 
@@ -13,33 +15,21 @@ import type { AppDeps } from './ports';
 export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, approvalId?: string): Promise<ProviderId[]> {
   const at = deps.now().toISOString();
   const today = formatISO(deps.now(), { representation: 'date' });
-  const activeHoldIds = new Set((await deps.store.holds.list()).filter((h) => h.expiresOn === null || h.expiresOn >= today).map((h) => h.id));
+  const activeHoldIds = new Set((await deps.store.holds.list()).filter((h) => holdInForce(h, today)).map((h) => h.id));
   const jobs = await deps.store.jobs.listForCase(record.ticketKey);
 
   const restarted: JobRecord[] = [];
   const audit: AuditEventInput[] = [];
   for (const job of jobs) {
-    let event: Parameters<typeof applyJobEvent>[1] | null = null;
-    if (canApply(job.state, 'retry_requested')) event = { type: 'retry_requested', by };
-    const holdId = job.state === 'blocked_legal_hold' ? /legal hold (\S+):/.exec(job.detail ?? '')?.[1] : undefined;
-    if (holdId && !activeHoldIds.has(holdId)) event = { type: 'hold_released', holdId };
+    const event: JobEvent | null = canApply(job.state, 'retry_requested')
+      ? { type: 'retry_requested', by }
+      : job.state === 'blocked_legal_hold' && job.holdId !== null && !activeHoldIds.has(job.holdId)
+        ? { type: 'hold_released', holdId: job.holdId }
+        : null;
     if (!event) continue;
-    const next: JobRecord = {
-      ...job,
-      ...applyJobEvent(job, event, at),
-      attemptPlannedAt: at,
-      pollQueue: 'waiting',
-      nextPollAt: Date.parse(at) + 10 * 60_000,
-      withheld: [],
-      polls: 0,
-      transientFailures: 0,
-    };
-    audit.push({
-      at,
-      kind: 'job_transition',
-      data: { provider: job.provider, attempt: next.attempt, from: job.state, to: next.state, detail: null, nextStep: null, providerRef: null },
-    });
-    restarted.push(await deps.store.jobs.update(next));
+    const next = applyJobEvent(job, event, at);
+    audit.push(next.audit);
+    restarted.push(await deps.store.jobs.update(planAttempt(next.job, at)));
   }
   if (restarted.length === 0) return [];
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { jobStateSchema, providerIdSchema } from './erasure';
+import { jobTransitionSchema, providerIdSchema } from './erasure';
 import type { Subject } from './subject';
 
 /**
@@ -10,8 +10,6 @@ import type { Subject } from './subject';
  * reads is derived from the events, so it cannot say anything the events do not.
  */
 
-const dispositionSchema = z.object({ kind: z.string(), disposition: z.string(), matched: z.number().nullable(), reason: z.string().nullable() });
-const withheldSchema = z.object({ kind: z.string(), reason: z.string() });
 const problemSchema = z.object({ field: z.string(), message: z.string() });
 
 export const auditEventInputSchema = z.discriminatedUnion('kind', [
@@ -37,20 +35,7 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
       reconciled: z.boolean(),
     }),
   }),
-  z.object({
-    kind: z.literal('job_transition'),
-    data: z.object({
-      provider: providerIdSchema,
-      attempt: z.number(),
-      from: jobStateSchema,
-      to: jobStateSchema,
-      detail: z.string().nullable(),
-      nextStep: z.string().nullable(),
-      providerRef: z.string().nullable(),
-      dispositions: z.array(dispositionSchema).optional(),
-      withheld: z.array(withheldSchema).optional(),
-    }),
-  }),
+  z.object({ kind: z.literal('job_transition'), data: jobTransitionSchema }),
   z.object({ kind: z.literal('downstream_listed'), data: z.object({ systems: z.array(z.string()) }) }),
   z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
   z.object({ kind: z.literal('retry_requested'), data: z.object({ providers: z.array(providerIdSchema), by: z.string() }) }),

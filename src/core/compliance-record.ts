@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuditEvent, auditEventSchema, canonicalJson, sha256, verifyAuditChain } from './audit';
-import type { JobState, ProviderId } from './erasure';
+import { type JobState, type ProviderId, SETTLED_STATES } from './erasure';
 
 /**
  * The compliance record attached to the ticket: the whole event chain plus a summary for people. The summary
@@ -51,8 +51,6 @@ function providerSummary(summary: RecordSummary, provider: ProviderId): Provider
   summary.providers[provider] = fresh;
   return fresh;
 }
-
-const SETTLED: ReadonlySet<JobState> = new Set(['completed', 'partially_completed', 'failed', 'blocked_legal_hold', 'not_found', 'needs_attention']);
 
 export function summarize(events: readonly AuditEvent[]): RecordSummary {
   const s: RecordSummary = { subject: null, approval: null, validationFailures: [], deadline: null, providers: {}, legalHolds: [], downstream: [], retries: [], outcome: null };
@@ -125,7 +123,7 @@ function applyTransition(p: ProviderSummary, e: EventOf<'job_transition'>): void
   if (e.data.providerRef && !p.providerRefs.includes(e.data.providerRef)) p.providerRefs.push(e.data.providerRef);
   if (e.data.dispositions) p.dispositions = e.data.dispositions;
   if (e.data.withheld) p.withheld = e.data.withheld;
-  p.settledAt = SETTLED.has(e.data.to) ? e.at : null;
+  p.settledAt = SETTLED_STATES.has(e.data.to) ? e.at : null;
 }
 
 export function buildComplianceRecord(ticketKey: string, events: readonly AuditEvent[], generatedAt: string): ComplianceRecord {

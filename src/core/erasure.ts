@@ -31,10 +31,10 @@ export const jobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof jobStateSchema>;
 
 /** States in which a provider or the app is still working on the job. */
-const ACTIVE_STATES: readonly JobState[] = ['pending', 'submitted', 'in_progress'];
+export const ACTIVE_STATES = ['pending', 'submitted', 'in_progress'] as const satisfies readonly JobState[];
 
 /** States in which the app will do nothing more on its own: either finished or waiting for a person. */
-export const SETTLED_STATES: ReadonlySet<JobState> = new Set(JOB_STATES.filter((s) => !ACTIVE_STATES.includes(s)));
+export const SETTLED_STATES: ReadonlySet<JobState> = new Set(JOB_STATES.filter((s) => !(ACTIVE_STATES as readonly JobState[]).includes(s)));
 
 /** Settled states that count as success: the data is gone, or there was none to erase. */
 export const SUCCESS_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found']);
@@ -70,10 +70,35 @@ export const erasureJobSchema = z.object({
   detail: z.string().nullable(),
   /** What a person should do next, when the job needs one. */
   nextStep: z.string().nullable(),
+  /** The legal hold withholding this job, while it is `blocked_legal_hold`: the key to its release. */
+  holdId: z.string().nullable().default(null),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type ErasureJob = z.infer<typeof erasureJobSchema>;
+
+const dispositionSchema = z.object({ kind: z.string(), disposition: z.string(), matched: z.number().nullable(), reason: z.string().nullable() });
+const withheldSchema = z.object({ kind: z.string(), reason: z.string() });
+
+/** What the audit trail records of one transition: enough to replay the job's history without the job. */
+export const jobTransitionSchema = z.object({
+  provider: providerIdSchema,
+  attempt: z.number(),
+  from: jobStateSchema,
+  to: jobStateSchema,
+  detail: z.string().nullable(),
+  nextStep: z.string().nullable(),
+  providerRef: z.string().nullable(),
+  /** Per-identifier results, where the provider reports them. */
+  dispositions: z.array(dispositionSchema).optional(),
+  /** Identifiers deliberately not sent this attempt. */
+  withheld: z.array(withheldSchema).optional(),
+});
+export type JobTransition = z.infer<typeof jobTransitionSchema>;
+/** The `job_transition` audit entry, in the shape core/audit.ts appends to the chain. */
+export type JobTransitionEntry = { at: string; kind: 'job_transition'; data: JobTransition };
+/** What the provider's answer showed beyond the event itself, recorded with the transition. */
+export type TransitionEvidence = Pick<JobTransition, 'dispositions' | 'withheld'>;
 
 export class IllegalTransition extends Error {
   constructor(
@@ -89,7 +114,6 @@ export class IllegalTransition extends Error {
 
 type Rule = { from: readonly JobState[]; to: (job: ErasureJob, event: JobEvent) => Partial<ErasureJob> & { state: JobState } };
 
-const ACTIVE = ['pending', 'submitted', 'in_progress'] as const;
 const IN_FLIGHT = ['submitted', 'in_progress'] as const;
 
 /** The transition table. */
@@ -107,14 +131,19 @@ const RULES: { [K in JobEventType]: Rule } = {
     from: IN_FLIGHT,
     to: (_job, e) => ({ state: 'partially_completed', detail: summaryOf(e), nextStep: nextStepOf(e) }),
   },
-  failed: { from: ACTIVE, to: (_job, e) => ({ state: 'failed', detail: summaryOf(e), nextStep: nextStepOf(e) }) },
-  not_found: { from: ACTIVE, to: (_job, e) => ({ state: 'not_found', detail: summaryOf(e), nextStep: null }) },
+  failed: { from: ACTIVE_STATES, to: (_job, e) => ({ state: 'failed', detail: summaryOf(e), nextStep: nextStepOf(e) }) },
+  not_found: { from: ACTIVE_STATES, to: (_job, e) => ({ state: 'not_found', detail: summaryOf(e), nextStep: null }) },
   legal_hold: {
     from: ['pending'],
-    to: (_job, e) => ({ state: 'blocked_legal_hold', detail: summaryOf(e), nextStep: 'Wait for the hold to be released' }),
+    to: (_job, e) => ({
+      state: 'blocked_legal_hold',
+      holdId: (e as Extract<JobEvent, { type: 'legal_hold' }>).holdId,
+      detail: summaryOf(e),
+      nextStep: 'Wait for the hold to be released',
+    }),
   },
   needs_attention: {
-    from: ACTIVE,
+    from: ACTIVE_STATES,
     to: (_job, e) => ({ state: 'needs_attention', detail: summaryOf(e), nextStep: nextStepOf(e) }),
   },
   retry_requested: {
@@ -123,7 +152,7 @@ const RULES: { [K in JobEventType]: Rule } = {
   },
   hold_released: {
     from: ['blocked_legal_hold'],
-    to: (job) => ({ state: 'pending', attempt: job.attempt + 1, detail: null, nextStep: null }),
+    to: (job) => ({ state: 'pending', attempt: job.attempt + 1, holdId: null, detail: null, nextStep: null }),
   },
 };
 
@@ -151,11 +180,31 @@ export function canApply(state: JobState, event: JobEventType): boolean {
   return RULES[event].from.includes(state);
 }
 
-/** Applies one event to a job; a pure function that throws IllegalTransition rather than bending the rules. */
-export function applyJobEvent(job: ErasureJob, event: JobEvent, at: string): ErasureJob {
+/**
+ * Applies one event to a job and returns the new job with the audit entry that records the change: the
+ * only way a job changes state, so no transition can happen without its entry. Pure; throws
+ * IllegalTransition rather than bending the rules. Fields beyond the core job (a stored record's) are kept.
+ */
+export function applyJobEvent<J extends ErasureJob>(job: J, event: JobEvent, at: string, evidence: TransitionEvidence = {}): { job: J; audit: JobTransitionEntry } {
   const rule = RULES[event.type];
   if (!rule.from.includes(job.state)) throw new IllegalTransition(job.ticketKey, job.provider, job.state, event.type);
-  return { ...job, ...rule.to(job, event), updatedAt: at };
+  const next: J = { ...job, ...rule.to(job, event), updatedAt: at };
+  const audit: JobTransitionEntry = {
+    at,
+    kind: 'job_transition',
+    data: {
+      provider: next.provider,
+      attempt: next.attempt,
+      from: job.state,
+      to: next.state,
+      detail: next.detail,
+      nextStep: next.nextStep,
+      providerRef: next.providerRef,
+      ...(evidence.dispositions ? { dispositions: evidence.dispositions } : {}),
+      ...(evidence.withheld && evidence.withheld.length > 0 ? { withheld: evidence.withheld } : {}),
+    },
+  };
+  return { job: next, audit };
 }
 
 export function newJob(ticketKey: string, provider: ProviderId, at: string): ErasureJob {
@@ -167,6 +216,7 @@ export function newJob(ticketKey: string, provider: ProviderId, at: string): Era
     providerRef: null,
     detail: null,
     nextStep: null,
+    holdId: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -48,13 +48,18 @@ export function subjectIdentifierKeys(subject: Subject): string[] {
   return pairs.filter((p): p is [IdentifierKind, string | number] => p[1] !== undefined).map(([kind, value]) => identifierKey(kind, String(value)));
 }
 
+/** A hold is in force through its expiry date; one without an expiry lasts until it is removed. */
+export function holdInForce(hold: Pick<LegalHold, 'expiresOn'>, today: string): boolean {
+  return hold.expiresOn === null || hold.expiresOn >= today;
+}
+
 /** Holds matching the subject, split into those in force today and those that have expired. */
 export function legalHoldsFor(subject: Subject, holds: readonly LegalHold[], today: string): { active: LegalHold[]; expired: LegalHold[] } {
   const keys = new Set(subjectIdentifierKeys(subject));
   const matching = holds.filter((h) => h.identifierKeys.some((k) => keys.has(k)));
   return {
-    active: matching.filter((h) => h.expiresOn === null || h.expiresOn >= today),
-    expired: matching.filter((h) => h.expiresOn !== null && h.expiresOn < today),
+    active: matching.filter((h) => holdInForce(h, today)),
+    expired: matching.filter((h) => !holdInForce(h, today)),
   };
 }
 

@@ -24,7 +24,7 @@ export type DownstreamItem = z.infer<typeof downstreamItemSchema>;
 export const finalizationSchema = z.object({
   /** Each retry by a person opens a new round; each round is finalised (record, comment, transition) once. */
   round: z.number().int().min(0),
-  step: z.enum(['none', 'recorded', 'attached', 'commented', 'transitioned']),
+  step: z.enum(['none', 'attached', 'commented', 'transitioned']),
   attachmentId: z.string().nullable(),
   digest: z.string().nullable(),
 });
@@ -71,8 +71,6 @@ export const jobMessageSchema = z.object({
   attempt: z.number().int().positive(),
 });
 export type JobMessage = z.infer<typeof jobMessageSchema>;
-
-export const claimSchema = z.object({ at: z.string(), owner: z.string() });
 
 /**
  * The one-time claims the app takes, one kind per operation that must happen once however often Forge

@@ -2,7 +2,7 @@ import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions 
 import type { z } from 'zod';
 import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
-import { type CaseRecord, caseRecordSchema, type Claim, claimSchema, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
+import { type CaseRecord, caseRecordSchema, type Claim, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
 import { ENTITIES, entityKeys, kvsKeys } from './keys';
 
 /**
@@ -54,10 +54,6 @@ export const caseStore = {
   get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
   create: (record: CaseRecord): Promise<boolean> => createVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
   update: (record: CaseRecord): Promise<CaseRecord> => updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
-  /** Replaces a case for a new approval of the same ticket (after a validation failure or a closed case). */
-  async replace(record: CaseRecord, previous: CaseRecord): Promise<CaseRecord> {
-    return updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), { ...record, version: previous.version });
-  },
   async listOpen(limit: number, cursor?: string): Promise<{ cases: CaseRecord[]; cursor?: string }> {
     let query = kvs
       .entity<CaseRecord>(ENTITIES.case)
@@ -115,10 +111,6 @@ export const claims = {
       if (isConflict(error)) return false;
       throw error;
     }
-  },
-  async holder(claim: Claim): Promise<{ at: string; owner: string } | undefined> {
-    const raw = await kvs.get<unknown>(kvsKeys.claim(claim));
-    return raw === undefined ? undefined : claimSchema.parse(raw);
   },
   release: (claim: Claim): Promise<void> => kvs.delete(kvsKeys.claim(claim)),
 };

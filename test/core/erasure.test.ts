@@ -5,9 +5,9 @@ const job = (state: ErasureJob['state'] = 'pending'): ErasureJob => ({ ...newJob
 
 describe('the erasure job state machine', () => {
   it('follows pending → submitted → in_progress → completed, keeping the provider reference', () => {
-    let j = applyJobEvent(job(), { type: 'submitted', providerRef: 'req-1' }, at);
-    j = applyJobEvent(j, { type: 'progressed', providerStatus: 'DELETING' }, at);
-    j = applyJobEvent(j, { type: 'completed', summary: 'done' }, at);
+    let j = applyJobEvent(job(), { type: 'submitted', providerRef: 'req-1' }, at).job;
+    j = applyJobEvent(j, { type: 'progressed', providerStatus: 'DELETING' }, at).job;
+    j = applyJobEvent(j, { type: 'completed', summary: 'done' }, at).job;
     expect(j).toMatchObject({ state: 'completed', providerRef: 'req-1', detail: 'done', nextStep: null });
   });
 
@@ -36,7 +36,7 @@ describe('the erasure job state machine', () => {
 
   it('starts a retry as a new attempt without the old provider reference', () => {
     const failed = { ...job('failed'), providerRef: 'req-1' };
-    expect(applyJobEvent(failed, { type: 'retry_requested', by: 'u' }, at)).toMatchObject({ state: 'pending', attempt: 2, providerRef: null });
+    expect(applyJobEvent(failed, { type: 'retry_requested', by: 'u' }, at).job).toMatchObject({ state: 'pending', attempt: 2, providerRef: null });
   });
 
   it('derives the case state from its jobs', () => {
