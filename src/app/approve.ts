@@ -5,6 +5,7 @@ import { applyJobEvent, newJob, PROVIDERS, type ProviderId } from '../core/erasu
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
 import type { CaseRecord, JobMessage } from '../core/records';
+import { appliesTo, namesRecordAt, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
 import { approvalStartedComment, validationFailedComment } from './comments';
@@ -161,24 +162,19 @@ async function applicableProviders(deps: AppDeps, subject: Subject, problems: Fi
   for (const id of PROVIDERS) {
     if (!deps.settings.providers[id].enabled) continue;
     const provider = await deps.provider(id);
+    const description = PROVIDER_DESCRIPTIONS[id];
     if (provider === undefined) {
-      if ((await deps.store.secrets.get(id)) === undefined && subjectMentions(subject, id)) {
+      if ((await deps.store.secrets.get(id)) === undefined && namesRecordAt(description, subject)) {
         problems.push({ field: id, message: `the ${id} credentials are not configured (admin page), so this subject cannot be erased there` });
       }
       continue;
     }
-    if (provider.appliesTo(subject)) applicable.push(id);
+    if (appliesTo(description, subject)) applicable.push(id);
   }
   if (applicable.length === 0 && problems.length === 0) {
     problems.push({ field: 'subject', message: 'no enabled provider can erase by the identifiers given' });
   }
   return applicable;
-}
-
-function subjectMentions(subject: Subject, id: ProviderId): boolean {
-  if (id === 'amiqus') return subject.amiqusClientId !== undefined;
-  if (id === 'ada') return subject.adaChatterId !== undefined;
-  return subject.genesysUserId !== undefined || subject.genesysExternalContactId !== undefined;
 }
 
 function readPath(value: unknown, path: string[]): string | null {

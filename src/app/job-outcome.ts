@@ -1,5 +1,6 @@
 import type { AuditEventInput } from '../core/audit';
 import { applyJobEvent, isSettled, type JobEvent, type ProviderId } from '../core/erasure';
+import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import type { ErasureOutcome, IdentifierDisposition, PollResult, RequestRecord, WithheldIdentifier } from '../providers/port';
 import type { JobRecord } from '../core/records';
 
@@ -17,9 +18,9 @@ export interface OutcomeApplied {
 
 const MINUTE = 60_000;
 
-/** How long to wait before the next status poll: soon at first, then less often (Ada can take 30 days). */
+/** How long to wait before the next status poll: the provider's schedule, soon at first, then less often. */
 export function nextPollDelayMs(provider: ProviderId, polls: number): number {
-  const schedule = provider === 'ada' ? [5, 15, 60, 60, 180, 360, 720] : [5, 5, 10, 15, 30, 60];
+  const schedule = PROVIDER_DESCRIPTIONS[provider].limits.pollMinutes;
   return (schedule[Math.min(polls, schedule.length - 1)] as number) * MINUTE;
 }
 

@@ -3,8 +3,8 @@ import type { ProviderId } from '../core/erasure';
 import type { LegalHold } from '../core/legal-hold';
 import type { CaseRecord, Claim, JobMessage, JobRecord, PreviewRequest } from '../core/records';
 import type { Settings } from '../core/settings';
-import type { AdaSubmissionLog } from '../providers/ada/batching';
-import type { ProviderSecrets } from '../providers/credentials';
+import type { AdaSubmissionLog } from '../providers/ada/cooldown';
+import type { ProviderSecrets } from '../providers/descriptions';
 import type { SharedTokenCache } from '../providers/genesys/token';
 import type { ErasureProvider } from '../providers/port';
 
@@ -133,7 +133,7 @@ export interface AppStore {
   secrets: ProviderSecretStore;
   amiqusTickets: AmiqusTicketMap;
   previews: PreviewStore;
-  /** Declared by the providers that need them (src/providers/ada/batching.ts, src/providers/genesys/token.ts). */
+  /** Declared by the providers that need them (src/providers/ada/cooldown.ts, src/providers/genesys/token.ts). */
   adaSubmissions: AdaSubmissionLog;
   genesysTokens: SharedTokenCache;
 }

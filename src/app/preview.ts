@@ -1,3 +1,4 @@
+import { appliesTo, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import type { PreviewResult } from '../providers/port';
 import type { ActionResult } from './case-actions';
 import { previewRequestedComment } from './comments';
@@ -22,7 +23,7 @@ export async function requestGenesysPreview(deps: AppDeps, ticketKey: string, by
     const blocking = read.problems.filter((p) => p.field !== 'receivedOn');
     return { ok: false, message: `Fix the ticket's identifiers first: ${blocking.map((p) => `${p.field}: ${p.message}`).join('; ')}.` };
   }
-  if (!provider.appliesTo(subject)) return { ok: false, message: 'The ticket carries no identifier Genesys Cloud can search by.' };
+  if (!appliesTo(PROVIDER_DESCRIPTIONS.genesys, subject)) return { ok: false, message: 'The ticket carries no identifier Genesys Cloud can search by.' };
   const at = deps.now().toISOString();
   const result = await provider.preview(subject, { ticketKey, attempt: 0, plannedAt: at });
   if (!result.providerRef) return { ok: false, message: 'Genesys Cloud holds nothing matching the ticket’s identifiers.' };

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { ProviderId } from '../core/erasure';
-import { ProviderContractError } from './errors';
+import { ProviderAuthError, ProviderContractError, type ProviderError, ProviderHttpError } from './errors';
 import type { HttpResponse } from './http';
+import type { ErrorBodyDescription, ProviderDescription } from './port';
 
 /**
  * Parses a provider's answer against its documented schema. A body that does not match is a typed
@@ -39,4 +40,37 @@ export async function readErrorBody(response: HttpResponse): Promise<Record<stri
   } catch {
     return {};
   }
+}
+
+/**
+ * The typed error for a provider's failed answer, read as its description says its error bodies read: the one
+ * mapper every client uses, so a refused credential or a provider's message is reported the same everywhere.
+ */
+export async function failureOf(description: Pick<ProviderDescription, 'id' | 'errors'>, endpoint: string, response: HttpResponse): Promise<ProviderError> {
+  if (description.errors.authStatuses.includes(response.status)) return new ProviderAuthError(description.id, endpoint, response.status);
+  const body = await readErrorBody(response);
+  return new ProviderHttpError(description.id, endpoint, response.status, errorMessage(description.errors, body) ?? '', errorSupportRef(description.errors, body));
+}
+
+/** The provider's message in an error body: the first of the described places that holds a string. */
+export function errorMessage(errors: ErrorBodyDescription, body: Record<string, unknown>): string | null {
+  for (const path of errors.messageAt) {
+    const value = at(body, path);
+    if (typeof value === 'string') return value;
+  }
+  return null;
+}
+
+function errorSupportRef(errors: ErrorBodyDescription, body: Record<string, unknown>): string | null {
+  const value = errors.supportRefAt ? at(body, errors.supportRefAt) : undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+function at(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
 }

@@ -1,6 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import { OutcomeUnknown, ProviderUnavailable, RateLimited } from './errors';
-import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, type RateWindow, systemClock } from './rate-limit';
+import type { ProviderDescription } from './port';
+import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, systemClock } from './rate-limit';
 
 /**
  * The one place where provider calls are timed out, retried, backed off and rate limited (STYLE.md: the
@@ -212,13 +213,13 @@ export interface ProviderHttpConfig {
   onCall?: (metric: CallMetric) => void;
 }
 
-/** One provider's HTTP policy, paced to its published limits (and, for Amiqus, to the limit it states). */
-export function createProviderHttp(provider: ProviderId, limits: readonly RateWindow[], config: ProviderHttpConfig, adoptLimitHeader = false): { http: ProviderHttp; clock: Clock } {
+/** One provider's HTTP policy, paced to the limits its description gives (and to the one it states, where it does). */
+export function createProviderHttp(description: Pick<ProviderDescription, 'id' | 'limits'>, config: ProviderHttpConfig): { http: ProviderHttp; clock: Clock } {
   const clock = config.clock ?? systemClock;
   const http = new ProviderHttp({
-    provider,
+    provider: description.id,
     fetch: config.fetch,
-    limiter: new RateLimiter(limits, clock, adoptLimitHeader),
+    limiter: new RateLimiter(description.limits.rate, clock, description.limits.adoptStatedLimit),
     clock,
     ...(config.retry ? { retry: config.retry } : {}),
     ...(config.onCall ? { onCall: config.onCall } : {}),

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { ProviderId } from '../core/erasure';
+import type { IdentifierKind } from '../core/legal-hold';
 import type { Subject } from '../core/subject';
 import type { RateWindow } from './rate-limit';
 
@@ -71,23 +73,40 @@ export interface PreviewResult {
   resultUrls: string[];
 }
 
+/** Where a provider puts what a person needs from its error bodies: paths into the JSON, first match wins. */
+export interface ErrorBodyDescription {
+  /** Statuses that mean the credentials were refused, so only a person fixing them can help. */
+  authStatuses: readonly number[];
+  /** Where the provider's own message (or stable error code) sits. */
+  messageAt: readonly (readonly (string | number)[])[];
+  /** Where a support reference sits, to quote when raising a ticket with the provider. */
+  supportRefAt?: readonly (string | number)[];
+}
+
+/**
+ * A provider described by data (src/providers/<provider>/description.ts): the app decides from it whether
+ * a provider applies to a subject, how its errors read, what its credentials are and how fast to call it.
+ */
 export interface ProviderDescription {
   id: ProviderId;
-  label: string;
-  /** Identifier kinds this provider can erase by. */
-  acceptsIdentifiers: readonly string[];
-  /** Client-side limits we keep under (defaults from PROVIDERS.md; configurable). */
-  rateLimits: readonly RateWindow[];
-  /** Whether results arrive later (poll) or in the submit answer. */
-  asynchronous: boolean;
-  /** Longest the provider documents for completion, for the deadline watch. */
-  maxCompletionDays: number;
+  /** Identifier kinds this provider can erase by: a subject with none of them is not sent there. */
+  acceptsIdentifiers: readonly IdentifierKind[];
+  /** Identifiers that name a record at this provider alone: a ticket that carries one expects it to run. */
+  recordIdentifiers: readonly IdentifierKind[];
+  /** What the admin page stores in secret storage for this provider. */
+  credentials: z.ZodType;
+  errors: ErrorBodyDescription;
+  limits: {
+    /** Client-side limits we keep under (PROVIDERS.md). */
+    rate: readonly RateWindow[];
+    /** Whether the provider states its own limit in `X-RateLimit-Limit`, which then replaces ours. */
+    adoptStatedLimit: boolean;
+    /** Minutes between status polls: the n-th poll waits the n-th entry, then the last one. */
+    pollMinutes: readonly number[];
+  };
 }
 
 export interface ErasureProvider {
-  readonly description: ProviderDescription;
-  /** Whether the subject carries any identifier this provider erases by. */
-  appliesTo(subject: Subject): boolean;
   /**
    * Starts (or, for synchronous providers, performs) the erasure. Safe to call again for the same ref after a
    * crash: the adapter reconciles with the provider and returns the existing request instead of a second one.

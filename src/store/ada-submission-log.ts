@@ -1,6 +1,6 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
-import type { AdaSubmissionLog } from '../providers/ada/batching';
+import type { AdaSubmissionLog } from '../providers/ada/cooldown';
 import { kvsKeys } from './keys';
 
 /**

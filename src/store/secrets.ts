@@ -1,28 +1,26 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import type { ProviderId } from '../core/erasure';
-import { providerSecretSchemas, type ProviderSecrets } from '../providers/credentials';
+import { PROVIDER_DESCRIPTIONS, type ProviderSecrets } from '../providers/descriptions';
 import { secretKeys } from './keys';
 
 /**
  * Provider credentials live in Forge secret storage (`kvs.setSecret`), which is encrypted and never
  * returned by plain `get` or `query`. The admin page can write them and learn whether each is set, but can
- * never read one back.
+ * never read one back. What each provider's credentials are is its description's `credentials` schema.
  */
-
-export { providerSecretSchemas, type ProviderSecrets };
 
 const secretKey = secretKeys.providerCredentials;
 
 export async function getProviderSecret<P extends ProviderId>(provider: P): Promise<ProviderSecrets[P] | undefined> {
   const raw = await kvs.getSecret<unknown>(secretKey(provider));
   if (raw === undefined) return undefined;
-  const parsed = providerSecretSchemas[provider].safeParse(raw);
+  const parsed = PROVIDER_DESCRIPTIONS[provider].credentials.safeParse(raw);
   return parsed.success ? (parsed.data as ProviderSecrets[P]) : undefined;
 }
 
 export async function setProviderSecret<P extends ProviderId>(provider: P, value: unknown): Promise<void> {
-  const parsed = providerSecretSchemas[provider].parse(value);
+  const parsed = PROVIDER_DESCRIPTIONS[provider].credentials.parse(value);
   await kvs.setSecret(secretKey(provider), parsed);
 }
 

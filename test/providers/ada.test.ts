@@ -1,6 +1,6 @@
 import { parseSubject, type Subject } from '../../src/core/subject';
 import { createAdaProvider } from '../../src/providers/ada';
-import { adaIdentifierKey, type AdaSubmissionLog, type BatchEntry, planAdaBatches } from '../../src/providers/ada/batching';
+import { adaIdentifierKey, type AdaSubmissionLog } from '../../src/providers/ada/cooldown';
 import { AdaApi } from '../../src/providers/ada/client';
 import { ProviderAuthError, ProviderContractError, ProviderHttpError } from '../../src/providers/errors';
 import { ProviderHttp } from '../../src/providers/http';
@@ -163,36 +163,5 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const error = await api.submitDeletion(tooMany, 'DSAR-9').then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderHttpError);
     expect((error as ProviderHttpError).providerMessage).toBe('a request accepts at most 1000 identifiers');
-  });
-});
-
-describe('planAdaBatches', () => {
-  const entry = (reference: string, n: number): BatchEntry => ({
-    reference,
-    identifiers: Array.from({ length: n }, (_, i) => ({ type: 'email' as const, value: `${reference}-${i}@example.org`, variable: null })),
-  });
-  const now = Date.parse('2026-11-25T00:00:00Z');
-
-  it('packs whole entries into jobs of at most 1000 identifiers', () => {
-    const entries = Array.from({ length: 30 }, (_, i) => entry(`DSAR-${i}`, 70));
-    const { batches, deferred } = planAdaBatches(entries, () => null, now);
-    expect(deferred).toEqual([]);
-    expect(batches.map((b) => b.reduce((n, e) => n + e.identifiers.length, 0))).toEqual([980, 980, 140]);
-    expect(batches.flat().map((e) => e.reference)).toEqual(entries.map((e) => e.reference));
-  });
-
-  it('keeps an entry with an identifier sent in the last 7 days out of every batch, with the day it is eligible', () => {
-    const recent = entry('DSAR-R', 2);
-    const key = adaIdentifierKey(recent.identifiers[1] as BatchEntry['identifiers'][number]);
-    const { batches, deferred } = planAdaBatches([entry('DSAR-A', 3), recent], (k) => (k === key ? now - 2 * DAY : null), now);
-    expect(batches.flat().map((e) => e.reference)).toEqual(['DSAR-A']);
-    expect(deferred).toEqual([{ entry: recent, eligibleAt: now + 5 * DAY }]);
-  });
-
-  it('also splits on Ada’s 512 KB body limit', () => {
-    const long = (reference: string): BatchEntry => ({ reference, identifiers: Array.from({ length: 300 }, (_, i) => ({ type: 'variable_match' as const, value: `${'x'.repeat(600)}${i}@example.org`, variable: 'contact_email' })) });
-    const { batches } = planAdaBatches([long('A'), long('B'), long('C')], () => null, now);
-    expect(batches.length).toBeGreaterThan(1);
-    for (const b of batches) expect(Buffer.byteLength(JSON.stringify(b.flatMap((e) => e.identifiers)))).toBeLessThanOrEqual(512 * 1024);
   });
 });

@@ -1,21 +1,8 @@
 import type { Subject } from '../../core/subject';
-import { type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type ProviderDescription, type SubmitResult } from '../port';
-import { ADA_COOLDOWN_MS, adaIdentifierKey, type AdaSubmissionLog } from './batching';
+import { type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
+import { ADA_COOLDOWN_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
 import type { AdaApi } from './client';
 import type { AdaIdentifier, AdaJob } from './schemas';
-
-export const ADA_DESCRIPTION: ProviderDescription = {
-  id: 'ada',
-  label: 'Ada',
-  acceptsIdentifiers: ['email', 'ada_chatter_id'],
-  // Per instance: 10 requests/s and 100/min (and 10,000/day), PROVIDERS.md.
-  rateLimits: [
-    { limit: 10, windowMs: 1_000 },
-    { limit: 100, windowMs: 60_000 },
-  ],
-  asynchronous: true,
-  maxCompletionDays: 30,
-};
 
 export interface AdaOptions {
   api: 'v2' | 'v1';
@@ -75,15 +62,10 @@ export function adaOutcome(job: AdaJob): PollResult {
 
 /** Ada's Bulk End-User Deletion API: submit one job per case attempt, then poll it (up to 30 days). */
 export class AdaProvider implements ErasureProvider {
-  readonly description = ADA_DESCRIPTION;
   constructor(
     private readonly api: AdaApi,
     private readonly options: AdaOptions,
   ) {}
-
-  appliesTo(subject: Subject): boolean {
-    return !!(subject.email || subject.adaChatterId);
-  }
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     const identifiers = adaIdentifiers(subject, this.options.emailVariables);

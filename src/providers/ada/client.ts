@@ -1,6 +1,6 @@
-import { parseBody, readErrorBody } from '../contract';
-import { ProviderAuthError, ProviderHttpError } from '../errors';
+import { failureOf, parseBody } from '../contract';
 import type { HttpResponse, ProviderHttp } from '../http';
+import { ADA_DESCRIPTION } from './description';
 import { type AdaIdentifier, adaAcceptedSchema, type AdaJob, adaJobSchema } from './schemas';
 
 /** Typed calls on Ada's deletion API. Errors arrive as {"errors":[{type,message,details}]}. */
@@ -48,10 +48,6 @@ export class AdaApi {
   }
 
   private async failOn(response: HttpResponse, endpoint: string, ok: number[]): Promise<void> {
-    if (ok.includes(response.status)) return;
-    if (response.status === 401 || response.status === 403) throw new ProviderAuthError('ada', endpoint, response.status);
-    const body = await readErrorBody(response);
-    const first = Array.isArray(body.errors) ? (body.errors[0] as { message?: unknown } | undefined) : undefined;
-    throw new ProviderHttpError('ada', endpoint, response.status, typeof first?.message === 'string' ? first.message : '');
+    if (!ok.includes(response.status)) throw await failureOf(ADA_DESCRIPTION, endpoint, response);
   }
 }

@@ -1,7 +1,8 @@
 import { createProviderHttp, type ProviderHttpConfig } from '../http';
-import { ADA_DESCRIPTION, AdaProvider } from './adapter';
-import type { AdaSubmissionLog } from './batching';
+import { AdaProvider } from './adapter';
+import type { AdaSubmissionLog } from './cooldown';
 import { AdaApi } from './client';
+import { ADA_DESCRIPTION } from './description';
 
 export interface AdaConfig extends ProviderHttpConfig {
   apiKey: string;
@@ -19,7 +20,7 @@ export function adaBaseUrl(handle: string, region: 'us' | 'eu' | 'maple'): strin
 }
 
 export function createAdaProvider(config: AdaConfig): AdaProvider {
-  const { http, clock } = createProviderHttp('ada', ADA_DESCRIPTION.rateLimits, config);
+  const { http, clock } = createProviderHttp(ADA_DESCRIPTION, config);
   const api = new AdaApi(http, (config.baseUrl ?? adaBaseUrl(config.handle, config.region)).replace(/\/$/, ''), config.apiKey);
   return new AdaProvider(api, { api: config.api, emailVariables: config.emailVariables, log: config.log, now: () => clock.now() });
 }

@@ -1,25 +1,10 @@
 import type { Subject } from '../../core/subject';
-import type { ErasureProvider, ErasureRef, PollResult, ProviderDescription, SubmitResult } from '../port';
+import type { ErasureProvider, ErasureRef, PollResult, SubmitResult } from '../port';
 import type { AmiqusApi } from './client';
-
-export const AMIQUS_DESCRIPTION: ProviderDescription = {
-  id: 'amiqus',
-  label: 'Amiqus',
-  acceptsIdentifiers: ['amiqus_client_id'],
-  // Amiqus states its limit per token in X-RateLimit-Limit (e.g. 200); the window is unconfirmed.
-  rateLimits: [{ limit: 200, windowMs: 60_000 }],
-  asynchronous: false,
-  maxCompletionDays: 0,
-};
 
 /** Amiqus deletes a client (PII, files, records) synchronously: the answer to DELETE is the outcome. */
 export class AmiqusProvider implements ErasureProvider {
-  readonly description = AMIQUS_DESCRIPTION;
   constructor(private readonly api: AmiqusApi) {}
-
-  appliesTo(subject: Subject): boolean {
-    return subject.amiqusClientId !== undefined;
-  }
 
   async submitErasure(subject: Subject, _ref: ErasureRef): Promise<SubmitResult> {
     const id = subject.amiqusClientId as number;

@@ -1,6 +1,7 @@
-import { parseBody, readErrorBody } from '../contract';
-import { ProviderAuthError, ProviderHttpError } from '../errors';
-import type { ProviderHttp } from '../http';
+import { errorMessage, failureOf, parseBody, readErrorBody } from '../contract';
+import { ProviderHttpError } from '../errors';
+import type { HttpResponse, ProviderHttp } from '../http';
+import { AMIQUS_DESCRIPTION } from './description';
 import { type AmiqusClient, amiqusClientListSchema, amiqusClientSchema } from './schemas';
 
 /** Thin typed calls on Amiqus API v2. Every response is parsed; an unexpected one is a ProviderContractError. */
@@ -47,18 +48,13 @@ export class AmiqusApi {
     if (response.status === 404) return { result: 'gone' };
     if (response.status === 403) {
       const body = await readErrorBody(response);
-      return { result: 'forbidden', message: typeof body.message === 'string' ? body.message : 'not allowed' };
+      return { result: 'forbidden', message: errorMessage(AMIQUS_DESCRIPTION.errors, body) ?? 'not allowed' };
     }
     await this.failOn(response, endpoint);
     throw new ProviderHttpError('amiqus', endpoint, response.status, 'unexpected status');
   }
 
-  private async failOn(response: { status: number; text(): Promise<string> }, endpoint: string): Promise<void> {
-    if (response.status === 401) throw new ProviderAuthError('amiqus', endpoint, 401);
-    if (response.status >= 400) {
-      const body = await readErrorBody(response as never);
-      const message = typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : '';
-      throw new ProviderHttpError('amiqus', endpoint, response.status, message);
-    }
+  private async failOn(response: HttpResponse, endpoint: string): Promise<void> {
+    if (response.status >= 400) throw await failureOf(AMIQUS_DESCRIPTION, endpoint, response);
   }
 }

@@ -1,7 +1,8 @@
 import { createProviderHttp, type ProviderHttpConfig } from '../http';
 import type { AmiqusDirectory, DueClient } from '../port';
-import { AMIQUS_DESCRIPTION, AmiqusProvider } from './adapter';
+import { AmiqusProvider } from './adapter';
 import { AmiqusApi } from './client';
+import { AMIQUS_DESCRIPTION } from './description';
 import type { AmiqusClient } from './schemas';
 
 export interface AmiqusConfig extends ProviderHttpConfig {
@@ -10,7 +11,7 @@ export interface AmiqusConfig extends ProviderHttpConfig {
 }
 
 export function createAmiqusApi(config: AmiqusConfig): AmiqusApi {
-  const { http } = createProviderHttp('amiqus', AMIQUS_DESCRIPTION.rateLimits, config, true);
+  const { http } = createProviderHttp(AMIQUS_DESCRIPTION, config);
   return new AmiqusApi(http, config.baseUrl.replace(/\/$/, ''), config.token);
 }
 

@@ -22,8 +22,6 @@ export const amiqusClientListSchema = z.object({
   links: z.object({ next: z.string().nullable(), previous: z.string().nullable() }).nullable(),
 });
 
-export const amiqusMessageSchema = z.object({ message: z.string() });
-
 /** Webhook bodies: client events, and the spec's `ping` example, which has another shape (PROVIDERS.md). */
 export const amiqusWebhookSchema = z.union([
   z.object({

@@ -1,17 +1,7 @@
 import type { Subject } from '../../core/subject';
-import type { ErasureProvider, ErasureRef, PollResult, PreviewResult, ProviderDescription, RequestRecord, SubmitResult, WithheldIdentifier } from '../port';
+import type { ErasureProvider, ErasureRef, PollResult, PreviewResult, RequestRecord, SubmitResult, WithheldIdentifier } from '../port';
 import type { GenesysApi } from './client';
 import type { GdprRequest, GdprSubject } from './schemas';
-
-export const GENESYS_DESCRIPTION: ProviderDescription = {
-  id: 'genesys',
-  label: 'Genesys Cloud',
-  acceptsIdentifiers: ['email', 'phone', 'genesys_user_id', 'genesys_external_contact_id'],
-  // 300 requests per minute per token is the documented org-wide figure (PROVIDERS.md).
-  rateLimits: [{ limit: 300, windowMs: 60_000 }],
-  asynchronous: true,
-  maxCompletionDays: 30,
-};
 
 const MAX_LISTING_PAGES = 10;
 const MAX_SINGLE_GETS = 20;
@@ -44,12 +34,7 @@ function sameSubject(a: GdprSubject, b: GdprSubject): boolean {
 }
 
 export class GenesysProvider implements ErasureProvider {
-  readonly description = GENESYS_DESCRIPTION;
   constructor(private readonly api: GenesysApi) {}
-
-  appliesTo(subject: Subject): boolean {
-    return !!(subject.email || subject.genesysUserId || subject.genesysExternalContactId || subject.phones.length > 0);
-  }
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     const requests: RequestRecord[] = [];

@@ -1,6 +1,6 @@
-import { parseBody, readErrorBody } from '../contract';
-import { ProviderAuthError, ProviderHttpError } from '../errors';
+import { failureOf, parseBody } from '../contract';
 import type { HttpResponse, ProviderHttp } from '../http';
+import { GENESYS_DESCRIPTION } from './description';
 import { type GdprRequest, gdprRequestListSchema, gdprRequestSchema, type GdprSubject, gdprSubjectListSchema } from './schemas';
 import type { GenesysTokenSource } from './token';
 
@@ -8,7 +8,6 @@ export type SearchType = 'EMAIL' | 'PHONE' | 'NAME' | 'EXTERNAL_ID';
 
 /** Typed calls on the GDPR API. A 401 refreshes the token once; Genesys errors keep their contextId. */
 export class GenesysApi {
-  calls = 0;
   constructor(
     private readonly http: ProviderHttp,
     private readonly apiBaseUrl: string,
@@ -48,7 +47,6 @@ export class GenesysApi {
   private async call(endpoint: string, path: string, method: string, retrySafe: boolean, body?: string, allowed: number[] = []): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.tokens.token();
-      this.calls += 1;
       const response = await this.http.send({
         endpoint,
         url: `${this.apiBaseUrl}${path}`,
@@ -62,9 +60,7 @@ export class GenesysApi {
         continue;
       }
       if (response.status < 300 || allowed.includes(response.status)) return response;
-      if (response.status === 401 || response.status === 403) throw new ProviderAuthError('genesys', endpoint, response.status);
-      const err = await readErrorBody(response);
-      throw new ProviderHttpError('genesys', endpoint, response.status, String(err.code ?? err.message ?? ''), typeof err.contextId === 'string' ? err.contextId : null);
+      throw await failureOf(GENESYS_DESCRIPTION, endpoint, response);
     }
   }
 }

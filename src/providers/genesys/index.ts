@@ -1,6 +1,7 @@
 import { createProviderHttp, type ProviderHttpConfig } from '../http';
-import { GENESYS_DESCRIPTION, GenesysProvider } from './adapter';
+import { GenesysProvider } from './adapter';
 import { GenesysApi } from './client';
+import { GENESYS_DESCRIPTION } from './description';
 import { genesysHosts } from './regions';
 import { GenesysTokenSource, type SharedTokenCache } from './token';
 
@@ -17,7 +18,7 @@ export interface GenesysConfig extends ProviderHttpConfig {
 
 export function createGenesysApi(config: GenesysConfig): GenesysApi {
   const hosts = config.loginBaseUrl && config.apiBaseUrl ? { login: config.loginBaseUrl, api: config.apiBaseUrl } : genesysHosts(config.region);
-  const { http, clock } = createProviderHttp('genesys', GENESYS_DESCRIPTION.rateLimits, config);
+  const { http, clock } = createProviderHttp(GENESYS_DESCRIPTION, config);
   const tokens = new GenesysTokenSource(http, hosts.login.replace(/\/$/, ''), config.clientId, config.clientSecret, clock, config.tokenCache ?? null);
   return new GenesysApi(http, hosts.api.replace(/\/$/, ''), tokens);
 }

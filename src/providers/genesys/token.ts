@@ -22,8 +22,6 @@ export class GenesysTokenSource {
   private inflight: Promise<string> | null = null;
   /** Set when Genesys refused the token: the shared copy is stale too and must not be reused. */
   private invalidated = false;
-  /** Token requests made, for the figures the bench prints. */
-  fetched = 0;
 
   constructor(
     private readonly http: ProviderHttp,
@@ -65,7 +63,6 @@ export class GenesysTokenSource {
 
   private async fetch(): Promise<string> {
     const endpoint = 'POST /oauth/token';
-    this.fetched += 1;
     const response = await this.http.send({
       endpoint,
       url: `${this.loginBaseUrl}/oauth/token`,

@@ -6,7 +6,6 @@ import {
   type ErasureRef,
   idempotencyKey,
   type PollResult,
-  type ProviderDescription,
   type SubmitResult,
 } from '../../../src/providers/port';
 
@@ -14,9 +13,9 @@ import {
  * A provider that keeps real state: each submission becomes a request with its own reference, keyed by the
  * idempotency key, so a repeated submit reconciles to the same request instead of erasing twice; a request
  * works for `pollsToFinish` polls and then settles with `result`. `throttleNext` answers one submit with 429.
+ * Which subjects it is used for comes from the real provider's description, as in production.
  */
 export class FakeProvider implements ErasureProvider {
-  readonly description: ProviderDescription;
   readonly requests = new Map<string, { key: string; subject: Subject; polls: number; result: 'completed' | 'failed' | 'not_found' }>();
   /** Erasures actually performed, by idempotency key: a test proves "exactly once" from this ledger. */
   readonly erased: string[] = [];
@@ -27,18 +26,11 @@ export class FakeProvider implements ErasureProvider {
 
   constructor(
     readonly id: ProviderId,
-    private readonly accepts: (subject: Subject) => boolean,
     private readonly options: { asynchronous: boolean; pollsToFinish?: number } = { asynchronous: true },
-  ) {
-    this.description = { id, label: id, acceptsIdentifiers: [], rateLimits: [], asynchronous: options.asynchronous, maxCompletionDays: 30 };
-  }
+  ) {}
 
   throttleNext(retryAfterMs: number): void {
     this.throttled = retryAfterMs;
-  }
-
-  appliesTo(subject: Subject): boolean {
-    return this.accepts(subject);
   }
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {

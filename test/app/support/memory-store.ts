@@ -3,7 +3,7 @@ import type { LegalHold } from '../../../src/core/legal-hold';
 import { type CaseRecord, type Claim, ConcurrentUpdate, type JobRecord, type PreviewRequest } from '../../../src/core/records';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../src/core/settings';
 import type { AppStore } from '../../../src/app/ports';
-import { providerSecretSchemas } from '../../../src/providers/credentials';
+import { PROVIDER_DESCRIPTIONS } from '../../../src/providers/descriptions';
 import { kvsKeys } from '../../../src/store/keys';
 
 /**
@@ -121,11 +121,11 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
     },
     secrets: {
       get: async (provider) => {
-        const parsed = providerSecretSchemas[provider].safeParse(secrets.get(provider));
+        const parsed = PROVIDER_DESCRIPTIONS[provider].credentials.safeParse(secrets.get(provider));
         return parsed.success ? (copy(parsed.data) as never) : undefined;
       },
       set: async (provider, value) => {
-        secrets.set(provider, providerSecretSchemas[provider].parse(value));
+        secrets.set(provider, PROVIDER_DESCRIPTIONS[provider].credentials.parse(value));
       },
       status: async (providers) => Object.fromEntries(providers.map((p) => [p, secrets.has(p)])),
     },

@@ -39,8 +39,8 @@ export function createWorld(options: { start?: string; settings?: Partial<Settin
   jira.grantRole('DSAR', 'Privacy Officer', OFFICER);
   const queue = new MemoryQueue();
   const providers: Partial<Record<ProviderId, FakeProvider>> = {
-    amiqus: new FakeProvider('amiqus', (s) => s.amiqusClientId !== undefined, { asynchronous: false }),
-    ada: new FakeProvider('ada', (s) => s.adaChatterId !== undefined || s.email !== undefined, { asynchronous: true, pollsToFinish: 2 }),
+    amiqus: new FakeProvider('amiqus', { asynchronous: false }),
+    ada: new FakeProvider('ada', { asynchronous: true, pollsToFinish: 2 }),
   };
   const logs: string[] = [];
   const deps: AppDeps = {

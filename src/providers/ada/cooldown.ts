@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import type { AdaIdentifier } from './schemas';
+
+/**
+ * Ada rejects an identifier submitted in the previous 7 days, and the rejection fails the WHOLE job
+ * (PROVIDERS.md). So identifiers carry a cooldown, checked before every submission. Keys are SHA-256 of the
+ * identifier, so the log that remembers submissions stores no identifier.
+ */
+export const ADA_COOLDOWN_MS = 7 * 86_400_000;
+
+export function adaIdentifierKey(id: AdaIdentifier): string {
+  return createHash('sha256').update(`ada:${id.type}:${id.variable ?? ''}:${id.value.toLowerCase()}`).digest('hex');
+}
+
+export interface AdaSubmissionLog {
+  lastSubmission(identifierKey: string): Promise<{ at: string; clientReference: string } | null>;
+  record(identifierKeys: string[], at: string, clientReference: string): Promise<void>;
+}
