@@ -31,10 +31,10 @@ export const jobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof jobStateSchema>;
 
 /** States in which a provider or the app is still working on the job. */
-export const ACTIVE_STATES = ['pending', 'submitted', 'in_progress'] as const satisfies readonly JobState[];
+const ACTIVE_STATES: readonly JobState[] = ['pending', 'submitted', 'in_progress'];
 
 /** States in which the app will do nothing more on its own: either finished or waiting for a person. */
-export const SETTLED_STATES: ReadonlySet<JobState> = new Set(JOB_STATES.filter((s) => !(ACTIVE_STATES as readonly JobState[]).includes(s)));
+export const SETTLED_STATES: ReadonlySet<JobState> = new Set(JOB_STATES.filter((s) => !ACTIVE_STATES.includes(s)));
 
 /** Settled states that count as success: the data is gone, or there was none to erase. */
 export const SUCCESS_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found']);
