@@ -3,7 +3,11 @@ import { applyJobEvent, type ErasureJob, IllegalTransition, type JobEvent, newJo
 
 const at = '2026-11-25T09:00:00.000Z';
 const later = '2026-11-25T10:00:00.000Z';
-const job = (state: ErasureJob['state'] = 'pending', extra: Partial<ErasureJob> = {}): ErasureJob => ({ ...newJob('DSAR-7', 'ada', at), state, ...extra });
+const job = (state: ErasureJob['state'] = 'pending', extra: Partial<ErasureJob> = {}): ErasureJob => ({
+  ...newJob('DSAR-7', 'ada', at),
+  state,
+  ...extra,
+});
 
 describe('applyJobEvent: every transition carries its own audit entry', () => {
   it.each<[ErasureJob['state'], JobEvent, ErasureJob['state']]>([
@@ -24,20 +28,40 @@ describe('applyJobEvent: every transition carries its own audit entry', () => {
     expect(audit).toEqual({
       at: later,
       kind: 'job_transition',
-      data: { provider: 'ada', attempt: next.attempt, from, to, detail: next.detail, nextStep: next.nextStep, providerRef: next.providerRef },
+      data: {
+        provider: 'ada',
+        attempt: next.attempt,
+        from,
+        to,
+        detail: next.detail,
+        nextStep: next.nextStep,
+        providerRef: next.providerRef,
+      },
     });
     expect(auditEventInputSchema.safeParse(audit).success).toBe(true);
   });
 
   it('records the new attempt number when a retry starts one', () => {
-    const { job: next, audit } = applyJobEvent(job('failed', { attempt: 2, providerRef: 'job-1' }), { type: 'retry_requested', by: 'officer' }, later);
+    const { job: next, audit } = applyJobEvent(
+      job('failed', { attempt: 2, providerRef: 'job-1' }),
+      { type: 'retry_requested', by: 'officer' },
+      later,
+    );
     expect(next).toMatchObject({ attempt: 3, providerRef: null, detail: null, nextStep: null });
     expect(audit.data).toMatchObject({ attempt: 3, from: 'failed', to: 'pending', providerRef: null });
   });
 
   it('keeps the hold id on the held job, states the hold and its expiry, and clears the id on release', () => {
-    const held = applyJobEvent(job(), { type: 'legal_hold', holdId: 'hold-9', reason: 'pending claim', expiresOn: '2027-03-01' }, at);
-    expect(held.job).toMatchObject({ state: 'blocked_legal_hold', holdId: 'hold-9', nextStep: 'Wait for the hold to be released' });
+    const held = applyJobEvent(
+      job(),
+      { type: 'legal_hold', holdId: 'hold-9', reason: 'pending claim', expiresOn: '2027-03-01' },
+      at,
+    );
+    expect(held.job).toMatchObject({
+      state: 'blocked_legal_hold',
+      holdId: 'hold-9',
+      nextStep: 'Wait for the hold to be released',
+    });
     expect(held.audit.data.detail).toBe('withheld under legal hold hold-9: pending claim (until 2027-03-01)');
     const released = applyJobEvent(held.job, { type: 'hold_released', holdId: 'hold-9' }, later);
     expect(released.job).toMatchObject({ state: 'pending', holdId: null, attempt: 2, detail: null });
@@ -46,9 +70,14 @@ describe('applyJobEvent: every transition carries its own audit entry', () => {
   it('adds the provider’s per-identifier results and the withheld identifiers to the entry when given', () => {
     const dispositions = [{ kind: 'email', disposition: 'accepted', matched: 1, reason: null }];
     const withheld = [{ kind: 'phone', reason: 'not confirmed' }];
-    const { audit } = applyJobEvent(job('submitted'), { type: 'completed', summary: 'erased' }, later, { dispositions, withheld });
+    const { audit } = applyJobEvent(job('submitted'), { type: 'completed', summary: 'erased' }, later, {
+      dispositions,
+      withheld,
+    });
     expect(audit.data).toMatchObject({ dispositions, withheld });
-    expect(applyJobEvent(job('submitted'), { type: 'completed', summary: 'erased' }, later, { withheld: [] }).audit.data).not.toHaveProperty('withheld');
+    expect(
+      applyJobEvent(job('submitted'), { type: 'completed', summary: 'erased' }, later, { withheld: [] }).audit.data,
+    ).not.toHaveProperty('withheld');
   });
 
   it('keeps the fields a stored record adds to the core job', () => {

@@ -26,22 +26,38 @@ describe('provider descriptions: which subjects a provider applies to', () => {
     ['an Ada chatter id', { adaChatterId: '5f7e8d9c0b1a2f3e4d5c6b7a' }, { amiqus: false, ada: true, genesys: false }],
     ['a Genesys user id', { genesysUserId: UUID }, { amiqus: false, ada: false, genesys: true }],
     ['a Genesys external contact id', { genesysExternalContactId: UUID }, { amiqus: false, ada: false, genesys: true }],
-    ['a name beside an Amiqus id', { fullName: 'Sam Example', amiqusClientId: 1 }, { amiqus: true, ada: false, genesys: false }],
+    [
+      'a name beside an Amiqus id',
+      { fullName: 'Sam Example', amiqusClientId: 1 },
+      { amiqus: true, ada: false, genesys: false },
+    ],
   ])('a subject known by %s goes to exactly the providers that erase by it', (_label, input, expected) => {
     const s = subject(input);
     expect({ amiqus: appliesTo(amiqus, s), ada: appliesTo(ada, s), genesys: appliesTo(genesys, s) }).toEqual(expected);
   });
 
   it.each<[string, Record<string, unknown>, { amiqus: boolean; ada: boolean; genesys: boolean }]>([
-    ['an email (shared by several providers)', { email: 'sam@example.org' }, { amiqus: false, ada: false, genesys: false }],
+    [
+      'an email (shared by several providers)',
+      { email: 'sam@example.org' },
+      { amiqus: false, ada: false, genesys: false },
+    ],
     ['a phone number (shared)', { phones: [phone] }, { amiqus: false, ada: false, genesys: false }],
     ['an Amiqus client id', { amiqusClientId: 73823 }, { amiqus: true, ada: false, genesys: false }],
-    ['an Ada chatter id', { email: 'sam@example.org', adaChatterId: '5f7e8d9c0b1a2f3e4d5c6b7a' }, { amiqus: false, ada: true, genesys: false }],
+    [
+      'an Ada chatter id',
+      { email: 'sam@example.org', adaChatterId: '5f7e8d9c0b1a2f3e4d5c6b7a' },
+      { amiqus: false, ada: true, genesys: false },
+    ],
     ['a Genesys user id', { genesysUserId: UUID }, { amiqus: false, ada: false, genesys: true }],
     ['a Genesys external contact id', { genesysExternalContactId: UUID }, { amiqus: false, ada: false, genesys: true }],
   ])('a ticket naming a record by %s expects only that record’s provider to run', (_label, input, expected) => {
     const s = subject(input);
-    expect({ amiqus: namesRecordAt(amiqus, s), ada: namesRecordAt(ada, s), genesys: namesRecordAt(genesys, s) }).toEqual(expected);
+    expect({
+      amiqus: namesRecordAt(amiqus, s),
+      ada: namesRecordAt(ada, s),
+      genesys: namesRecordAt(genesys, s),
+    }).toEqual(expected);
   });
 
   it('names only identifiers it also erases by', () => {
@@ -66,14 +82,22 @@ describe('provider descriptions: one mapper for every provider’s error bodies'
   });
 
   it('reads Amiqus’s message (or its error field), and treats its 403 as a refusal, not a credentials problem', async () => {
-    const forbidden = await failureOf(amiqus, 'DELETE /clients/{id}', response(403, '{"message":"client has requests"}'));
+    const forbidden = await failureOf(
+      amiqus,
+      'DELETE /clients/{id}',
+      response(403, '{"message":"client has requests"}'),
+    );
     expect(forbidden).toBeInstanceOf(ProviderHttpError);
     expect(forbidden).toMatchObject({ status: 403, providerMessage: 'client has requests', supportRef: null });
-    expect(await failureOf(amiqus, 'GET /clients', response(422, '{"error":"bad page"}'))).toMatchObject({ providerMessage: 'bad page' });
+    expect(await failureOf(amiqus, 'GET /clients', response(422, '{"error":"bad page"}'))).toMatchObject({
+      providerMessage: 'bad page',
+    });
   });
 
   it('reads Ada’s first error message', async () => {
-    const body = JSON.stringify({ errors: [{ type: 'validation', message: 'a request accepts at most 1000 identifiers' }, { message: 'second' }] });
+    const body = JSON.stringify({
+      errors: [{ type: 'validation', message: 'a request accepts at most 1000 identifiers' }, { message: 'second' }],
+    });
     expect(await failureOf(ada, 'POST /api/v2/end-users/delete', response(400, body))).toMatchObject({
       provider: 'ada',
       status: 400,
@@ -82,24 +106,44 @@ describe('provider descriptions: one mapper for every provider’s error bodies'
   });
 
   it('reads Genesys’s stable error code before its message, and keeps the contextId for support', async () => {
-    const body = JSON.stringify({ message: 'Unrecognized property: foo', code: 'invalid.property', status: 400, contextId: 'ctx-123' });
-    expect(await failureOf(genesys, 'POST /api/v2/gdpr/requests', response(400, body))).toMatchObject({ providerMessage: 'invalid.property', supportRef: 'ctx-123' });
-    expect(await failureOf(genesys, 'GET /api/v2/gdpr/requests', response(404, '{"message":"gone"}'))).toMatchObject({ providerMessage: 'gone', supportRef: null });
+    const body = JSON.stringify({
+      message: 'Unrecognized property: foo',
+      code: 'invalid.property',
+      status: 400,
+      contextId: 'ctx-123',
+    });
+    expect(await failureOf(genesys, 'POST /api/v2/gdpr/requests', response(400, body))).toMatchObject({
+      providerMessage: 'invalid.property',
+      supportRef: 'ctx-123',
+    });
+    expect(await failureOf(genesys, 'GET /api/v2/gdpr/requests', response(404, '{"message":"gone"}'))).toMatchObject({
+      providerMessage: 'gone',
+      supportRef: null,
+    });
   });
 
   it('still reports the status when the error body is not JSON or not the documented shape', async () => {
     for (const description of [amiqus, ada, genesys]) {
       const error = await failureOf(description, 'GET /x', response(500, '<html>Bad gateway</html>'));
       expect(error).toMatchObject({ status: 500, providerMessage: '' });
-      expect(await failureOf(description, 'GET /x', response(409, '{"errors":"text","message":7}'))).toMatchObject({ status: 409, providerMessage: '' });
+      expect(await failureOf(description, 'GET /x', response(409, '{"errors":"text","message":7}'))).toMatchObject({
+        status: 409,
+        providerMessage: '',
+      });
     }
   });
 });
 
 describe('provider descriptions: credentials', () => {
   it('parse each provider’s secret with a message a person can act on', () => {
-    expect(amiqus.credentials.safeParse({ token: 'short' }).error?.issues[0]?.message).toBe('looks too short for an Amiqus token');
-    expect(ada.credentials.safeParse({ apiKey: 'short' }).error?.issues[0]?.message).toBe('looks too short for an Ada API key');
-    expect(genesys.credentials.safeParse({ clientId: 'client-id-1', clientSecret: 'secret-value-1' }).success).toBe(true);
+    expect(amiqus.credentials.safeParse({ token: 'short' }).error?.issues[0]?.message).toBe(
+      'looks too short for an Amiqus token',
+    );
+    expect(ada.credentials.safeParse({ apiKey: 'short' }).error?.issues[0]?.message).toBe(
+      'looks too short for an Ada API key',
+    );
+    expect(genesys.credentials.safeParse({ clientId: 'client-id-1', clientSecret: 'secret-value-1' }).success).toBe(
+      true,
+    );
   });
 });

@@ -9,7 +9,9 @@ import type { AdaIdentifier } from './schemas';
 export const ADA_COOLDOWN_MS = 7 * 86_400_000;
 
 export function adaIdentifierKey(id: AdaIdentifier): string {
-  return createHash('sha256').update(`ada:${id.type}:${id.variable ?? ''}:${id.value.toLowerCase()}`).digest('hex');
+  return createHash('sha256')
+    .update(`ada:${id.type}:${id.variable ?? ''}:${id.value.toLowerCase()}`)
+    .digest('hex');
 }
 
 export interface AdaSubmissionLog {
