@@ -99,6 +99,25 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased').map((e) => e.subject)).toEqual(['email||pat@example.org']);
   });
 
+  it('reuses its client_reference only inside Ada’s 24 hours: a retry 25 h after a crash waits for the 7-day window instead of creating a job that fails', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    // The job was created and the log written, then the invocation died before the job record was saved.
+    await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-7'));
+    clock.advance(25 * 60 * MINUTE);
+    const retried = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-7'));
+    expect(retried.outcome).toMatchObject({ kind: 'needs_attention', reason: expect.stringContaining('more than 24 hours ago'), nextStep: 'Retry on or after 2026-12-02' });
+    expect(retried.requests).toEqual([]);
+    expect(sim.jobCount()).toBe(1);
+
+    // Inside the 24 hours the same reference is safe to send again: Ada answers with the original job.
+    const early = memoryLog();
+    await provider({ emailVariables: [], log: early }).submitErasure(subject({ email: 'kim@example.org' }), ref('DSAR-8'));
+    clock.advance(2 * 60 * MINUTE);
+    const again = await provider({ emailVariables: [], log: early }).submitErasure(subject({ email: 'kim@example.org' }), ref('DSAR-8'));
+    expect(again.outcome.kind).toBe('submitted');
+    expect(sim.jobCount()).toBe(2);
+  });
+
   it('holds back a resubmission within 7 days under another reference instead of letting Ada fail the whole job', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
     await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-1'));

@@ -1,6 +1,6 @@
 import type { Subject } from '../../core/subject';
-import { type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
-import { ADA_COOLDOWN_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
+import { type ErasureOutcome, type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
+import { ADA_COOLDOWN_MS, ADA_IDEMPOTENCY_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
 import type { AdaApi } from './client';
 import type { AdaIdentifier, AdaJob } from './schemas';
 
@@ -60,6 +60,32 @@ export function adaOutcome(job: AdaJob): PollResult {
   }
 }
 
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Whether an identifier's last submission stops this one. docs.ada.cx, "Submit a bulk end-user deletion
+ * request": `client_reference` makes an identical resubmission return the original job for 24 hours only, and
+ * an identifier submitted in the previous 7 days fails the whole job. So the same reference is reused only
+ * inside the 24 hours (less a margin for the call itself); after that, until the 7 days end, a resubmission
+ * would create a second job that fails, and a person must wait for the date named.
+ */
+export function cooldownFor(last: { at: string; clientReference: string } | null, clientReference: string, now: number): ErasureOutcome | null {
+  if (!last) return null;
+  const at = Date.parse(last.at);
+  const until = at + ADA_COOLDOWN_MS;
+  if (now >= until) return null;
+  const sameCase = last.clientReference === clientReference;
+  if (sameCase && now - at < ADA_IDEMPOTENCY_MS) return null;
+  return {
+    kind: 'needs_attention',
+    providerRef: null,
+    reason: sameCase
+      ? `this case sent the identifier to Ada on ${dateOf(at)}, more than 24 hours ago: Ada no longer returns that job for the same client_reference, and a new job inside Ada's 7-day window would fail as a whole`
+      : 'an identifier was submitted to Ada in the last 7 days, and Ada would fail the whole job',
+    nextStep: `Retry on or after ${dateOf(until)}`,
+  };
+}
+
 /** Ada's Bulk End-User Deletion API: submit one job per case attempt, then poll it (up to 30 days). */
 export class AdaProvider implements ErasureProvider {
   constructor(
@@ -87,21 +113,8 @@ export class AdaProvider implements ErasureProvider {
     const keys = identifiers.map(adaIdentifierKey);
     const now = this.options.now();
     for (const key of keys) {
-      const last = await this.options.log.lastSubmission(key);
-      // A resubmission with the same client_reference returns the same job; only another job's use is a conflict.
-      if (last && last.clientReference !== clientReference && now - Date.parse(last.at) < ADA_COOLDOWN_MS) {
-        const retryOn = new Date(Date.parse(last.at) + ADA_COOLDOWN_MS).toISOString().slice(0, 10);
-        return {
-          outcome: {
-            kind: 'needs_attention',
-            providerRef: null,
-            reason: 'an identifier was submitted to Ada in the last 7 days, and Ada would fail the whole job',
-            nextStep: `Retry on or after ${retryOn}`,
-          },
-          requests: [],
-          withheld: [],
-        };
-      }
+      const held = cooldownFor(await this.options.log.lastSubmission(key), clientReference, now);
+      if (held) return { outcome: held, requests: [], withheld: [] };
     }
     const accepted = await this.api.submitDeletion(identifiers, clientReference);
     await this.options.log.record(keys, new Date(now).toISOString(), clientReference);

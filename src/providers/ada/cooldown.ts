@@ -7,6 +7,11 @@ import type { AdaIdentifier } from './schemas';
  * identifier, so the log that remembers submissions stores no identifier.
  */
 export const ADA_COOLDOWN_MS = 7 * 86_400_000;
+/**
+ * `client_reference` deduplicates for 24 hours (docs.ada.cx). We reuse a reference for 23 hours only, so a
+ * resubmission made near the end of the window cannot reach Ada just after it closed.
+ */
+export const ADA_IDEMPOTENCY_MS = 23 * 3_600_000;
 
 export function adaIdentifierKey(id: AdaIdentifier): string {
   return createHash('sha256')
