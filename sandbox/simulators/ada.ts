@@ -23,6 +23,8 @@ export interface AdaJobState {
   identifiers: Array<{ type: string; value: string; variable: string | null }>;
   forcedOutcome: 'partial' | 'failed_cooldown' | null;
   settled: boolean;
+  /** Identifiers (by the simulator's key) that were inside the 7-day cooldown when the job was submitted. */
+  cooldown?: string[];
 }
 
 export interface AdaSimulator {
@@ -34,6 +36,8 @@ export interface AdaSimulator {
   seedEndUser(user: AdaSeedEndUser): void;
   /** Jobs containing this identifier value end `partial`, with it marked `exceeds_limit`. */
   partialFor(value: string): void;
+  /** Ada reports this identifier value as `invalid` (with the reason) in every job that contains it. */
+  invalidFor(value: string, reason: string): void;
   jobCount(): number;
   /** The simulator's data, for the sandbox to keep across restarts. */
   snapshot(): AdaSnapshot;
@@ -45,6 +49,7 @@ export interface AdaSnapshot {
   jobs: AdaJobState[];
   lastSubmitted: Array<[string, number]>;
   partialValues: string[];
+  invalidValues?: Array<[string, string]>;
   ledger: LedgerEntry[];
 }
 
@@ -59,6 +64,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
   const jobs: AdaJobState[] = [];
   const lastSubmitted = new Map<string, number>();
   const partialValues = new Set<string>();
+  const invalidValues = new Map<string, string>();
   const perSecond = new WindowLimiter(options.perSecond ?? 10, 1_000);
   const perMinute = new WindowLimiter(options.perMinute ?? 100, 60_000);
   const ledger = new Ledger(options.restore?.ledger);
@@ -68,6 +74,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
     jobs.push(...options.restore.jobs);
     for (const [k, v] of options.restore.lastSubmitted) lastSubmitted.set(k, v);
     for (const v of options.restore.partialValues) partialValues.add(v);
+    for (const [v, why] of options.restore.invalidValues ?? []) invalidValues.set(v, why);
   }
   const errors = (status: number, type: string, message: string): SimResponse => ({ status, body: { errors: [{ type, message, details: null }] } });
   const idKey = (i: { type: string; value: string; variable: string | null }) => `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
@@ -83,10 +90,28 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
     const elapsed = now() - job.createdAt;
     const done = elapsed >= duration;
     const status = !done ? (elapsed >= duration / 4 ? 'in_progress' : 'queued') : job.forcedOutcome === 'failed_cooldown' ? 'failed' : job.forcedOutcome === 'partial' ? 'partial' : 'completed';
+    const failed = job.forcedOutcome === 'failed_cooldown';
+    const seen = new Set<string>();
     const identifiers = job.identifiers.map((i) => {
+      const key = idKey(i);
+      const repeated = seen.has(key);
+      seen.add(key);
       const matched = matches(i);
-      const disposition = job.forcedOutcome === 'partial' && partialValues.has(i.value.toLowerCase()) && i.type !== 'email' ? 'exceeds_limit' : matched > 0 ? 'accepted' : 'not_found';
-      return { type: i.type, value: i.value, variable: i.variable, disposition, matched_chatters: matched, reason: disposition === 'exceeds_limit' ? 'too many conversations to erase in one job' : null };
+      const invalid = invalidValues.get(i.value.toLowerCase());
+      // Assumed (Ada documents the values, not when each is given): a repeat of an identifier earlier in the
+      // same request is `duplicate`; in a job failed by the 7-day rule, the identifiers inside it are marked.
+      const disposition = failed
+        ? job.cooldown?.includes(key) ? 'duplicate' : 'accepted'
+        : invalid !== undefined ? 'invalid'
+        : repeated ? 'duplicate'
+        : job.forcedOutcome === 'partial' && partialValues.has(i.value.toLowerCase()) && i.type !== 'email' ? 'exceeds_limit'
+        : matched > 0 ? 'accepted' : 'not_found';
+      const reason =
+        disposition === 'exceeds_limit' ? 'too many conversations to erase in one job'
+        : disposition === 'invalid' ? (invalid ?? null)
+        : disposition === 'duplicate' ? (failed ? 'submitted within the previous 7 days' : 'repeats an earlier identifier in this request')
+        : null;
+      return { type: i.type, value: i.value, variable: i.variable, disposition, matched_chatters: disposition === 'accepted' ? matched : 0, reason };
     });
     if (done && !job.settled) {
       job.settled = true;
@@ -100,7 +125,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
       identifiers: done ? identifiers : identifiers.map((i) => ({ ...i, disposition: 'accepted' })),
       created_at: new Date(job.createdAt).toISOString(),
       completed_at: done ? new Date(job.createdAt + duration).toISOString() : null,
-      failure_reason: status === 'failed' ? 'One or more identifiers were submitted in the previous 7 days' : null,
+      failure_reason: status === 'failed' ? 'identifier_in_cooldown' : null,
     };
   }
 
@@ -123,12 +148,13 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
         const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY) : undefined;
         if (existing) return { status: 202, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
         const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
-        const inCooldown = identifiers.some((i) => {
+        const cooldown = identifiers.filter((i) => {
           const last = lastSubmitted.get(idKey(i));
           return last !== undefined && now() - last < 7 * DAY;
-        });
+        }).map(idKey);
+        const inCooldown = cooldown.length > 0;
         const partial = identifiers.some((i) => partialValues.has(i.value.toLowerCase()));
-        const job: AdaJobState = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false };
+        const job: AdaJobState = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false, ...(inCooldown ? { cooldown } : {}) };
         for (const i of identifiers) lastSubmitted.set(idKey(i), now());
         jobs.push(job);
         ledger.record({ at: now(), action: 'job_created', subject: ref ?? job.id });
@@ -183,8 +209,9 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
     server,
     seedEndUser: (u) => users.push(u),
     partialFor: (value) => partialValues.add(value.toLowerCase()),
+    invalidFor: (value, reason) => invalidValues.set(value.toLowerCase(), reason),
     jobCount: () => jobs.length,
-    snapshot: () => ({ users: [...users], jobs: [...jobs], lastSubmitted: [...lastSubmitted], partialValues: [...partialValues], ledger: [...ledger.entries] }),
+    snapshot: () => ({ users: [...users], jobs: [...jobs], lastSubmitted: [...lastSubmitted], partialValues: [...partialValues], invalidValues: [...invalidValues], ledger: [...ledger.entries] }),
     close: () => server.close(),
   };
 }

@@ -118,6 +118,43 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     expect(sim.jobCount()).toBe(2);
   });
 
+  it('reads the outcome from the dispositions: a "completed" job with an invalid or duplicate identifier is partially completed, naming which and why', async () => {
+    sim.seedEndUser({ email: 'ola@example.org', chatterId: 'chat-ola' });
+    sim.invalidFor('chat-ola', 'not a chatter id of this AI Agent');
+    const ada = provider({ emailVariables: [] });
+    const jobId = (await ada.submitErasure(subject({ email: 'ola@example.org', adaChatterId: 'chat-ola' }), ref('DSAR-11'))).outcome as { providerRef: string };
+    // A request that repeats an identifier: Ada marks the repeat `duplicate`.
+    const api = new AdaApi(new ProviderHttp({ provider: 'ada', fetch: nodeFetch, clock }), sim.url, sim.apiKey);
+    sim.seedEndUser({ email: 'kim@example.org' });
+    const email = { type: 'email' as const, value: 'kim@example.org', variable: null };
+    const twice = await api.submitDeletion([email, email], 'DSAR-12');
+    clock.advance(21 * MINUTE);
+    const statuses = await ada.pollStatus([jobId.providerRef, twice.jobId]);
+    expect(sim.server.exchanges.filter((e) => e.label === 'GET /api/v2/jobs/{job_id}').map((e) => (e.body as { status: string }).status)).toEqual(['completed', 'completed']);
+    expect(statuses.get(jobId.providerRef)).toMatchObject({ kind: 'partially_completed', summary: expect.stringContaining('ada_chatter_id (invalid: not a chatter id of this AI Agent)') });
+    expect(statuses.get(twice.jobId)).toMatchObject({ kind: 'partially_completed', nextStep: expect.stringContaining('email (duplicate)') });
+  });
+
+  it('quotes Ada’s opaque failure_reason without parsing it, names the identifiers Ada marked, and dates the retry from the job', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    const elsewhere = createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: [], log: memoryLog(), baseUrl: sim.url, clock });
+    await elsewhere.submitErasure(subject({ email: 'sam@example.org' }), ref('OTHER-3'));
+    clock.advance(DAY);
+    const ours = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org', adaChatterId: 'chat-9' }), ref('DSAR-13'));
+    const jobId = (ours.outcome as { providerRef: string }).providerRef;
+    clock.advance(21 * MINUTE);
+    const failed = (await provider().pollStatus([jobId])).get(jobId);
+    const job = sim.server.exchanges.at(-1)?.body as { failure_reason: string; identifiers: Array<{ type: string; disposition: string }> };
+    expect(job.failure_reason).toBe('identifier_in_cooldown');
+    expect(job.identifiers.map((i) => [i.type, i.disposition])).toEqual([['email', 'duplicate'], ['chatter_id', 'accepted']]);
+    expect(failed).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringContaining('failure_reason: identifier_in_cooldown'),
+      nextStep: expect.stringContaining('retry on or after 2026-12-03'),
+    });
+    expect(failed && 'reason' in failed ? failed.reason : '').toContain('email (duplicate: submitted within the previous 7 days)');
+  });
+
   it('holds back a resubmission within 7 days under another reference instead of letting Ada fail the whole job', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
     await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-1'));

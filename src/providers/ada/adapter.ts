@@ -28,6 +28,18 @@ function dispositions(job: AdaJob): IdentifierDisposition[] {
   return job.identifiers.map((i) => ({ kind: kindOf(i.type), disposition: i.disposition, matched: i.matched_chatters ?? null, reason: i.reason ?? null }));
 }
 
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Dispositions that mean an identifier contributed no erasure for a reason a person must look at. */
+const UNERASED = new Set(['invalid', 'exceeds_limit', 'duplicate']);
+const named = (list: IdentifierDisposition[]) => list.map((x) => `${x.kind} (${x.disposition}${x.reason ? `: ${x.reason}` : ''})`).join(', ');
+
+/**
+ * The outcome comes from the per-identifier dispositions, not the top-level status: Ada's job spec says to
+ * "inspect this array to understand exactly what was erased, rather than relying on the top-level status
+ * alone" (specs/ada-bulk-deletion-job-openapi.yml). `failure_reason` is "opaque, machine-readable" and
+ * "subject to change", so it is quoted to the officer and never parsed.
+ */
 export function adaOutcome(job: AdaJob): PollResult {
   const d = dispositions(job);
   switch (job.status) {
@@ -35,32 +47,37 @@ export function adaOutcome(job: AdaJob): PollResult {
     case 'in_progress':
       return { kind: 'in_progress', providerRef: job.job_id, providerStatus: job.status };
     case 'completed':
+    case 'partial': {
+      const unerased = d.filter((x) => UNERASED.has(x.disposition));
+      if (unerased.length > 0 || job.status === 'partial') {
+        return {
+          kind: 'partially_completed',
+          providerRef: job.job_id,
+          summary: `Ada deletion job ${job.job_id} ${job.status === 'partial' ? 'completed in part' : 'completed, but not every identifier was erased'}${unerased.length > 0 ? `: ${named(unerased)}` : ''}`,
+          nextStep: `Check with Ada why ${unerased.map((f) => `${f.kind} (${f.disposition})`).join(', ') || 'some identifiers'} did not erase; retry only those after 7 days`,
+          dispositions: d,
+        };
+      }
       if (d.length > 0 && d.every((x) => x.disposition === 'not_found')) {
         return { kind: 'not_found', providerRef: job.job_id, summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)', dispositions: d };
       }
       return { kind: 'completed', providerRef: job.job_id, summary: `Ada deletion job ${job.job_id} completed`, dispositions: d };
-    case 'partial': {
-      const failed = d.filter((x) => x.disposition !== 'accepted' && x.disposition !== 'not_found');
-      return {
-        kind: 'partially_completed',
-        providerRef: job.job_id,
-        summary: `Ada deletion job ${job.job_id} completed in part`,
-        nextStep: `Check with Ada why ${failed.map((f) => `${f.kind} (${f.disposition})`).join(', ') || 'some identifiers'} did not erase; retry only those after 7 days`,
-        dispositions: d,
-      };
     }
-    case 'failed':
+    case 'failed': {
+      const marked = d.filter((x) => x.disposition !== 'accepted');
+      const created = job.created_at ? Date.parse(job.created_at) : Number.NaN;
       return {
         kind: 'failed',
         providerRef: job.job_id,
-        reason: `Ada deletion job ${job.job_id} failed: ${job.failure_reason ?? 'no reason given'}`,
-        nextStep: /7 days|recent/i.test(job.failure_reason ?? '') ? 'An identifier was submitted in the last 7 days: retry after the cooldown' : 'Contact Ada support quoting the job id, then use Retry on the panel',
+        reason: `Ada deletion job ${job.job_id} failed (failure_reason: ${job.failure_reason ?? 'none given'})${marked.length > 0 ? `; Ada marked ${named(marked)}` : ''}`,
+        nextStep: Number.isFinite(created)
+          ? `Ada fails a whole job when one identifier was sent in the previous 7 days, and this job counts as a submission too: retry on or after ${dateOf(created + ADA_COOLDOWN_MS)}, or contact Ada support quoting job ${job.job_id} and its failure_reason`
+          : `Contact Ada support quoting job ${job.job_id} and its failure_reason, then use Retry on the panel`,
         dispositions: d,
       };
+    }
   }
 }
-
-const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * Whether an identifier's last submission stops this one. docs.ada.cx, "Submit a bulk end-user deletion
