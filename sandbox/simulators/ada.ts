@@ -146,7 +146,8 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
         }
         const ref = typeof body?.client_reference === 'string' ? body.client_reference : null;
         const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY) : undefined;
-        if (existing) return { status: 202, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
+        // Ada does not document a replay's status; the simulator answers 200 so the client must accept any 2xx.
+        if (existing) return { status: 200, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
         const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
         const cooldown = identifiers.filter((i) => {
           const last = lastSubmitted.get(idKey(i));

@@ -79,6 +79,14 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     expect(sim.jobCount()).toBe(1);
   });
 
+  it('accepts any 2xx for a submit: an idempotent replay answering 200 is the same job, not an error', async () => {
+    sim.seedEndUser({ email: 'sam@example.org' });
+    const first = await provider().submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-14'));
+    const replay = await provider({ log: memoryLog() }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-14'));
+    expect(sim.server.exchanges.filter((e) => e.label === 'POST /api/v2/end-users/delete').map((e) => e.status)).toEqual([202, 200]);
+    expect(replay.outcome).toEqual(first.outcome);
+  });
+
   it('records not_found, not success, when Ada finds no end user for any identifier', async () => {
     const ada = provider({ emailVariables: [] });
     const submitted = await ada.submitErasure(subject({ email: 'nobody@example.org' }), ref());

@@ -26,7 +26,8 @@ export class AdaApi {
       body: JSON.stringify({ identifiers, client_reference: clientReference }),
       retrySafe: true,
     });
-    await this.failOn(response, endpoint, [202]);
+    // Ada documents 202 for a new job; what an idempotent replay answers is undocumented, so any 2xx is a job.
+    if (response.status < 200 || response.status >= 300) await this.failOn(response, endpoint, []);
     const body = await parseBody('ada', endpoint, response, adaAcceptedSchema);
     return { jobId: body.job_id, status: body.status };
   }
