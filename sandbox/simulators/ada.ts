@@ -56,7 +56,7 @@ export interface AdaSnapshot {
 const DAY = 86_400_000;
 const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
 
-export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
+export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; perDay?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
   const now = options.now ?? Date.now;
   const duration = options.jobDurationMs ?? 20 * 60_000;
   const apiKey = 'ada_sandbox_key_0123456789abcdef';
@@ -67,6 +67,10 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
   const invalidValues = new Map<string, string>();
   const perSecond = new WindowLimiter(options.perSecond ?? 10, 1_000);
   const perMinute = new WindowLimiter(options.perMinute ?? 100, 60_000);
+  // 10 requests/s, 100/min and 10,000/day per instance (PROVIDERS.md; docs.ada.cx Bulk End-User Deletion API, rate limits).
+  const perDay = new WindowLimiter(options.perDay ?? 10_000, DAY);
+  /** The window the last counted call left, for the success answer's X-RateLimit-* headers. */
+  let counted: { limit: number; remaining: number; resetAt: number } | null = null;
   const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   if (options.restore) {
@@ -144,11 +148,15 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
           if (!TYPES.has(String(i.type)) || typeof i.value !== 'string' || i.value === '') return errors(400, 'invalid_request', `identifiers[${n}] needs a known type and a value`);
           if (i.type === 'variable_match' && !i.variable) return errors(400, 'invalid_request', `identifiers[${n}]: variable_match needs a variable`);
         }
-        const ref = typeof body?.client_reference === 'string' ? body.client_reference : null;
-        const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY) : undefined;
+        const rawRef = body?.client_reference;
+        if (rawRef !== undefined && rawRef !== null && typeof rawRef !== 'string') return errors(400, 'invalid_request', 'client_reference must be a string or null');
+        const ref = typeof rawRef === 'string' ? rawRef : null;
+        const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
+        // Only an identical resubmission (same reference and body) within 24 hours returns the original job.
+        const same = (j: AdaJobState) => JSON.stringify(j.identifiers) === JSON.stringify(identifiers);
+        const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY && same(j)) : undefined;
         // Ada does not document a replay's status; the simulator answers 200 so the client must accept any 2xx.
         if (existing) return { status: 200, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
-        const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
         const cooldown = identifiers.filter((i) => {
           const last = lastSubmitted.get(idKey(i));
           return last !== undefined && now() - last < 7 * DAY;
@@ -191,15 +199,26 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
       for (const job of jobs) if (!job.settled) render(job);
       if (bearer(req) !== apiKey) return errors(401, 'unauthorized', 'Authentication token is missing or invalid');
       const t = now();
-      const second = perSecond.hit(apiKey, t);
-      const minute = second.retryAfterMs === null ? perMinute.hit(apiKey, t) : second;
-      const limited = second.retryAfterMs !== null ? second : minute.retryAfterMs !== null ? minute : null;
-      if (limited) {
-        const res = errors(429, 'rate_limited', 'Too many requests');
-        return { ...res, headers: { 'X-RateLimit-Limit': String(perMinute.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(limited.resetAt / 1000)) } };
+      counted = null;
+      const windows = [perSecond, perMinute, perDay];
+      for (const w of windows) {
+        const hit = w.hit(apiKey, t);
+        if (hit.retryAfterMs !== null) {
+          // The 429 names the window that actually tripped.
+          const res = errors(429, 'rate_limited', 'Too many requests');
+          return { ...res, headers: { 'X-RateLimit-Limit': String(w.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(hit.resetAt / 1000)) } };
+        }
+        // Assumed: success answers describe the minute window, or the day's once fewer calls are left in it
+        // (Ada declares the headers on successful answers without saying which window they describe).
+        if (w !== perSecond && (counted === null || hit.remaining < counted.remaining)) counted = { limit: w.limit, remaining: hit.remaining, resetAt: hit.resetAt };
       }
       return null;
     },
+    // specs: X-RateLimit-Limit/Remaining/Reset are "present on an authenticated successful response".
+    decorate: (res) =>
+      counted && res.status >= 200 && res.status < 300
+        ? { ...res, headers: { 'X-RateLimit-Limit': String(counted.limit), 'X-RateLimit-Remaining': String(counted.remaining), 'X-RateLimit-Reset': String(Math.ceil(counted.resetAt / 1000)), ...res.headers } }
+        : res,
   });
 
   return {

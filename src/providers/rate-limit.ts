@@ -42,6 +42,10 @@ export class SlidingWindow {
     return this.window.limit;
   }
 
+  get windowMs(): number {
+    return this.window.windowMs;
+  }
+
   resize(limit: number): void {
     if (limit > 0) this.window = { ...this.window, limit };
   }
@@ -134,14 +138,49 @@ export class RateLimiter {
 
   observe(headers: HeaderSource): void {
     const now = this.clock.now();
-    if (this.adoptLimitHeader) {
-      const limit = Number(headers.get('x-ratelimit-limit'));
-      if (Number.isInteger(limit) && limit > 0) this.buckets.forEach((b) => b.resize(limit));
-    }
-    const remaining = headers.get('x-ratelimit-remaining');
-    const left = remaining === null || remaining.trim() === '' ? Number.NaN : Number(remaining);
-    const reset = parseResetHeader(headers.get('x-ratelimit-reset'), now);
-    if (Number.isInteger(left) && left >= 0) this.buckets.forEach((b) => b.capAt(left, reset));
-    if (left === 0 && reset !== null) this.buckets.forEach((b) => b.exhaustUntil(reset));
+    const stated = readRateHeaders(headers, now);
+    if (this.adoptLimitHeader && stated.limit !== null) this.buckets.forEach((b) => b.resize(stated.limit as number));
+    if (stated.remaining === null) return;
+    const targets = this.bucketsFor(stated, now);
+    targets.forEach((b) => b.capAt(stated.remaining as number, stated.resetAt));
+    if (stated.remaining === 0 && stated.resetAt !== null) targets.forEach((b) => b.exhaustUntil(stated.resetAt as number));
   }
+
+  /**
+   * The headers describe one of the provider's windows (Ada: a second, a minute or a day). Capping every bucket
+   * with one window's figures would, say, fill the daily bucket with the minute's used calls; so they go to the
+   * window that resets when the provider says: the shortest one at least that long (reset is in whole seconds).
+   */
+  private bucketsFor(stated: StatedRate, now: number): SlidingWindow[] {
+    if (this.buckets.length <= 1) return this.buckets;
+    const byLength = [...this.buckets].sort((a, b) => a.windowMs - b.windowMs);
+    if (stated.resetAt !== null) {
+      const horizon = stated.resetAt - now;
+      return [byLength.find((b) => b.windowMs + 1_000 >= horizon) ?? (byLength[byLength.length - 1] as SlidingWindow)];
+    }
+    const sameLimit = byLength.filter((b) => b.limit === stated.limit);
+    return sameLimit.length > 0 ? sameLimit.slice(0, 1) : byLength.slice(0, 1);
+  }
+}
+
+export interface StatedRate {
+  limit: number | null;
+  remaining: number | null;
+  resetAt: number | null;
+}
+
+const intHeader = (headers: HeaderSource, name: string): number | null => {
+  const raw = headers.get(name);
+  if (raw === null || raw.trim() === '') return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+};
+
+/** What a provider's rate-limit headers say: `X-RateLimit-Limit/Remaining/Reset` (Amiqus, Ada). */
+export function readRateHeaders(headers: HeaderSource, nowMs: number): StatedRate {
+  return {
+    limit: intHeader(headers, 'x-ratelimit-limit'),
+    remaining: intHeader(headers, 'x-ratelimit-remaining'),
+    resetAt: parseResetHeader(headers.get('x-ratelimit-reset'), nowMs),
+  };
 }

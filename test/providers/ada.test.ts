@@ -1,8 +1,9 @@
 import { parseSubject, type Subject } from '../../src/core/subject';
 import { createAdaProvider } from '../../src/providers/ada';
 import { adaIdentifierKey, type AdaSubmissionLog } from '../../src/providers/ada/cooldown';
+import { ADA_DESCRIPTION } from '../../src/providers/ada/description';
 import { AdaApi } from '../../src/providers/ada/client';
-import { ProviderAuthError, ProviderContractError, ProviderHttpError } from '../../src/providers/errors';
+import { ProviderAuthError, ProviderContractError, ProviderHttpError, RateLimited } from '../../src/providers/errors';
 import { ProviderHttp } from '../../src/providers/http';
 import { type AdaSimulator, startAdaSimulator } from '../../sandbox/simulators/ada';
 import { nodeFetch, virtualClock } from './scripted-server';
@@ -211,6 +212,50 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const statuses = strict.server.exchanges.map((e) => e.status);
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s !== 429)).toHaveLength(4);
+  });
+
+  it('simulator: deduplicates only an identical resubmission, and refuses a client_reference that is not a string', async () => {
+    const post = (body: unknown) => fetch(`${sim.url}/api/v2/end-users/delete`, { method: 'POST', headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const a = { identifiers: [{ type: 'email', value: 'a@example.org', variable: null }], client_reference: 'DSAR-20' };
+    const b = { identifiers: [{ type: 'email', value: 'b@example.org', variable: null }], client_reference: 'DSAR-20' };
+    const first = (await (await post(a)).json()) as { job_id: string };
+    const replay = await post(a);
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as { job_id: string }).job_id).toBe(first.job_id);
+    const other = await post(b);
+    expect(other.status).toBe(202);
+    expect(((await other.json()) as { job_id: string }).job_id).not.toBe(first.job_id);
+    const numeric = await post({ ...a, client_reference: 42 });
+    expect(numeric.status).toBe(400);
+    expect(sim.jobCount()).toBe(2);
+  });
+
+  it('simulator: successful answers carry X-RateLimit-*, and a 429 names the window that tripped', async () => {
+    const get = () => fetch(`${sim.url}/api/v2/jobs/none`, { headers: { Authorization: `Bearer ${sim.apiKey}` } });
+    const submit = await fetch(`${sim.url}/api/v2/end-users/delete`, { method: 'POST', headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ identifiers: [{ type: 'email', value: 'c@example.org', variable: null }] }) });
+    expect(submit.status).toBe(202);
+    expect([submit.headers.get('x-ratelimit-limit'), submit.headers.get('x-ratelimit-remaining')]).toEqual(['100', '99']);
+    expect(Number(submit.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((Math.floor(clock.now() / MINUTE) + 1) * MINUTE / 1000));
+    const burst = await Promise.all(Array.from({ length: 10 }, get));
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(1);
+    expect(limited[0]?.headers.get('x-ratelimit-limit')).toBe('10');
+    expect(Number(limited[0]?.headers.get('x-ratelimit-reset')) * 1000 - clock.now()).toBeLessThanOrEqual(1_000);
+  });
+
+  it('paces to Ada’s 10,000/day: once the day’s window says none are left it stops calling until the reset, without a 429', async () => {
+    const daily = await startAdaSimulator({ now: clock.now, perDay: 4 });
+    extra.push(daily);
+    daily.seedEndUser({ email: 'sam@example.org' });
+    const ada = createAdaProvider({ fetch: nodeFetch, apiKey: daily.apiKey, handle: 'acme', region: 'us', api: 'v2', emailVariables: [], log, baseUrl: daily.url, clock });
+    const jobId = ((await ada.submitErasure(subject({ email: 'sam@example.org' }), ref())).outcome as { providerRef: string }).providerRef;
+    for (let i = 0; i < 3; i += 1) await ada.pollStatus([jobId]);
+    const error = await ada.pollStatus([jobId]).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    const midnight = Date.parse('2026-11-26T00:00:00Z');
+    expect((error as RateLimited).retryAfterMs).toBeGreaterThan(midnight - clock.now() - 60_000);
+    expect(daily.server.exchanges.map((e) => e.status)).toEqual([202, 200, 200, 200]);
+    expect(ADA_DESCRIPTION.limits.rate).toContainEqual({ limit: 10_000, windowMs: DAY });
   });
 
   it('raises a typed auth error for a refused key, and a contract error naming the field for a bad job body', async () => {

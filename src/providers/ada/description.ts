@@ -10,10 +10,11 @@ export const ADA_DESCRIPTION = {
   // {"errors": [{"type", "message", "details"}]}
   errors: { authStatuses: [401, 403], messageAt: [['errors', 0, 'message']] },
   limits: {
-    // Per instance: 10 requests/s and 100/min (and 10,000/day), PROVIDERS.md.
+    // Per instance: 10 requests/s, 100/min and 10,000/day (PROVIDERS.md; docs.ada.cx Bulk End-User Deletion API).
     rate: [
       { limit: 10, windowMs: 1_000 },
       { limit: 100, windowMs: 60_000 },
+      { limit: 10_000, windowMs: 86_400_000 },
     ],
     adoptStatedLimit: false,
     // Ada can take up to 30 days: poll soon at first, then less often.
