@@ -53,7 +53,7 @@ const STEPS = ['INITIATED', 'SEARCHING', 'DELETING', 'FINALIZING', 'COMPLETED'] 
 const ALLOWED_REQUEST_FIELDS = new Set(['requestType', 'subject', 'replacementTerms', 'name']);
 const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
 
-export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
+export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
   const now = options.now ?? Date.now;
   const stepMs = options.stepMs ?? 2 * 60_000;
   const clientId = 'sandbox-genesys-client';
@@ -63,6 +63,14 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   const requests: StoredRequest[] = [];
   const errorEmails = new Set<string>();
   const limiter = new WindowLimiter(options.rateLimit ?? 300, 60_000);
+  // Per token and endpoint, and reported in inin-ratelimit-*; some endpoints allow fewer than 300/min.
+  const tokenLimiters = new Map<string, WindowLimiter>();
+  const tokenLimiter = (label: string) => {
+    let l = tokenLimiters.get(label);
+    if (!l) tokenLimiters.set(label, (l = new WindowLimiter(options.endpointLimits?.[label] ?? 300, 60_000)));
+    return l;
+  };
+  let counted: { allowed: number; count: number; resetAt: number } | null = null;
   const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   if (options.restore) {
@@ -182,21 +190,36 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
     return { status: 202, body: render(stored) };
   }
 
+  function tooMany(retryAfterMs: number, limit: number): SimResponse {
+    const seconds = Math.ceil(retryAfterMs / 1000);
+    const res = error(429, 'too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${seconds}] seconds`);
+    return { ...res, body: { ...(res.body as object), limit: { key: 'requests.per.minute', namespace: 'gdpr', value: limit } }, headers: { 'Retry-After': String(seconds) } };
+  }
+
   server = await startSimServer(routes, faults, {
     notFound: error(404, 'not.found', 'The requested resource was not found'),
     before: (req, route) => {
+      counted = null;
       if (route.label === 'POST /oauth/token') return null;
       const token = bearer(req);
       const expiry = token ? tokens.get(token) : undefined;
       if (!token || expiry === undefined || expiry <= now()) return error(401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
-      // The documented 300/min is org-wide: every token of the client counts against one budget.
+      // The token's own limit for this endpoint, which Genesys reports on every answer (platform-client SDKs'
+      // extended responses: inin-ratelimit-allowed, inin-ratelimit-count, inin-ratelimit-reset in seconds).
+      const own = tokenLimiter(route.label);
+      const mine = own.hit(`${token}|${route.label}`, now());
+      counted = { allowed: own.limit, count: own.limit - mine.remaining, resetAt: mine.resetAt };
+      if (mine.retryAfterMs !== null) return tooMany(mine.retryAfterMs, own.limit);
+      // The documented 300/min is org-wide: every token of the client counts against one budget, and what
+      // other tokens spent is invisible in this token's headers until the 429.
       const rate = limiter.hit(clientId, now());
-      if (rate.retryAfterMs !== null) {
-        const res = error(429, 'too.many.requests.retry.after', 'Rate limit exceeded the maximum. Retry the request in [%s] seconds');
-        return { ...res, headers: { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)) } };
-      }
+      if (rate.retryAfterMs !== null) return tooMany(rate.retryAfterMs, limiter.limit);
       return null;
     },
+    decorate: (res) =>
+      counted
+        ? { ...res, headers: { 'inin-ratelimit-allowed': String(counted.allowed), 'inin-ratelimit-count': String(counted.count), 'inin-ratelimit-reset': String(Math.max(0, Math.ceil((counted.resetAt - now()) / 1000))), ...res.headers } }
+        : res,
   });
 
   return {

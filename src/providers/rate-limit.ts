@@ -176,8 +176,18 @@ const intHeader = (headers: HeaderSource, name: string): number | null => {
   return Number.isInteger(n) && n >= 0 ? n : null;
 };
 
-/** What a provider's rate-limit headers say: `X-RateLimit-Limit/Remaining/Reset` (Amiqus, Ada). */
+/**
+ * What a provider's rate-limit headers say: `X-RateLimit-Limit/Remaining/Reset` (Amiqus, Ada) or Genesys's
+ * `inin-ratelimit-allowed/count/reset`, where remaining = allowed − count and reset is in seconds from now
+ * (purecloudlabs platform-client SDKs, "Extended Responses").
+ */
 export function readRateHeaders(headers: HeaderSource, nowMs: number): StatedRate {
+  const allowed = intHeader(headers, 'inin-ratelimit-allowed');
+  const count = intHeader(headers, 'inin-ratelimit-count');
+  if (allowed !== null && count !== null) {
+    const reset = intHeader(headers, 'inin-ratelimit-reset');
+    return { limit: allowed, remaining: Math.max(0, allowed - count), resetAt: reset === null ? null : nowMs + reset * 1000 };
+  }
   return {
     limit: intHeader(headers, 'x-ratelimit-limit'),
     remaining: intHeader(headers, 'x-ratelimit-remaining'),

@@ -203,6 +203,22 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(clock.sleeps.some((ms) => ms >= 1_000)).toBe(true);
   });
 
+  it('reads inin-ratelimit-allowed/count/reset on successful answers and paces to an endpoint’s lower limit without a 429', async () => {
+    const strict = await startGenesysSimulator({ now: clock.now, endpointLimits: { 'GET /api/v2/gdpr/subjects': 5 } });
+    extra.push(strict);
+    strict.seedContact({ externalContactId: 'ec-9', name: 'N', emails: ['n@example.org'] });
+    const token = (await (await fetch(`${strict.loginUrl}/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${strict.clientId}:${strict.clientSecret}`).toString('base64')}` }, body: 'grant_type=client_credentials' })).json()) as { access_token: string };
+    const probe = await fetch(`${strict.apiUrl}/api/v2/gdpr/subjects?searchType=EMAIL&searchValue=n@example.org`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+    expect([probe.headers.get('inin-ratelimit-allowed'), probe.headers.get('inin-ratelimit-count')]).toEqual(['5', '1']);
+    expect(Number(probe.headers.get('inin-ratelimit-reset'))).toBeLessThanOrEqual(60);
+
+    const api = createGenesysApi(config(strict, { retry: { maxTotalMs: 120_000 } }));
+    for (let i = 0; i < 8; i += 1) await api.searchSubjects('EMAIL', 'n@example.org');
+    const statuses = strict.server.exchanges.filter((e) => e.label === 'GET /api/v2/gdpr/subjects').map((e) => e.status);
+    expect(statuses).toEqual(Array<number>(9).fill(200));
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
   it('knows the login and API hosts of every Genesys Cloud region', () => {
     expect(genesysHosts('eu_west_1')).toEqual({ login: 'https://login.mypurecloud.ie', api: 'https://api.mypurecloud.ie' });
     expect(genesysHosts('us_east_1')).toEqual({ login: 'https://login.mypurecloud.com', api: 'https://api.mypurecloud.com' });
