@@ -23,6 +23,20 @@ export interface StoredRequest {
   subject: Record<string, unknown>;
   failsWithError: boolean;
   recorded: boolean;
+  /** Another OAuth client (another tool) made it: the listing is the whole org's. */
+  createdBy?: string;
+  /** A status the request reports regardless of time (e.g. one the app does not know). */
+  fixedStatus?: string;
+  /** Fields missing from this entity in the listing (a malformed entity). */
+  omit?: string[];
+}
+
+export interface ForeignRequest {
+  requestType?: 'GDPR_DELETE' | 'GDPR_EXPORT';
+  subject: Record<string, unknown>;
+  createdAt: number;
+  status?: string;
+  omit?: string[];
 }
 
 export interface GenesysSimulator {
@@ -37,6 +51,8 @@ export interface GenesysSimulator {
   /** Requests for subjects with this email end in ERROR (possibly after deleting part of the data). */
   failRequestsFor(email: string): void;
   requestCount(type?: 'GDPR_DELETE' | 'GDPR_EXPORT'): number;
+  /** A request another tool of the org made; it shows in the listing like the app's own. */
+  seedForeignRequest(request: ForeignRequest): string;
   /** The simulator's data, for the sandbox to keep across restarts. */
   snapshot(): GenesysSnapshot;
   close(): Promise<void>;
@@ -53,7 +69,7 @@ const STEPS = ['INITIATED', 'SEARCHING', 'DELETING', 'FINALIZING', 'COMPLETED'] 
 const ALLOWED_REQUEST_FIELDS = new Set(['requestType', 'subject', 'replacementTerms', 'name']);
 const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
 
-export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
+export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; listingOrder?: 'shuffled' | 'oldest_first' | 'newest_first'; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
   const now = options.now ?? Date.now;
   const stepMs = options.stepMs ?? 2 * 60_000;
   const clientId = 'sandbox-genesys-client';
@@ -93,17 +109,19 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   }
 
   function render(r: StoredRequest) {
-    const status = statusOf(r);
-    return {
+    const status = r.fixedStatus ?? statusOf(r);
+    const body: Record<string, unknown> = {
       id: r.id,
       requestType: r.requestType,
       createdDate: new Date(r.createdAt).toISOString(),
-      createdBy: { id: clientId, selfUri: `/api/v2/oauth/clients/${clientId}` },
+      createdBy: { id: r.createdBy ?? clientId, selfUri: `/api/v2/oauth/clients/${r.createdBy ?? clientId}` },
       status,
       subject: r.subject,
       ...(r.requestType === 'GDPR_EXPORT' && status === 'COMPLETED' ? { resultsUrl: `${apiBase()}/exports/${r.id}.zip`, resultsUrls: [`${apiBase()}/exports/${r.id}.zip`] } : {}),
       selfUri: `/api/v2/gdpr/requests/${r.id}`,
     };
+    for (const field of r.omit ?? []) delete body[field];
+    return body;
   }
 
   let server: SimServer | null = null;
@@ -156,7 +174,10 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
       handle: (req) => {
         const pageSize = Math.min(100, Math.max(1, Number(req.url.searchParams.get('pageSize') ?? 25)));
         const pageNumber = Math.max(1, Number(req.url.searchParams.get('pageNumber') ?? 1));
-        const newestFirst = [...requests].sort((a, b) => b.createdAt - a.createdAt);
+        // Genesys documents no order for this listing: by default the simulator lists by request id, which
+        // has nothing to do with time, so the app cannot lean on one.
+        const order = options.listingOrder ?? 'shuffled';
+        const newestFirst = [...requests].sort((a, b) => (order === 'shuffled' ? (a.id < b.id ? -1 : 1) : order === 'oldest_first' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt));
         const pageCount = Math.max(1, Math.ceil(newestFirst.length / pageSize));
         const entities = newestFirst.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(render);
         return {
@@ -232,7 +253,12 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
     server,
     seedContact: (c) => contacts.push(c),
     failRequestsFor: (email) => errorEmails.add(email.toLowerCase()),
-    requestCount: (type) => requests.filter((r) => !type || r.requestType === type).length,
+    requestCount: (type) => requests.filter((r) => !r.createdBy && (!type || r.requestType === type)).length,
+    seedForeignRequest: (f) => {
+      const id = randomUUID();
+      requests.push({ id, requestType: f.requestType ?? 'GDPR_DELETE', createdAt: f.createdAt, subject: f.subject, failsWithError: false, recorded: true, createdBy: 'other-tool-client', ...(f.status ? { fixedStatus: f.status } : {}), ...(f.omit ? { omit: f.omit } : {}) });
+      return id;
+    },
     snapshot: () => ({ contacts: [...contacts], requests: [...requests], errorEmails: [...errorEmails], ledger: [...ledger.entries] }),
     close: () => (server as SimServer).close(),
   };

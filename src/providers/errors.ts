@@ -79,6 +79,16 @@ export class OutcomeUnknown extends ProviderError {
   }
 }
 
+/**
+ * The app could not rule out that it already made this request (e.g. a listing longer than it may read).
+ * Submitting again could erase twice, so a person checks at the provider first.
+ */
+export class ReconciliationIncomplete extends ProviderError {
+  constructor(provider: ProviderId, endpoint: string, readonly problem: string) {
+    super(provider, endpoint, `could not rule out an earlier request: ${problem}`);
+  }
+}
+
 /** Credentials were refused: a person must fix the configuration; retrying cannot help. */
 export class ProviderAuthError extends ProviderError {
   constructor(provider: ProviderId, endpoint: string, status: number) {

@@ -76,6 +76,47 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(sim.requestCount('GDPR_DELETE')).toBe(2);
   });
 
+  it('matches its own request by every identifier it sent, so a phone-only retry after an ambiguous submit does not erase twice', async () => {
+    const phoneOnly = subject({ phones: [{ number: '+447700900123', heldFrom: '2019-01-01', heldTo: '2023-06-30', confirmed: true }] });
+    sim.faults.inject('POST /api/v2/gdpr/requests', { kind: 'dropAfterCommit' });
+    await expect(createGenesysProvider(config()).submitErasure(phoneOnly, ref('DSAR-30'))).rejects.toThrow(/outcome unknown/);
+    clock.advance(MINUTE);
+    const retried = await createGenesysProvider(config()).submitErasure(phoneOnly, ref('DSAR-30'));
+    expect(retried.requests.find((r) => r.endpoint === 'GET /api/v2/gdpr/requests')?.reconciled).toBe(true);
+    expect(sim.requestCount('GDPR_DELETE')).toBe(1);
+  });
+
+  it('does not adopt another tool’s request from the org-wide listing that shares an email but names other identifiers', async () => {
+    sim.seedForeignRequest({ subject: { emailAddresses: ['sam@example.org'], phoneNumbers: ['+447700900999'] }, createdAt: clock.now() + 1 });
+    clock.advance(MINUTE);
+    const ours = await createGenesysProvider(config()).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-31'));
+    expect(ours.requests.find((r) => r.endpoint === 'GET /api/v2/gdpr/requests')?.reconciled).toBe(false);
+    expect(ours.outcome.kind).toBe('submitted');
+    expect(sim.requestCount('GDPR_DELETE')).toBe(1);
+  });
+
+  it('reads each listed request on its own: an unknown status or a missing field in another tool’s entry does not fail the page', async () => {
+    const genesys = createGenesysProvider(config());
+    const id = providerRefOf(await genesys.submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-32')));
+    sim.seedForeignRequest({ subject: { emailAddresses: ['x@example.org'] }, createdAt: clock.now(), status: 'ARCHIVED' });
+    sim.seedForeignRequest({ subject: { emailAddresses: ['y@example.org'] }, createdAt: clock.now(), omit: ['subject', 'createdDate'] });
+    clock.advance(10 * MINUTE);
+    expect((await genesys.pollStatus([id])).get(id)).toMatchObject({ kind: 'completed' });
+    expect(sim.server.exchanges.filter((e) => e.label === 'GET /api/v2/gdpr/requests/{requestId}')).toHaveLength(0);
+  });
+
+  it('reads the listing to its pageCount whatever its order, instead of stopping after ten pages', async () => {
+    const oldestFirst = await startGenesysSimulator({ now: clock.now, listingOrder: 'oldest_first' });
+    extra.push(oldestFirst);
+    oldestFirst.seedContact({ externalContactId: 'ec-1', name: 'Sam Example', emails: ['sam@example.org'] });
+    for (let i = 0; i < 1_050; i += 1) oldestFirst.seedForeignRequest({ subject: { emailAddresses: [`o${i}@example.org`] }, createdAt: Date.parse('2026-01-01T00:00:00Z') + i });
+    oldestFirst.faults.inject('POST /api/v2/gdpr/requests', { kind: 'dropAfterCommit' });
+    await expect(createGenesysProvider(config(oldestFirst)).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-33'))).rejects.toThrow(/outcome unknown/);
+    const retried = await createGenesysProvider(config(oldestFirst)).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-33'));
+    expect(retried.requests.find((r) => r.endpoint === 'GET /api/v2/gdpr/requests')?.reconciled).toBe(true);
+    expect(oldestFirst.requestCount('GDPR_DELETE')).toBe(1);
+  });
+
   it('reports ERROR as failed with a support step, and never resubmits on its own', async () => {
     sim.failRequestsFor('sam@example.org');
     const genesys = createGenesysProvider(config());

@@ -1,9 +1,13 @@
 import type { Subject } from '../../core/subject';
 import type { ErasureProvider, ErasureRef, PollResult, PreviewResult, RequestRecord, SubmitResult, WithheldIdentifier } from '../port';
+import { ReconciliationIncomplete } from '../errors';
 import type { GenesysApi } from './client';
 import type { GdprRequest, GdprSubject } from './schemas';
 
-const MAX_LISTING_PAGES = 10;
+/** Pages a poll reads before it falls back to single GETs for what it has not seen. */
+const MAX_POLL_PAGES = 10;
+/** Pages the reconciliation before a submit may read (100 a page): the whole listing of any realistic org. */
+const MAX_RECONCILE_PAGES = 50;
 const MAX_SINGLE_GETS = 20;
 
 /** Maps a Genesys request status to our outcome. ERROR carries no detail and may be partial. */
@@ -27,10 +31,26 @@ function previewOf(request: GdprRequest): PreviewResult {
   return { providerRef: request.id, status: request.status === 'COMPLETED' ? 'completed' : request.status === 'ERROR' ? 'failed' : 'in_progress', resultUrls: urls };
 }
 
-function sameSubject(a: GdprSubject, b: GdprSubject): boolean {
-  if (a.externalContactId && a.externalContactId === b.externalContactId) return true;
-  if (a.userId && a.userId === b.userId) return true;
-  return (a.emailAddresses ?? []).some((e) => (b.emailAddresses ?? []).map((x) => x.toLowerCase()).includes(e.toLowerCase()));
+const normalPhone = (p: string) => p.replace(/[^\d+]/g, '');
+
+/** Every identifier a subject names, normalised, so two subjects compare by all of them (phones included). */
+function identifiersOf(subject: GdprSubject): string {
+  const set = [
+    ...(subject.emailAddresses ?? []).map((e) => `email:${e.trim().toLowerCase()}`),
+    ...(subject.phoneNumbers ?? []).map((p) => `phone:${normalPhone(p)}`),
+    ...(subject.externalContactId ? [`ecid:${subject.externalContactId.toLowerCase()}`] : []),
+    ...(subject.userId ? [`user:${subject.userId.toLowerCase()}`] : []),
+  ];
+  return [...new Set(set)].sort().join('|');
+}
+
+/**
+ * Whether a listed request is the one this app made for `target`: the listing is the whole org's (other
+ * tools' requests too), so a request only counts as ours when it names exactly the identifiers we sent.
+ */
+function sameSubject(target: GdprSubject, listed: GdprSubject): boolean {
+  const ours = identifiersOf(target);
+  return ours !== '' && ours === identifiersOf(listed);
 }
 
 export class GenesysProvider implements ErasureProvider {
@@ -105,12 +125,29 @@ export class GenesysProvider implements ErasureProvider {
     return { target: Object.keys(target).length > 0 ? target : null, withheld, kinds };
   }
 
+  /**
+   * Looks for this attempt's request in the org-wide listing. Its order is undocumented, so every page up to
+   * `pageCount` is read, unless the pages seen so far are newest first and have reached requests older than
+   * the attempt: then no later page can hold it. If the listing is longer than we may read, the answer is
+   * unknown, and a person decides rather than risk a second deletion.
+   */
   private async findExisting(target: GdprSubject, since: string): Promise<GdprRequest | null> {
-    for (let page = 1; page <= MAX_LISTING_PAGES; page += 1) {
-      const { entities, pageCount } = await this.api.listRequests(page);
-      const match = entities.find((r) => r.requestType === 'GDPR_DELETE' && r.createdDate >= since && sameSubject(target, r.subject));
+    const sinceMs = Date.parse(since);
+    let newestFirst = true;
+    let previous = Number.POSITIVE_INFINITY;
+    let pageCount = 1;
+    for (let page = 1; page <= pageCount; page += 1) {
+      if (page > MAX_RECONCILE_PAGES) throw new ReconciliationIncomplete('genesys', 'GET /api/v2/gdpr/requests', `the request listing has ${pageCount} pages, more than the ${MAX_RECONCILE_PAGES} read; check in Genesys for a GDPR_DELETE of this subject before retrying`);
+      const listing = await this.api.listRequests(page);
+      pageCount = listing.pageCount;
+      const match = listing.entities.find((r) => r.requestType === 'GDPR_DELETE' && Date.parse(r.createdDate) >= sinceMs && sameSubject(target, r.subject));
       if (match) return match;
-      if (page >= pageCount) break;
+      for (const r of listing.entities) {
+        const created = Date.parse(r.createdDate);
+        if (!(created <= previous)) newestFirst = false;
+        previous = created;
+      }
+      if (newestFirst && previous < sinceMs) break;
     }
     return null;
   }
@@ -119,7 +156,7 @@ export class GenesysProvider implements ErasureProvider {
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
     const wanted = new Set(providerRefs);
     const found = new Map<string, PollResult>();
-    for (let page = 1; page <= MAX_LISTING_PAGES && found.size < wanted.size; page += 1) {
+    for (let page = 1; page <= MAX_POLL_PAGES && found.size < wanted.size; page += 1) {
       const { entities, pageCount } = await this.api.listRequests(page);
       for (const r of entities) if (wanted.has(r.id)) found.set(r.id, genesysOutcome(r));
       if (page >= pageCount) break;

@@ -1,4 +1,4 @@
-import { failureOf, parseBody } from '../contract';
+import { failureOf, parseBody, parseValue } from '../contract';
 import type { HttpResponse, ProviderHttp } from '../http';
 import { GENESYS_DESCRIPTION } from './description';
 import { type GdprRequest, gdprRequestListSchema, gdprRequestSchema, type GdprSubject, gdprSubjectListSchema } from './schemas';
@@ -37,11 +37,22 @@ export class GenesysApi {
     return parseBody('genesys', endpoint, response, gdprRequestSchema);
   }
 
-  async listRequests(pageNumber: number, pageSize = 100): Promise<{ entities: GdprRequest[]; pageCount: number }> {
+  /**
+   * One page of the org-wide listing (pageSize/pageNumber only; order and maximum page size undocumented).
+   * Entities that cannot be read are skipped and counted; a page none of whose entities can be read is a
+   * contract error, since then the format itself has changed.
+   */
+  async listRequests(pageNumber: number, pageSize = 100): Promise<{ entities: GdprRequest[]; pageCount: number; skipped: number }> {
     const endpoint = 'GET /api/v2/gdpr/requests';
     const response = await this.call(endpoint, `/api/v2/gdpr/requests?pageSize=${pageSize}&pageNumber=${pageNumber}`, 'GET', true);
     const page = await parseBody('genesys', endpoint, response, gdprRequestListSchema);
-    return { entities: page.entities, pageCount: page.pageCount ?? pageNumber };
+    const entities: GdprRequest[] = [];
+    for (const raw of page.entities) {
+      const parsed = gdprRequestSchema.safeParse(raw);
+      if (parsed.success) entities.push(parsed.data);
+    }
+    if (page.entities.length > 0 && entities.length === 0) parseValue('genesys', endpoint, page.entities[0], gdprRequestSchema);
+    return { entities, pageCount: page.pageCount ?? pageNumber, skipped: page.entities.length - entities.length };
   }
 
   private async call(endpoint: string, path: string, method: string, retrySafe: boolean, body?: string, allowed: number[] = []): Promise<HttpResponse> {

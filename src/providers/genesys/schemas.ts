@@ -21,7 +21,9 @@ export const gdprRequestSchema = z
     id: z.string(),
     requestType: z.enum(['GDPR_EXPORT', 'GDPR_UPDATE', 'GDPR_DELETE']),
     createdDate: z.string(),
-    status: z.enum(GENESYS_STATUSES),
+    // Any string: the SDKs map a status they do not know to a fallback instead of failing, and so do we
+    // (genesysOutcome treats an unknown status as still running). GENESYS_STATUSES are the documented ones.
+    status: z.string().min(1),
     subject: gdprSubjectSchema,
     resultsUrl: z.string().optional(),
     resultsUrls: z.array(z.string()).optional(),
@@ -29,8 +31,12 @@ export const gdprRequestSchema = z
   .loose();
 export type GdprRequest = z.infer<typeof gdprRequestSchema>;
 
+/**
+ * The listing holds the whole org's requests, other tools' included: each entity is read on its own
+ * (genesys/client.ts), so one odd entity cannot fail the page.
+ */
 export const gdprRequestListSchema = z.object({
-  entities: z.array(gdprRequestSchema),
+  entities: z.array(z.unknown()),
   pageSize: z.number().int().optional(),
   pageNumber: z.number().int().optional(),
   total: z.number().int().optional(),
