@@ -33,7 +33,7 @@ export function applyOutcome(
   const audit: AuditEventInput[] = (extra.requests ?? []).map((r) => ({
     at,
     kind: 'request_sent' as const,
-    data: { provider: job.provider, attempt: job.attempt, endpoint: r.endpoint, identifierKinds: r.identifierKinds, providerRef: r.providerRef, reconciled: r.reconciled },
+    data: { provider: job.provider, attempt: job.attempt, endpoint: r.endpoint, identifierKinds: r.identifierKinds, providerRef: r.providerRef, reconciled: r.reconciled, ...(r.note ? { note: r.note } : {}) },
   }));
   const withheld = extra.withheld ?? job.withheld;
   let current: JobRecord = { ...job, withheld };

@@ -33,6 +33,7 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
       identifierKinds: z.array(z.string()),
       providerRef: z.string().nullable(),
       reconciled: z.boolean(),
+      note: z.string().optional(),
     }),
   }),
   z.object({ kind: z.literal('job_transition'), data: jobTransitionSchema }),

@@ -15,7 +15,7 @@ type EventOf<K extends AuditEvent['kind']> = Extract<AuditEvent, { kind: K }>;
 export interface ProviderSummary {
   finalState: JobState | null;
   attempts: number;
-  requests: Array<{ at: string; attempt: number; endpoint: string; identifierKinds: string[]; providerRef: string | null; reconciled: boolean }>;
+  requests: Array<{ at: string; attempt: number; endpoint: string; identifierKinds: string[]; providerRef: string | null; reconciled: boolean; note?: string }>;
   providerRefs: string[];
   dispositions: Array<{ kind: string; disposition: string; matched: number | null; reason: string | null }>;
   withheld: Array<{ kind: string; reason: string }>;

@@ -32,6 +32,8 @@ export interface RequestRecord {
   providerRef: string | null;
   /** True when the adapter found an earlier request for this ref instead of making a new one. */
   reconciled: boolean;
+  /** Why the adapter did what it did, where the answer alone would not say (no personal data). */
+  note?: string;
 }
 
 /** Per-identifier result where the provider reports one (Ada). Values are the ticket's own identifiers. */

@@ -196,10 +196,12 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(confirmed.requests.at(-1)?.identifierKinds).toEqual(['phone']);
   });
 
-  it('records not_found when no subject matches', async () => {
+  it('does not close an email with no contact record as "nothing found": it sends the email as the subject, and says why in the record', async () => {
     const result = await createGenesysProvider(config()).submitErasure(subject({ email: 'nobody@example.org' }), ref());
-    expect(result.outcome.kind).toBe('not_found');
-    expect(sim.requestCount()).toBe(0);
+    expect(result.outcome.kind).toBe('submitted');
+    expect(result.requests[0]).toMatchObject({ endpoint: 'GET /api/v2/gdpr/subjects?searchType=EMAIL', note: expect.stringContaining('conversation data can exist without a contact') });
+    expect(result.requests.at(-1)).toMatchObject({ endpoint: 'POST /api/v2/gdpr/requests?deleteConfirmed=true', identifierKinds: ['email'] });
+    expect(sim.ledger.count('delete_request', 'nobody@example.org')).toBe(1);
   });
 
   it('offers a GDPR_EXPORT preview without deleting anything', async () => {

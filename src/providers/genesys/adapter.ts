@@ -110,13 +110,20 @@ export class GenesysProvider implements ErasureProvider {
     }
     if (subject.email) {
       const found = await this.api.searchSubjects('EMAIL', subject.email);
-      requests.push({ endpoint: 'GET /api/v2/gdpr/subjects?searchType=EMAIL', identifierKinds: ['email'], providerRef: null, reconciled: false });
-      if (found.length > 0) {
-        target.emailAddresses = [subject.email];
-        kinds.push('email');
-        const contact = found.find((f) => f.externalContactId);
-        if (!target.externalContactId && contact?.externalContactId) target.externalContactId = contact.externalContactId;
-      }
+      // Deliberate: a search that finds no contact does not close the case as "nothing found". Conversation
+      // data (emails, chats, recordings' metadata) can exist for an email with no contact record, and a
+      // GDPR_DELETE matches by identifier, so the ticket's verified email is sent as the request's subject.
+      requests.push({
+        endpoint: 'GET /api/v2/gdpr/subjects?searchType=EMAIL',
+        identifierKinds: ['email'],
+        providerRef: null,
+        reconciled: false,
+        ...(found.length === 0 ? { note: 'no contact record for the email; the email is sent as the subject, since conversation data can exist without a contact' } : {}),
+      });
+      target.emailAddresses = [subject.email];
+      kinds.push('email');
+      const contact = found.find((f) => f.externalContactId);
+      if (!target.externalContactId && contact?.externalContactId) target.externalContactId = contact.externalContactId;
     }
     if (phones.length > 0) {
       target.phoneNumbers = phones;
