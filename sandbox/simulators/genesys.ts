@@ -67,6 +67,9 @@ export interface GenesysSnapshot {
 
 const STEPS = ['INITIATED', 'SEARCHING', 'DELETING', 'FINALIZING', 'COMPLETED'] as const;
 const ALLOWED_REQUEST_FIELDS = new Set(['requestType', 'subject', 'replacementTerms', 'name']);
+const SEARCH_TYPES = ['NAME', 'ADDRESS', 'PHONE', 'EMAIL', 'TWITTER', 'INSTAGRAM', 'FACEBOOK', 'APPLE_MESSAGES', 'EXTERNAL_ID'];
+const STRING_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'externalId']);
+const LIST_SUBJECT_FIELDS = new Set(['addresses', 'phoneNumbers', 'emailAddresses']);
 const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
 
 export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; listingOrder?: 'shuffled' | 'oldest_first' | 'newest_first'; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
@@ -150,7 +153,8 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
       handle: (req) => {
         const type = req.url.searchParams.get('searchType');
         const value = (req.url.searchParams.get('searchValue') ?? '').toLowerCase();
-        if (!type || !value) return error(400, 'bad.request', 'searchType and searchValue are required');
+        if (!type || !value) return error(400, 'bad.request', 'The request could not be understood by the server due to malformed syntax.');
+        if (!SEARCH_TYPES.includes(type)) return badQueryValue(type, 'searchType', SEARCH_TYPES.join(', '));
         const hits = contacts.filter((c) =>
           type === 'EMAIL' ? c.emails.some((e) => e.toLowerCase() === value) : type === 'PHONE' ? (c.phones ?? []).includes(value) : type === 'NAME' ? c.name.toLowerCase() === value : false,
         );
@@ -172,6 +176,10 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
       method: 'GET',
       pattern: /^\/api\/v2\/gdpr\/requests$/,
       handle: (req) => {
+        for (const name of ['pageSize', 'pageNumber']) {
+          const raw = req.url.searchParams.get(name);
+          if (raw !== null && !/^-?\d+$/.test(raw)) return badQueryValue(raw, name, 'a 32-bit integer');
+        }
         const pageSize = Math.min(100, Math.max(1, Number(req.url.searchParams.get('pageSize') ?? 25)));
         const pageNumber = Math.max(1, Number(req.url.searchParams.get('pageNumber') ?? 1));
         // Genesys documents no order for this listing: by default the simulator lists by request id, which
@@ -196,19 +204,42 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   ];
 
   function createRequest(req: SimRequest): SimResponse {
+    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) {
+      return error(415, 'unsupported.media.type', 'Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.');
+    }
+    const confirmed = req.url.searchParams.get('deleteConfirmed');
+    if (confirmed !== null && confirmed !== 'true' && confirmed !== 'false') return badQueryValue(confirmed, 'deleteConfirmed', 'true, false');
     const body = parseJson(req.body) as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object') return error(400, 'bad.request', 'The request body could not be parsed');
-    const unknown = [...Object.keys(body).filter((k) => !ALLOWED_REQUEST_FIELDS.has(k)), ...Object.keys((body.subject as object) ?? {}).filter((k) => !ALLOWED_SUBJECT_FIELDS.has(k))];
-    if (unknown.length > 0) return error(400, 'invalid.property', `Unrecognized property: ${unknown.join(', ')}`);
-    if (body.requestType !== 'GDPR_DELETE' && body.requestType !== 'GDPR_EXPORT') return error(400, 'invalid.value', 'requestType must be GDPR_EXPORT, GDPR_UPDATE or GDPR_DELETE');
-    if (body.requestType === 'GDPR_DELETE' && req.url.searchParams.get('deleteConfirmed') !== 'true') return error(400, 'bad.request', 'Delete requests must be confirmed with deleteConfirmed=true');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return error(400, 'bad.request', 'The request could not be understood by the server due to malformed syntax.');
+    if (body.subject !== undefined && (typeof body.subject !== 'object' || body.subject === null || Array.isArray(body.subject))) return badField(body.subject, 'subject', 'GDPRSubject');
+    const unknown = [
+      ...Object.keys(body).filter((k) => !ALLOWED_REQUEST_FIELDS.has(k)).map((k) => [k, 'GDPRRequest']),
+      ...Object.keys((body.subject as object) ?? {}).filter((k) => !ALLOWED_SUBJECT_FIELDS.has(k)).map((k) => [k, 'GDPRSubject']),
+    ];
+    const first = unknown[0];
+    if (first) return error(400, 'invalid.property', `Value [${first[0]}] is not a valid property for object [${first[1]}]`);
+    if (body.requestType !== 'GDPR_DELETE' && body.requestType !== 'GDPR_EXPORT') return badField(body.requestType, 'requestType', 'GDPR_EXPORT, GDPR_UPDATE, GDPR_DELETE');
+    if (body.requestType === 'GDPR_DELETE' && confirmed !== 'true') return error(400, 'bad.request', 'Delete requests must be confirmed with deleteConfirmed=true');
     const subject = (body.subject ?? {}) as Record<string, unknown>;
+    // A wrongly typed field is Genesys's 400, never a crash of the simulator.
+    for (const [field, v] of Object.entries(subject)) {
+      if (STRING_SUBJECT_FIELDS.has(field) && typeof v !== 'string') return badField(v, field, 'a string');
+      if (LIST_SUBJECT_FIELDS.has(field) && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return badField(v, field, 'a list of strings');
+    }
     if (Object.keys(subject).length === 0) return error(400, 'invalid.value', 'subject must identify someone');
     const emails = ((subject.emailAddresses as string[] | undefined) ?? []).map((e) => e.toLowerCase());
     const stored: StoredRequest = { id: randomUUID(), requestType: body.requestType, createdAt: now(), subject, failsWithError: emails.some((e) => errorEmails.has(e)), recorded: false };
     requests.push(stored);
     if (stored.requestType === 'GDPR_DELETE') ledger.record({ at: now(), action: 'delete_request', subject: subjectKey(subject) });
     return { status: 202, body: render(stored) };
+  }
+
+  function badQueryValue(value: string, parameter: string, allowed: string): SimResponse {
+    return error(400, 'invalid.query.param.value', `Value [${value}] is not valid for parameter [${parameter}]. Allowable values are: ${allowed}`);
+  }
+
+  function badField(value: unknown, field: string, allowed: string): SimResponse {
+    return error(400, 'invalid.value', `Value [${JSON.stringify(value) ?? 'undefined'}] is not valid for field type [${field}]. Allowable values are: ${allowed}`);
   }
 
   function tooMany(retryAfterMs: number, limit: number): SimResponse {

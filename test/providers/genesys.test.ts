@@ -262,6 +262,37 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
+  it('simulator: validates query enums and types, needs a JSON content type, answers a wrongly typed body with 400, and fills every message', async () => {
+    const strict = await startGenesysSimulator({ now: clock.now, rateLimit: 8 });
+    extra.push(strict);
+    const token = (await (await fetch(`${strict.loginUrl}/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${strict.clientId}:${strict.clientSecret}`).toString('base64')}` }, body: 'grant_type=client_credentials' })).json()) as { access_token: string };
+    const auth = { Authorization: `Bearer ${token.access_token}` };
+    const answer = async (r: Promise<Response>) => {
+      const res = await r;
+      return { status: res.status, ...((await res.json()) as { code: string; message: string }) };
+    };
+    const answers = [
+      await answer(fetch(`${strict.apiUrl}/api/v2/gdpr/subjects?searchType=SHOE_SIZE&searchValue=9`, { headers: auth })),
+      await answer(fetch(`${strict.apiUrl}/api/v2/gdpr/requests?pageSize=lots&pageNumber=1`, { headers: auth })),
+      await answer(fetch(`${strict.apiUrl}/api/v2/gdpr/requests?deleteConfirmed=true`, { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: JSON.stringify({ requestType: 'GDPR_DELETE', subject: { emailAddresses: ['a@example.org'] } }) })),
+      await answer(fetch(`${strict.apiUrl}/api/v2/gdpr/requests?deleteConfirmed=true`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ requestType: 'GDPR_DELETE', subject: { emailAddresses: 'a@example.org' } }) })),
+      await answer(fetch(`${strict.apiUrl}/api/v2/gdpr/requests?deleteConfirmed=true`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ requestType: 'GDPR_DELETE', subject: { emailAddresses: ['a@example.org'] }, deleteRecordings: true }) })),
+    ];
+    expect(answers.map((a) => [a.status, a.code])).toEqual([
+      [400, 'invalid.query.param.value'],
+      [400, 'invalid.query.param.value'],
+      [415, 'unsupported.media.type'],
+      [400, 'invalid.value'],
+      [400, 'invalid.property'],
+    ]);
+    expect(answers[0]?.message).toBe('Value [SHOE_SIZE] is not valid for parameter [searchType]. Allowable values are: NAME, ADDRESS, PHONE, EMAIL, TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES, EXTERNAL_ID');
+    const throttled = await Promise.all(Array.from({ length: 4 }, () => answer(fetch(`${strict.apiUrl}/api/v2/gdpr/requests`, { headers: auth }))));
+    const all = [...answers, ...throttled];
+    expect(throttled.map((a) => a.status)).toContain(429);
+    for (const a of all.filter((x) => x.status >= 400)) expect(a.message).not.toMatch(/%s/);
+    expect(strict.requestCount()).toBe(0);
+  });
+
   it('knows the login and API hosts of every Genesys Cloud region', () => {
     expect(genesysHosts('eu_west_1')).toEqual({ login: 'https://login.mypurecloud.ie', api: 'https://api.mypurecloud.ie' });
     expect(genesysHosts('us_east_1')).toEqual({ login: 'https://login.mypurecloud.com', api: 'https://api.mypurecloud.com' });
