@@ -48,7 +48,13 @@ export interface AmiqusSimulator {
   seedClient(client: AmiqusSeedClient): void;
   registerWebhook(url: string, events: string[]): Webhook;
   webhooks(): Webhook[];
-  deliverEvent(alias: string, clientId: number): Promise<void>;
+  /**
+   * Sends an event to every enabled webhook subscribed to it (wildcards included). A number is a client id
+   * (`data.client`); an object is the event's `data` as it stands (e.g. `{ organisation: {…} }`).
+   */
+  deliverEvent(alias: string, subject: number | Record<string, unknown>): Promise<void>;
+  /** Changes what a webhook is subscribed to, as `PATCH /webhooks/{id}` does. */
+  setWebhookEvents(uuid: string, events: string[]): void;
   runDueDeliveries(): Promise<void>;
   /** The simulator's data, for the sandbox to keep across restarts. */
   snapshot(): AmiqusSnapshot;
@@ -175,12 +181,20 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
     return hook;
   }
 
-  async function deliverEvent(alias: string, clientId: number): Promise<void> {
-    for (const hook of webhooks.filter((w) => w.enabled && w.events.includes(alias))) {
+  /** `*` takes every event and `client.*` every client event (specs/amiqus-openapi.json, Webhook.events). */
+  const subscribed = (hook: Webhook, alias: string) => hook.events.some((e) => e === alias || e === '*' || (e.endsWith('.*') && alias.startsWith(e.slice(0, -1))));
+
+  function eventData(alias: string, subject: number | Record<string, unknown>): Record<string, unknown> {
+    if (typeof subject !== 'number') return subject;
+    return { client: { id: subject, show: `${base}/api/v2/clients/${subject}` } };
+  }
+
+  async function deliverEvent(alias: string, subject: number | Record<string, unknown>): Promise<void> {
+    for (const hook of webhooks.filter((w) => w.enabled && subscribed(w, alias))) {
       const body = JSON.stringify({
         webhook: { uuid: hook.uuid, created_at: new Date(now()).toISOString(), events: hook.events },
         trigger: { triggered_at: new Date(now()).toISOString(), alias },
-        data: { client: { id: clientId, show: `${base}/api/v2/clients/${clientId}` } },
+        data: eventData(alias, subject),
       });
       const delivery: Delivery = { id: randomUUID(), webhook: hook, body, attempt: 1, dueAt: now() };
       await attempt(delivery);
@@ -241,6 +255,10 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
     registerWebhook,
     webhooks: () => [...webhooks],
     deliverEvent,
+    setWebhookEvents: (uuid, events) => {
+      const hook = webhooks.find((w) => w.uuid === uuid);
+      if (hook) hook.events = [...events];
+    },
     async runDueDeliveries() {
       const due = deliveries.filter((d) => d.dueAt <= now());
       for (const d of due) {

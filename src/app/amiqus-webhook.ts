@@ -6,7 +6,7 @@ import type { AppDeps, IntakeJira } from './ports';
 
 /**
  * Use case: Amiqus delivered a webhook. The signature is checked on the raw bytes before anything is parsed;
- * an unverifiable call gets 404, as Amiqus's docs advise. Deliveries are de-duplicated by
+ * an unverifiable call gets 404, as Amiqus's docs advise, and only that one. Deliveries are de-duplicated by
  * `X-AQID-Delivery-Id` (Amiqus retries up to 4 times), and a failure answers 5xx so that Amiqus retries.
  */
 
@@ -28,14 +28,21 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
     deps.log.warn('amiqus webhook rejected: signature missing or wrong');
     return { status: 404, body: '' };
   }
+  // A verified call always gets a 2xx unless we failed: Amiqus retries any other answer 4 times and turns the
+  // webhook off after 10 payloads fail in a row (amiqus/developers webhook guide), which would stop the
+  // reminders the app does act on. A reminder we could not read is still found by the daily due-clients poll.
   let payload;
   try {
     payload = parseAmiqusWebhook(request.rawBody);
   } catch {
-    deps.log.warn('amiqus webhook rejected: unknown payload shape');
-    return { status: 400, body: 'unrecognised payload' };
+    deps.log.warn('amiqus webhook not understood: unknown payload shape; acknowledged, the daily poll covers reminders');
+    return { status: 202, body: 'unrecognised payload, logged' };
   }
   if (payload.kind === 'ping') return { status: 204, body: '' };
+  if (payload.kind === 'other_event') {
+    deps.log.info('amiqus webhook event not acted on', { alias: payload.alias });
+    return { status: 204, body: '' };
+  }
 
   const deliveryId = request.header('x-aqid-delivery-id');
   const claimKey: Claim | null = deliveryId ? { kind: 'amiqus-delivery', deliveryId } : null;

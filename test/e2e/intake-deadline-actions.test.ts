@@ -64,6 +64,26 @@ describe('Amiqus intake: the due-clients poll and the signed webhook', () => {
     expect(world.amiqus.ledger.entries.filter((e) => e.action === 'webhook_delivered')).toHaveLength(1);
   });
 
+  it('answers a verified event it does not act on with a 2xx and logs it, so Amiqus neither retries it nor turns the webhook off', async () => {
+    const hook = world.amiqus.webhooks()[0] as { uuid: string };
+    world.amiqus.setWebhookEvents(hook.uuid, ['*']);
+    const delivered = () => world.amiqus.ledger.entries.filter((e) => e.action === 'webhook_delivered').length;
+    const before = delivered();
+    const logged = jest.spyOn(console, 'log');
+    try {
+      await world.amiqus.deliverEvent('form.deleted', { form: { reference: 'frm_9f2c' } });
+      await world.amiqus.deliverEvent('record.created', { organisation: { id: 3301, show: 'https://id.amiqus.co/api/v2/organisations/3301' }, record: { id: 55 } });
+      await world.amiqus.deliverEvent('watchlist.updated', {});
+      const lines = logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('not acted on'));
+      expect(lines.map((l) => (JSON.parse(l) as { alias: string }).alias)).toEqual(['form.deleted', 'record.created', 'watchlist.updated']);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(delivered() - before).toBe(3);
+    expect(world.amiqus.ledger.entries.filter((e) => e.action === 'webhook_failed')).toHaveLength(0);
+    world.amiqus.setWebhookEvents(hook.uuid, ['client.deletion_reminder_due']);
+  });
+
   it('answers a redelivery of the same delivery id once, and refuses an unsigned or wrongly signed call with 404', async () => {
     const url = world.webtriggers.urlFor('amiqus-webhook-endpoint');
     world.amiqus.seedClient({ id: 81005, firstName: 'Mo', lastName: 'Twice', email: 'mo.twice@example.org', deletionInDays: 7 });

@@ -31,3 +31,10 @@ export const amiqusWebhookSchema = z.union([
   }),
   z.object({ uuid: z.string(), event: z.literal('ping'), sent_at: z.string().optional(), data: z.array(z.string()) }),
 ]);
+
+/**
+ * Any other event: `form.deleted` carries no `data.client`, organisation events carry `data.organisation`,
+ * and a wildcard subscription (`*`, `client.*`) receives events added after the app was written
+ * (specs/amiqus-openapi.json, WebhookSubscribeEvents). Only the alias is read.
+ */
+export const amiqusOtherEventSchema = z.object({ trigger: z.object({ alias: z.string().min(1) }).loose() }).loose();

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { amiqusWebhookSchema } from './schemas';
+import { amiqusOtherEventSchema, amiqusWebhookSchema } from './schemas';
 
 /**
  * Amiqus signs each delivery: `X-AQID-Signature` = base64(HMAC-SHA256(raw body, webhook secret)).
@@ -24,7 +24,11 @@ export class AmiqusWebhookPayloadError extends Error {
   }
 }
 
-export type AmiqusWebhookEvent = { kind: 'client_event'; alias: string; clientId: number; webhookUuid: string } | { kind: 'ping' };
+export type AmiqusWebhookEvent =
+  | { kind: 'client_event'; alias: string; clientId: number; webhookUuid: string }
+  | { kind: 'ping' }
+  /** An event about something other than a client: the app does not act on it. */
+  | { kind: 'other_event'; alias: string };
 
 export function parseAmiqusWebhook(rawBody: string): AmiqusWebhookEvent {
   let json: unknown;
@@ -34,7 +38,11 @@ export function parseAmiqusWebhook(rawBody: string): AmiqusWebhookEvent {
     throw new AmiqusWebhookPayloadError('not JSON');
   }
   const parsed = amiqusWebhookSchema.safeParse(json);
-  if (!parsed.success) throw new AmiqusWebhookPayloadError(parsed.error.issues[0]?.path.join('.') || 'unknown shape');
+  if (!parsed.success) {
+    const other = amiqusOtherEventSchema.safeParse(json);
+    if (other.success) return { kind: 'other_event', alias: other.data.trigger.alias };
+    throw new AmiqusWebhookPayloadError(parsed.error.issues[0]?.path.join('.') || 'unknown shape');
+  }
   const body = parsed.data;
   if ('event' in body) return { kind: 'ping' };
   return { kind: 'client_event', alias: body.trigger.alias, clientId: body.data.client.id, webhookUuid: body.webhook.uuid };
