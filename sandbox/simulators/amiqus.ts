@@ -28,6 +28,7 @@ export interface Webhook {
   events: string[];
   secret: string;
   enabled: boolean;
+  /** Payloads in a row that failed all five attempts (not attempts: a payload is tried 1 + 4 times). */
   consecutiveFailures: number;
 }
 
@@ -62,6 +63,20 @@ export interface AmiqusSimulator {
 }
 
 const RETRY_SCHEDULE_S = [60, 120, 600, 900];
+/** A webhook is turned off after this many payloads in a row failed every attempt (PROVIDERS.md). */
+const FAILED_PAYLOADS_TO_DISABLE = 10;
+
+/** What a webhook may subscribe to, wildcards included (specs/amiqus-openapi.json, WebhookSubscribeEvents). */
+export const AMIQUS_SUBSCRIBE_EVENTS: readonly string[] = [
+  '*', 'case.*', 'client.*', 'form.*', 'record.*',
+  'case.approved', 'case.archived', 'case.created', 'case.item_added', 'case.item_removed', 'case.rejected', 'case.status', 'case.unarchived', 'case.updated',
+  'client.archived', 'client.created', 'client.deleted', 'client.organisations', 'client.record', 'client.status', 'client.unarchived', 'client.updated',
+  'client.deletion_reminder_updated', 'client.deletion_reminder_deleted', 'client.deletion_reminder_due',
+  'form.attached', 'form.deleted', 'form.modified', 'form.sent', 'form.submitted', 'form.updated',
+  'record.bounced', 'record.created', 'record.finished', 'record.reviewed', 'record.unreviewed', 'record.updated', 'watchlist.updated',
+];
+/** What a delivery may carry (WebhookDeliveryEvents): the exact names, and `ping`. */
+const DELIVERY_EVENTS = new Set([...AMIQUS_SUBSCRIBE_EVENTS.filter((e) => !e.endsWith('*')), 'ping']);
 const DAY = 86_400_000;
 
 export interface AmiqusSnapshot {
@@ -167,15 +182,25 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
       method: 'POST',
       pattern: /^\/api\/v2\/webhooks$/,
       handle: (req) => {
-        const body = parseJson(req.body) as { url?: string; events?: string[] } | undefined;
-        if (!body?.url || !Array.isArray(body.events) || body.events.length === 0) return { status: 422, body: { url: ['The url field is required.'], events: ['The events field is required.'] } };
-        const hook = registerWebhook(body.url, body.events);
+        const body = parseJson(req.body) as { url?: unknown; events?: unknown; is_enabled?: unknown } | undefined;
+        const errors: Record<string, string[]> = {};
+        if (typeof body?.url !== 'string' || body.url === '') errors.url = ['The url field is required.'];
+        if (!Array.isArray(body?.events) || body.events.length === 0) errors.events = ['The events field is required.'];
+        else
+          body.events.forEach((e, i) => {
+            if (typeof e !== 'string' || !AMIQUS_SUBSCRIBE_EVENTS.includes(e)) errors[`events.${i}`] = ['The selected event is invalid.'];
+          });
+        if (body?.is_enabled !== undefined && typeof body.is_enabled !== 'boolean') errors.is_enabled = ['The is enabled field must be true or false.'];
+        if (Object.keys(errors).length > 0) return { status: 422, body: errors };
+        const hook = registerWebhook(body?.url as string, body?.events as string[]);
         return { status: 201, body: { object: 'webhook', uuid: hook.uuid, url: hook.url, events: hook.events, is_enabled: true, secret: hook.secret } };
       },
     },
   ];
 
   function registerWebhook(url: string, events: string[]): Webhook {
+    const unknown = events.filter((e) => !AMIQUS_SUBSCRIBE_EVENTS.includes(e));
+    if (unknown.length > 0) throw new Error(`Amiqus has no webhook event ${unknown.join(', ')}`);
     const hook: Webhook = { uuid: randomUUID(), url, events, secret: randomUUID().replace(/-/g, ''), enabled: true, consecutiveFailures: 0 };
     webhooks.push(hook);
     return hook;
@@ -186,10 +211,12 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
 
   function eventData(alias: string, subject: number | Record<string, unknown>): Record<string, unknown> {
     if (typeof subject !== 'number') return subject;
-    return { client: { id: subject, show: `${base}/api/v2/clients/${subject}` } };
+    // The client is gone after client.deleted, so its payload carries the id and no `show` link.
+    return { client: alias === 'client.deleted' ? { id: subject } : { id: subject, show: `${base}/api/v2/clients/${subject}` } };
   }
 
   async function deliverEvent(alias: string, subject: number | Record<string, unknown>): Promise<void> {
+    if (!DELIVERY_EVENTS.has(alias)) throw new Error(`Amiqus sends no event ${alias}`);
     for (const hook of webhooks.filter((w) => w.enabled && subscribed(w, alias))) {
       const body = JSON.stringify({
         webhook: { uuid: hook.uuid, created_at: new Date(now()).toISOString(), events: hook.events },
@@ -220,10 +247,14 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
       delivery.webhook.consecutiveFailures = 0;
       return;
     }
-    delivery.webhook.consecutiveFailures += 1;
-    if (delivery.webhook.consecutiveFailures >= 10) delivery.webhook.enabled = false;
     const wait = RETRY_SCHEDULE_S[delivery.attempt - 1];
-    if (wait !== undefined && delivery.webhook.enabled) deliveries.push({ ...delivery, attempt: delivery.attempt + 1, dueAt: now() + wait * 1000 });
+    if (wait !== undefined) {
+      deliveries.push({ ...delivery, attempt: delivery.attempt + 1, dueAt: now() + wait * 1000 });
+      return;
+    }
+    // The fifth attempt failed too: the payload has failed.
+    delivery.webhook.consecutiveFailures += 1;
+    if (delivery.webhook.consecutiveFailures >= FAILED_PAYLOADS_TO_DISABLE) delivery.webhook.enabled = false;
   }
 
   const server = await startSimServer(routes, faults, {
@@ -263,7 +294,7 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
       const due = deliveries.filter((d) => d.dueAt <= now());
       for (const d of due) {
         deliveries.splice(deliveries.indexOf(d), 1);
-        await attempt(d);
+        if (d.webhook.enabled) await attempt(d);
       }
     },
     snapshot: () => ({ clients: [...clients.values()], webhooks: [...webhooks], ledger: [...ledger.entries] }),

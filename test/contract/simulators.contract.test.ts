@@ -79,6 +79,10 @@ describe('provider simulators honour the providers’ OpenAPI contracts', () => 
       sim.faults.inject('DELETE /clients/{id}', { kind: 'status', status: 403, body: { message: 'This action is unauthorized.' } });
       await provider.submitErasure(subject({ amiqusClientId: 4 }), ref('DSAR-4'));
       await createAmiqusApi({ fetch: nodeFetch, token: 'not-a-valid-token', baseUrl: sim.url, clock }).getClient(1).catch(() => undefined);
+      // Webhook registration: accepted, and refused with 422 for an event Amiqus does not have.
+      const hookPost = (events: string[]) => fetch(`${sim.url}/webhooks`, { method: 'POST', headers: { Authorization: `Bearer ${sim.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ url: 'https://example.org/hook', events }) });
+      await hookPost(['client.*', 'client.deletion_reminder_due']);
+      await hookPost(['client.exploded']);
       // A burst past the limit: the simulator answers 429 with Retry-After and X-RateLimit-Reset.
       await Promise.all(Array.from({ length: 45 }, (_, i) => fetch(`${sim.url}/clients/${i + 1}`, { headers: { Authorization: `Bearer ${sim.token}` } })));
 
@@ -97,7 +101,7 @@ describe('provider simulators honour the providers’ OpenAPI contracts', () => 
       const { checked, problems } = checkAll(sim.server.exchanges, routes, documented);
       expect(problems).toEqual([]);
       expect(statusesOf(sim.server.exchanges)).toEqual(
-        expect.arrayContaining(['GET /clients 200', 'GET /clients/{id} 200', 'GET /clients/{id} 404', 'GET /clients/{id} 401', 'GET /clients/{id} 429', 'DELETE /clients/{id} 204', 'DELETE /clients/{id} 403']),
+        expect.arrayContaining(['GET /clients 200', 'GET /clients/{id} 200', 'GET /clients/{id} 404', 'GET /clients/{id} 401', 'GET /clients/{id} 429', 'DELETE /clients/{id} 204', 'DELETE /clients/{id} 403', 'POST /webhooks 201', 'POST /webhooks 422']),
       );
       expect(checked).toBeGreaterThan(10);
     } finally {

@@ -158,4 +158,70 @@ describe('Amiqus webhooks', () => {
     await sim.close();
     await new Promise((r) => receiver.close(r));
   });
+
+  async function receiver(answer: () => number) {
+    const bodies: Array<{ attempt: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push({ attempt: String(req.headers['x-aqid-delivery-attempt']), body });
+        res.writeHead(answer()).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('simulator: tries each payload five times, and turns the webhook off after ten failed payloads, not ten failed attempts', async () => {
+    const clock = virtualClock();
+    const sim = await startAmiqusSimulator({ now: clock.now });
+    const hook = await receiver(() => 500);
+    try {
+      sim.registerWebhook(hook.url, ['client.*']);
+      const failPayload = async (clientId: number) => {
+        await sim.deliverEvent('client.deletion_reminder_due', clientId);
+        for (const wait of [60, 120, 600, 900]) {
+          clock.advance(wait * 1000);
+          await sim.runDueDeliveries();
+        }
+      };
+      for (let id = 1; id <= 9; id += 1) await failPayload(id);
+      expect(hook.bodies).toHaveLength(45);
+      expect(hook.bodies.slice(0, 5).map((b) => b.attempt)).toEqual(['1', '2', '3', '4', '5']);
+      expect(sim.webhooks()[0]?.enabled).toBe(true);
+      await failPayload(10);
+      expect(sim.webhooks()[0]?.enabled).toBe(false);
+      await sim.deliverEvent('client.deletion_reminder_due', 11);
+      expect(hook.bodies).toHaveLength(50);
+    } finally {
+      await sim.close();
+      await hook.close();
+    }
+  });
+
+  it('simulator: sends client.deleted with only the client id, and refuses unknown webhook events and filter values', async () => {
+    const clock = virtualClock();
+    const sim = await startAmiqusSimulator({ now: clock.now });
+    const hook = await receiver(() => 204);
+    try {
+      sim.registerWebhook(hook.url, ['client.deleted']);
+      sim.seedClient({ id: 4242, firstName: 'A', lastName: 'B', email: 'a@example.org' });
+      expect((await fetch(`${sim.url}/clients/4242`, { method: 'DELETE', headers: { Authorization: `Bearer ${sim.token}` } })).status).toBe(204);
+      const event = JSON.parse(hook.bodies[0]?.body ?? '{}') as { trigger: { alias: string }; data: unknown };
+      expect(event.trigger.alias).toBe('client.deleted');
+      expect(event.data).toEqual({ client: { id: 4242 } });
+
+      const post = (body: unknown) => fetch(`${sim.url}/webhooks`, { method: 'POST', headers: { Authorization: `Bearer ${sim.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const bad = await post({ url: 'https://example.org/hook', events: ['client.*', 'client.exploded', 'clients.*'], is_enabled: 'yes' });
+      expect(bad.status).toBe(422);
+      expect(await bad.json()).toEqual({ 'events.1': ['The selected event is invalid.'], 'events.2': ['The selected event is invalid.'], is_enabled: ['The is enabled field must be true or false.'] });
+      expect((await post({ url: 'https://example.org/hook', events: ['*'] })).status).toBe(201);
+      expect(() => sim.registerWebhook('https://example.org/x', ['client.exploded'])).toThrow(/no webhook event/);
+      await expect(sim.deliverEvent('client.exploded', 1)).rejects.toThrow(/no event/);
+    } finally {
+      await sim.close();
+      await hook.close();
+    }
+  });
 });
