@@ -1,7 +1,7 @@
 import { parseAmiqusWebhook, verifyAmiqusSignature } from '../providers/amiqus/webhook';
 import type { Claim } from '../core/records';
 import type { AmiqusDirectory } from '../providers/port';
-import { intakeDueClient } from './intake';
+import { findTicket, intakeDueClient } from './intake';
 import type { AppDeps, IntakeJira } from './ports';
 
 /**
@@ -50,7 +50,14 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
     return { status: 200, body: 'already processed' };
   }
   try {
-    if (payload.alias !== 'client.deletion_reminder_due') return { status: 204, body: '' };
+    if (payload.alias === 'client.deleted') {
+      await recordDeletionEvent(deps, jira, payload.clientId);
+      return { status: 204, body: '' };
+    }
+    if (payload.alias !== 'client.deletion_reminder_due') {
+      deps.log.info('amiqus webhook event not acted on', { alias: payload.alias });
+      return { status: 204, body: '' };
+    }
     const client = await directory.getClient(payload.clientId);
     if (!client) return { status: 204, body: '' };
     const result = await intakeDueClient(deps, jira, client, 'webhook');
@@ -62,4 +69,21 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
     deps.log.error('amiqus webhook failed', { error: error instanceof Error ? error.name : 'unknown' });
     return { status: 503, body: 'temporarily unavailable' };
   }
+}
+
+/**
+ * Amiqus's own word that a client is gone (`client.deleted`, which carries only the id) is evidence for the
+ * case that erases that client: it goes into the compliance record beside the 404 read-back.
+ */
+async function recordDeletionEvent(deps: AppDeps, jira: IntakeJira, clientId: number): Promise<void> {
+  const ticketKey = await findTicket(deps, jira, clientId);
+  const job = ticketKey ? ((await deps.store.jobs.get(ticketKey, 'amiqus')) ?? null) : null;
+  if (!ticketKey || !job || (job.providerRef !== null && job.providerRef !== String(clientId))) {
+    deps.log.info('amiqus client.deleted for a client no erasure case is deleting');
+    return;
+  }
+  await deps.store.audit.append(ticketKey, [
+    { at: deps.now().toISOString(), kind: 'deletion_confirmed', data: { provider: 'amiqus', attempt: job.attempt, providerRef: String(clientId), evidence: 'webhook_client_deleted' } },
+  ]);
+  deps.log.info('amiqus deletion confirmed by client.deleted', { ticket: ticketKey });
 }

@@ -45,7 +45,8 @@ export async function intakeDueClient(deps: AppDeps, jira: IntakeJira, client: D
   return { kind: 'created', ticketKey: created.key };
 }
 
-async function findTicket(deps: AppDeps, jira: IntakeJira, clientId: number): Promise<string | null> {
+/** The DSAR ticket opened for an Amiqus client, by the app's mapping or, failing that, Jira's issue property. */
+export async function findTicket(deps: AppDeps, jira: IntakeJira, clientId: number): Promise<string | null> {
   const mapped = await deps.store.amiqusTickets.get(clientId);
   if (mapped) return mapped;
   // The mapping may be missing (ticket opened by hand, storage reset): Jira's own index is the fallback.

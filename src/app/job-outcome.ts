@@ -61,6 +61,9 @@ export function applyOutcome(
       break;
     case 'completed':
       ensureSubmitted();
+      if (outcome.confirmation) {
+        audit.push({ at, kind: 'deletion_confirmed', data: { provider: job.provider, attempt: job.attempt, providerRef: outcome.confirmation.providerRef, evidence: outcome.confirmation.evidence } });
+      }
       if (withheld.length > 0) {
         step(
           { type: 'partially_completed', summary: `${outcome.summary}${withheldNote}`, nextStep: 'Confirm the withheld identifiers (export preview on the panel), then retry this provider' },

@@ -37,6 +37,14 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('job_transition'), data: jobTransitionSchema }),
+  /**
+   * Evidence that a deletion took effect, beyond the provider's 2xx: the record read back as 404, or the
+   * provider's own event (Amiqus `client.deleted`).
+   */
+  z.object({
+    kind: z.literal('deletion_confirmed'),
+    data: z.object({ provider: providerIdSchema, attempt: z.number(), providerRef: z.string(), evidence: z.enum(['read_404', 'webhook_client_deleted']) }),
+  }),
   z.object({ kind: z.literal('downstream_listed'), data: z.object({ systems: z.array(z.string()) }) }),
   z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
   z.object({ kind: z.literal('retry_requested'), data: z.object({ providers: z.array(providerIdSchema), by: z.string() }) }),

@@ -22,6 +22,8 @@ export interface ProviderSummary {
   settledAt: string | null;
   lastDetail: string | null;
   nextStep: string | null;
+  /** How the deletion was confirmed, where it was (absent when there is no such evidence). */
+  confirmations?: Array<{ at: string; attempt: number; providerRef: string; evidence: 'read_404' | 'webhook_client_deleted' }>;
 }
 
 export interface RecordSummary {
@@ -92,6 +94,11 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
       case 'job_transition':
         applyTransition(providerSummary(s, e.data.provider), e);
         break;
+      case 'deletion_confirmed': {
+        const p = providerSummary(s, e.data.provider);
+        p.confirmations = [...(p.confirmations ?? []), { at: e.at, attempt: e.data.attempt, providerRef: e.data.providerRef, evidence: e.data.evidence }];
+        break;
+      }
       case 'downstream_listed':
         s.downstream = e.data.systems.map((system) => ({ system, confirmedBy: null, confirmedAt: null }));
         break;

@@ -50,10 +50,16 @@ export interface WithheldIdentifier {
   reason: string;
 }
 
+/** Evidence that a deletion took effect (recorded in the compliance record as `deletion_confirmed`). */
+export interface DeletionConfirmation {
+  evidence: 'read_404' | 'webhook_client_deleted';
+  providerRef: string;
+}
+
 export type ErasureOutcome =
   /** Accepted; the result comes later through pollStatus. */
   | { kind: 'submitted'; providerRef: string; providerStatus: string }
-  | { kind: 'completed'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[] }
+  | { kind: 'completed'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[]; confirmation?: DeletionConfirmation }
   | { kind: 'partially_completed'; providerRef: string | null; summary: string; nextStep: string; dispositions?: IdentifierDisposition[] }
   | { kind: 'not_found'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[] }
   | { kind: 'failed'; providerRef: string | null; reason: string; nextStep: string; dispositions?: IdentifierDisposition[] }

@@ -84,6 +84,26 @@ describe('Amiqus intake: the due-clients poll and the signed webhook', () => {
     world.amiqus.setWebhookEvents(hook.uuid, ['client.deletion_reminder_due']);
   });
 
+  it('confirms an Amiqus deletion twice over, by the 404 read-back and by Amiqus’s client.deleted event, and records both in the compliance record', async () => {
+    const hook = world.amiqus.webhooks()[0] as { uuid: string };
+    world.amiqus.setWebhookEvents(hook.uuid, ['client.deletion_reminder_due', 'client.deleted']);
+    const lee = amiqusTickets(world).find((t) => t.summary.endsWith('81004'));
+    const key = lee?.key ?? '';
+    issue(world, key).customFields[DSAR_FIELDS.receivedOn] = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+    await world.move(key, 'Verifying identity', DEMO_USERS.officer.accountId);
+    await world.move(key, 'Approved', DEMO_USERS.officer.accountId);
+    expect(await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), DAY)).toBe(true);
+    expect(world.amiqus.ledger.count('delete_client', '81004')).toBe(1);
+    const attached = issue(world, key).attachments.filter((a) => a.filename.endsWith('.json')).at(-1);
+    const record = JSON.parse(attached?.bytes.toString('utf8') ?? '{}') as { providers: { amiqus?: { confirmations?: Array<{ evidence: string; providerRef: string }> } } };
+    expect(verifyComplianceRecord(record).ok).toBe(true);
+    expect(record.providers.amiqus?.confirmations?.map((c) => [c.evidence, c.providerRef]).sort()).toEqual([
+      ['read_404', '81004'],
+      ['webhook_client_deleted', '81004'],
+    ]);
+    world.amiqus.setWebhookEvents(hook.uuid, ['client.deletion_reminder_due']);
+  });
+
   it('answers a redelivery of the same delivery id once, and refuses an unsigned or wrongly signed call with 404', async () => {
     const url = world.webtriggers.urlFor('amiqus-webhook-endpoint');
     world.amiqus.seedClient({ id: 81005, firstName: 'Mo', lastName: 'Twice', email: 'mo.twice@example.org', deletionInDays: 7 });

@@ -40,6 +40,21 @@ describe('Amiqus client and adapter against the simulator', () => {
     expect(sim.ledger.count('delete_client', '73823')).toBe(1);
   });
 
+  it('confirms a deletion by reading the client back as 404, and keeps polling while Amiqus still shows it', async () => {
+    sim.seedClient({ id: 7001, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.org' });
+    const provider = createAmiqusProvider(config());
+    const done = await provider.submitErasure(subject(7001), ref);
+    expect(done.outcome).toMatchObject({ kind: 'completed', confirmation: { evidence: 'read_404', providerRef: '7001' } });
+    expect(done.requests.map((r) => r.endpoint)).toEqual(['GET /clients/{id}', 'DELETE /clients/{id}', 'GET /clients/{id}']);
+
+    sim.seedClient({ id: 7002, firstName: 'Di', lastName: 'Slow', email: 'di@example.org' });
+    const stillThere = { object: 'client', id: 7002, name: { first_name: 'Di', last_name: 'Slow' }, is_deletable: true, deletion_date: null };
+    sim.faults.inject('GET /clients/{id}', { kind: 'status', status: 200, body: stillThere }, 2);
+    const pending = await provider.submitErasure(subject(7002), ref);
+    expect(pending.outcome).toMatchObject({ kind: 'submitted', providerRef: '7002' });
+    expect((await provider.pollStatus(['7002'])).get('7002')).toMatchObject({ kind: 'completed', confirmation: { evidence: 'read_404' } });
+  });
+
   it('records a client that is already gone as not found, without deleting anything', async () => {
     const result = await createAmiqusProvider(config()).submitErasure(subject(99999), ref);
     expect(result.outcome.kind).toBe('not_found');
@@ -82,8 +97,9 @@ describe('Amiqus client and adapter against the simulator', () => {
     const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 90_000 } });
     const outcomes = [await provider.submitErasure(subject(11), ref), await provider.submitErasure(subject(12), ref)];
     expect(outcomes.map((o) => o.outcome.kind)).toEqual(['completed', 'completed']);
-    // Four calls against three a window: the fourth waited for a token rather than being refused.
-    expect(limited.server.exchanges.map((e) => e.status)).toEqual([200, 204, 200, 204]);
+    // Six calls (lookup, delete, confirming read) against three a window: the fourth waited for a token
+    // rather than being refused.
+    expect(limited.server.exchanges.map((e) => e.status)).toEqual([200, 204, 404, 200, 204, 404]);
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(15_000);
     expect(limited.ledger.count('delete_client', '12')).toBe(1);
   });

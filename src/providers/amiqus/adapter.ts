@@ -2,7 +2,9 @@ import type { Subject } from '../../core/subject';
 import type { ErasureProvider, ErasureRef, PollResult, SubmitResult } from '../port';
 import type { AmiqusApi } from './client';
 
-/** Amiqus deletes a client (PII, files, records) synchronously: the answer to DELETE is the outcome. */
+const UNCONFIRMED = 'deleted, not yet confirmed (the client still reads back)';
+
+/** Amiqus deletes a client (PII, files, records) synchronously; a read-back after the DELETE confirms it. */
 export class AmiqusProvider implements ErasureProvider {
   constructor(private readonly api: AmiqusApi) {}
 
@@ -39,10 +41,28 @@ export class AmiqusProvider implements ErasureProvider {
       deleted.result === 'deleted'
         ? `Amiqus client ${id} deleted with all personal data, files and records (HTTP 204)`
         : `Amiqus client ${id} was already gone when deleted (HTTP 404 after our lookup found it): recorded as deleted`;
-    return { outcome: { kind: 'completed', providerRef: ref, summary }, requests: [lookup, request], withheld: [] };
+    // A 204 says Amiqus accepted the deletion; reading the client back as 404 shows it took effect.
+    const confirmed = (await this.api.getClient(id)) === null;
+    const check = { endpoint: 'GET /clients/{id}', identifierKinds: ['amiqus_client_id'], providerRef: ref, reconciled: false, note: confirmed ? 'read back after DELETE: 404, deletion confirmed' : 'read back after DELETE: still present' };
+    if (!confirmed) {
+      return { outcome: { kind: 'submitted', providerRef: ref, providerStatus: UNCONFIRMED }, requests: [lookup, request, check], withheld: [] };
+    }
+    return { outcome: { kind: 'completed', providerRef: ref, summary, confirmation: { evidence: 'read_404', providerRef: ref } }, requests: [lookup, request, check], withheld: [] };
   }
 
-  async pollStatus(): Promise<Map<string, PollResult>> {
-    return new Map();
+  /** A deletion Amiqus accepted but still showed: confirmed once the client reads back as 404. */
+  async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
+    const out = new Map<string, PollResult>();
+    for (const ref of providerRefs) {
+      const id = Number(ref);
+      if (!Number.isInteger(id)) continue;
+      out.set(
+        ref,
+        (await this.api.getClient(id)) === null
+          ? { kind: 'completed', providerRef: ref, summary: `Amiqus client ${id} deleted (reads back as 404 after the DELETE)`, confirmation: { evidence: 'read_404', providerRef: ref } }
+          : { kind: 'in_progress', providerRef: ref, providerStatus: UNCONFIRMED },
+      );
+    }
+    return out;
   }
 }
