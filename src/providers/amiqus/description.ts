@@ -18,7 +18,8 @@ export const AMIQUS_DESCRIPTION = {
     // Amiqus states its limit per token in X-RateLimit-Limit (e.g. 200); the window is unconfirmed.
     rate: [{ limit: 200, windowMs: 60_000 }],
     adoptStatedLimit: true,
-    // Amiqus answers synchronously, so its jobs are polled only if an answer was lost.
+    // Amiqus answers synchronously, so its jobs are polled only if an answer was lost or a deletion still
+    // reads back (adapter.ts confirms each DELETE by a 404 on read).
     pollMinutes: [5, 5, 10, 15, 30, 60],
   },
 } as const satisfies ProviderDescription;
