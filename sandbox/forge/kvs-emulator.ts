@@ -1,11 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type EntityDefinition, entityValueProblem, fitsType } from './entity-schema';
+import { keyProblem, type LimitError, MAX_QUERY_LIMIT, MAX_TRANSACTION_OPERATIONS, MIN_QUERY_LIMIT, TTL_DELETION_LAG_MS, valueProblem } from './kvs-limits';
 
 /**
  * Forge KVS as the pinned `@forge/kvs` 1.6.5 speaks to it: POST /api/v1/{get,set,delete,query,batch/*,
  * transaction,secret/*,entity/*} with JSON bodies, Forge error bodies `{code, message}` (KEY_NOT_FOUND on a
  * missing key), TTLs, `keyPolicy: FAIL_IF_EXISTS`, entity indexes declared in manifest.yml, and conditional
  * transactions. State persists to a JSON file (written atomically) so a sandbox restart keeps its storage.
+ * It is as strict as Forge: key and value limits (kvs-limits.ts), entity attribute types and index rules
+ * (entity-schema.ts), transaction size, query page limits as errors, cursors that are positions in the index
+ * (not offsets, so they survive writes between pages), and expired data that lingers as long as Forge allows.
  */
 
 interface Item {
@@ -15,11 +20,7 @@ interface Item {
   expireTime?: string;
 }
 
-export interface EntityIndex {
-  name: string;
-  partition: string[];
-  range: string;
-}
+export type { EntityDefinition, EntityIndex } from './entity-schema';
 
 export interface KvsReply {
   status: number;
@@ -31,6 +32,9 @@ type Condition = { property: string; condition: string; values: unknown[] };
 type Conditions = { and?: Condition[]; or?: Condition[] } | undefined;
 
 const fail = (status: number, code: string, message: string): KvsReply => ({ status, body: { code, message } });
+const refuse = (e: LimitError): KvsReply => fail(e.status, e.code, e.message);
+const invalidEntity = (message: string): KvsReply => fail(400, 'INVALID_ENTITY_VALUE', message);
+type Row = { key: string } & Item;
 const ok = (body: unknown = null): KvsReply => ({ status: 200, body });
 
 export class KvsEmulator {
@@ -41,7 +45,7 @@ export class KvsEmulator {
   private writeFaults: Array<{ matches: (op: string, body: string) => boolean; remaining: number }> = [];
 
   constructor(
-    private readonly options: { file?: string; now: () => number; indexes: Record<string, EntityIndex[]> },
+    private readonly options: { file?: string; now: () => number; entities: Record<string, EntityDefinition> },
   ) {
     if (options.file && existsSync(options.file)) this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
   }
@@ -79,7 +83,7 @@ export class KvsEmulator {
       case 'secret/set':
         return this.set(this.stores.secret, key, body.value, body.options);
       case 'entity/set':
-        return this.set(this.entity(String(body.entityName)), key, body.value, body.options);
+        return this.setEntity(String(body.entityName), key, body.value, body.options);
       case 'delete':
         return this.remove(this.stores.plain, key);
       case 'secret/delete':
@@ -93,7 +97,9 @@ export class KvsEmulator {
       case 'transaction':
         return this.transact(body);
       case 'batch/set':
-        return this.batch(body, (item) => this.set(this.storeFor(item), String(item.key), item.value, item.options));
+        return this.batch(body, (item) =>
+          item.entityName ? this.setEntity(String(item.entityName), String(item.key), item.value, item.options) : this.set(this.stores.plain, String(item.key), item.value, item.options),
+        );
       case 'batch/delete':
         return this.batch(body, (item) => this.remove(this.storeFor(item), String(item.key)));
       case 'batch/get':
@@ -112,9 +118,22 @@ export class KvsEmulator {
     return item.entityName ? this.entity(String(item.entityName)) : this.stores.plain;
   }
 
+  private definition(entityName: string): EntityDefinition | undefined {
+    return this.options.entities[entityName];
+  }
+
+  private setEntity(entityName: string, key: string, value: unknown, options: unknown): KvsReply {
+    const def = this.definition(entityName);
+    if (!def) return fail(400, 'INVALID_ENTITY_TYPE', `entity ${entityName} is not declared in manifest.yml app.storage.entities`);
+    const problem = entityValueProblem(def, value);
+    if (problem) return invalidEntity(problem);
+    return this.set(this.entity(entityName), key, value, options);
+  }
+
+  /** An item that has not expired, or expired less than Forge's deletion lag ago (it may still be read). */
   private live(store: Record<string, Item>, key: string): Item | undefined {
     const item = store[key];
-    if (item?.expireTime && Date.parse(item.expireTime) <= this.options.now()) {
+    if (item?.expireTime && Date.parse(item.expireTime) + TTL_DELETION_LAG_MS <= this.options.now()) {
       delete store[key];
       return undefined;
     }
@@ -127,7 +146,8 @@ export class KvsEmulator {
   }
 
   private set(store: Record<string, Item>, key: string, value: unknown, rawOptions: unknown): KvsReply {
-    if (!key) return fail(400, 'INVALID_KEY', 'key must not be empty');
+    const invalid = keyProblem(key) ?? valueProblem(value);
+    if (invalid) return refuse(invalid);
     const options = (rawOptions ?? {}) as { keyPolicy?: string; ttl?: { value: number; unit: string }; returnValue?: string };
     const previous = this.live(store, key);
     if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous) return fail(409, 'KEY_ALREADY_EXISTS', 'a value already exists for this key');
@@ -151,33 +171,62 @@ export class KvsEmulator {
     const keys = Object.keys(this.stores.plain)
       .filter((k) => this.live(this.stores.plain, k) && (prefix === undefined || k.startsWith(String(prefix))))
       .sort();
-    return this.page(keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })), body.cursor ?? body.after, body.limit);
+    return this.page(keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })), body.cursor ?? body.after, body.limit, () => null, 'ASC');
   }
 
   private queryEntity(body: Record<string, unknown>): KvsReply {
     const entityName = String(body.entityName);
-    const index = (this.options.indexes[entityName] ?? []).find((i) => i.name === body.indexName);
-    if (!index) return fail(400, 'INVALID_INDEX', `entity ${entityName} has no index ${String(body.indexName)} in manifest.yml`);
+    const def = this.definition(entityName);
+    const index = def?.indexes.find((i) => i.name === body.indexName);
+    if (!def || !index) return fail(400, 'INVALID_INDEX', `entity ${entityName} has no index ${String(body.indexName)} in manifest.yml`);
     const partition = (body.partition as unknown[] | undefined) ?? [];
     if (partition.length !== index.partition.length) return fail(400, 'INVALID_PARTITION', `index ${index.name} needs ${index.partition.length} partition value(s)`);
-    const store = this.entity(entityName);
     const range = body.range as { condition: string; values: unknown[] } | undefined;
+    // A partition or range value of the wrong type can match nothing on Forge; refusing it shows the app's bug.
+    const wrongPartition = index.partition.findIndex((attr, i) => !fitsType(def.attributes[attr] ?? 'any', partition[i]));
+    if (wrongPartition >= 0) return fail(400, 'INVALID_PARTITION', `partition value for ${index.partition[wrongPartition]} must be of type ${def.attributes[index.partition[wrongPartition] as string]}`);
+    const rangeType = def.attributes[index.range] ?? 'any';
+    if (range && range.values.some((v) => !fitsType(rangeType, v))) return fail(400, 'INVALID_RANGE', `range values for ${index.range} must be of type ${rangeType}`);
+    const store = this.entity(entityName);
+    const rangeOf = (row: Row) => attrOf(row.value, index.range);
     const rows = Object.keys(store)
       .map((k) => ({ key: k, item: this.live(store, k) }))
       .filter((r): r is { key: string; item: Item } => r.item !== undefined)
+      // An item without the range attribute is not in the index (a sparse index, as in DynamoDB underneath).
+      .filter(({ item }) => attrOf(item.value, index.range) !== undefined)
       .filter(({ item }) => index.partition.every((attr, i) => attrOf(item.value, attr) === partition[i]))
       .filter(({ item }) => !range || matches(attrOf(item.value, index.range), range.condition, range.values))
       .filter(({ item }) => passes(item.value, body.filters as Conditions))
-      .sort((a, b) => compare(attrOf(a.item.value, index.range), attrOf(b.item.value, index.range)) || (a.key < b.key ? -1 : 1));
-    if (body.sort === 'DESC') rows.reverse();
-    return this.page(rows.map((r) => ({ key: r.key, ...r.item })), body.cursor, body.limit);
+      .map(({ key, item }) => ({ key, ...item }))
+      .sort((a, b) => compareRows(rangeOf(a), a.key, rangeOf(b), b.key));
+    const order = body.sort === 'DESC' ? 'DESC' : 'ASC';
+    if (order === 'DESC') rows.reverse();
+    return this.page(rows, body.cursor, body.limit, rangeOf, order);
   }
 
-  private page(rows: Array<{ key: string } & Item>, cursor: unknown, limit: unknown): KvsReply {
-    const start = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64').toString('utf8')) : 0;
-    const size = typeof limit === 'number' && limit > 0 ? Math.min(limit, 100) : 10;
-    const data = rows.slice(start, start + size);
-    const next = start + size < rows.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+  /**
+   * One page after the cursor's position. A cursor names the last row returned (its range value and key), like
+   * DynamoDB's LastEvaluatedKey under Forge, not an offset: rows written between pages (a range attribute that
+   * changed) never shift the next page, and the cursor stays valid.
+   */
+  private page(rows: Row[], cursor: unknown, limit: unknown, rangeOf: (row: Row) => unknown, order: 'ASC' | 'DESC'): KvsReply {
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_QUERY_LIMIT || limit > MAX_QUERY_LIMIT)) {
+      return fail(400, 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE', `The page limit must be set between ${MIN_QUERY_LIMIT} and ${MAX_QUERY_LIMIT}.`);
+    }
+    let after: { r: unknown; k: string } | null = null;
+    if (typeof cursor === 'string') {
+      try {
+        after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { r: unknown; k: string };
+      } catch {
+        return fail(400, 'INVALID_CURSOR', 'the cursor is not one this store issued');
+      }
+    }
+    const sign = order === 'DESC' ? -1 : 1;
+    const start = after ? rows.filter((row) => sign * compareRows(rangeOf(row), row.key, after.r, after.k) > 0) : rows;
+    const size = typeof limit === 'number' ? limit : 10;
+    const data = start.slice(0, size);
+    const last = data[data.length - 1];
+    const next = last && start.length > size ? Buffer.from(JSON.stringify({ r: rangeOf(last), k: last.key })).toString('base64url') : undefined;
     return ok({ data, ...(next ? { cursor: next } : {}) });
   }
 
@@ -186,8 +235,21 @@ export class KvsEmulator {
     const sets = (body.set as Op[] | undefined) ?? [];
     const deletes = (body.delete as Op[] | undefined) ?? [];
     const checks = (body.check as Op[] | undefined) ?? [];
+    const all = [...sets, ...deletes, ...checks];
+    if (all.length > MAX_TRANSACTION_OPERATIONS) return fail(400, 'TOO_MANY_OPERATIONS', `a transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations; this one has ${all.length}`);
+    const refs = all.map((op) => `${op.entityName ?? ''}\u0000${op.key}`);
+    if (new Set(refs).size !== refs.length) return fail(400, 'DUPLICATE_KEYS', 'each key can only be used once in a transaction');
+    for (const op of sets) {
+      const invalid = keyProblem(op.key) ?? valueProblem(op.value);
+      if (invalid) return refuse(invalid);
+      if (!op.entityName) continue;
+      const def = this.definition(op.entityName);
+      if (!def) return fail(400, 'INVALID_ENTITY_TYPE', `entity ${op.entityName} is not declared in manifest.yml app.storage.entities`);
+      const problem = entityValueProblem(def, op.value);
+      if (problem) return invalidEntity(problem);
+    }
     // All conditions are checked before anything is written: the transaction applies whole or not at all.
-    for (const op of [...sets, ...deletes, ...checks]) {
+    for (const op of all) {
       if (!op.conditions) continue;
       const current = this.live(this.storeFor(op), op.key);
       if (!current || !passes(current.value, op.conditions)) return fail(409, 'CONDITIONAL_CHECK_FAILED', `condition failed for ${op.key}`);
@@ -234,6 +296,10 @@ function ttlMs(ttl: { value: number; unit: string }): number {
 
 function attrOf(value: unknown, attr: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[attr] : undefined;
+}
+
+function compareRows(ra: unknown, ka: string, rb: unknown, kb: string): number {
+  return compare(ra, rb) || (ka < kb ? -1 : ka > kb ? 1 : 0);
 }
 
 function compare(a: unknown, b: unknown): number {

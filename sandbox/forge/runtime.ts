@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type EntityIndex, KvsEmulator } from './kvs-emulator';
+import { entityDefinitions, type ManifestEntity } from './entity-schema';
+import { KvsEmulator } from './kvs-emulator';
 
 /**
  * The Forge platform on one machine. The pinned `@forge/api`, `@forge/kvs` and `@forge/events` reach Forge
@@ -29,7 +30,7 @@ interface Manifest {
     'jira:issuePanel'?: Array<{ key: string; resolver?: { function: string } }>;
     'jira:adminPage'?: Array<{ key: string; resolver?: { function: string } }>;
   };
-  app: { id: string; storage?: { entities?: Array<{ name: string; indexes?: Array<string | { name: string; partition?: string[]; range: string[] }> }> } };
+  app: { id: string; storage?: { entities?: ManifestEntity[] } };
 }
 
 export interface Clock {
@@ -82,7 +83,7 @@ export class ForgePlatform {
 
   constructor(private readonly options: PlatformOptions) {
     this.manifest = parse(readFileSync(join(options.repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
-    this.kvs = new KvsEmulator({ now: () => options.clock.now(), indexes: entityIndexes(this.manifest), ...(options.kvsFile ? { file: options.kvsFile } : {}) });
+    this.kvs = new KvsEmulator({ now: () => options.clock.now(), entities: entityDefinitions(this.manifest.app.storage?.entities ?? []), ...(options.kvsFile ? { file: options.kvsFile } : {}) });
     this.duplicateDelivery = options.duplicateDelivery ?? false;
     const start = options.clock.now();
     for (const t of this.manifest.modules.scheduledTrigger ?? []) this.nextFire.set(t.key, start + INTERVAL_MS[t.interval]);
@@ -259,14 +260,4 @@ export class ForgePlatform {
       }
     }
   }
-}
-
-function entityIndexes(manifest: Manifest): Record<string, EntityIndex[]> {
-  const out: Record<string, EntityIndex[]> = {};
-  for (const entity of manifest.app.storage?.entities ?? []) {
-    out[entity.name] = (entity.indexes ?? []).map((i) =>
-      typeof i === 'string' ? { name: i, partition: [], range: i } : { name: i.name, partition: i.partition ?? [], range: i.range[0] as string },
-    );
-  }
-  return out;
 }

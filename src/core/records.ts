@@ -52,7 +52,7 @@ export type CaseRecord = z.infer<typeof caseRecordSchema>;
 export const jobRecordSchema = erasureJobSchema.extend({
   /** When the current attempt was planned: reconciliation never adopts provider requests from before it. */
   attemptPlannedAt: z.string(),
-  /** `waiting` puts the job in the poll index; the poller reads only jobs whose nextPollAt has come. */
+  /** `waiting` puts the job in the poll index; the poller reads only jobs whose nextPollAt has come (epoch ms; stored as ISO). */
   pollQueue: z.enum(['waiting', 'idle']),
   nextPollAt: z.number().int(),
   /** Identifiers deliberately not sent this attempt (e.g. unconfirmed phone numbers): the job cannot fully complete. */

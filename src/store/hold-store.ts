@@ -1,5 +1,6 @@
 import { kvs } from '@forge/kvs';
 import { type LegalHold, legalHoldSchema } from '../core/legal-hold';
+import { fromEntityValue, toEntityValue } from './entity-codec';
 import { ENTITIES } from './keys';
 
 /**
@@ -14,14 +15,14 @@ export const holdStore = {
       let query = kvs.entity<LegalHold>(ENTITIES.hold).query().index('by-created').limit(100);
       if (cursor) query = query.cursor(cursor);
       const page = await query.getMany();
-      holds.push(...page.results.map((r) => legalHoldSchema.parse(r.value)));
+      holds.push(...page.results.map((r) => legalHoldSchema.parse(fromEntityValue(legalHoldSchema, r.value))));
       cursor = page.nextCursor;
     } while (cursor);
     return holds;
   },
   async save(hold: LegalHold): Promise<LegalHold> {
     const parsed = legalHoldSchema.parse(hold);
-    await kvs.entity<LegalHold>(ENTITIES.hold).set(parsed.id, parsed);
+    await kvs.entity(ENTITIES.hold).set(parsed.id, toEntityValue(parsed));
     return parsed;
   },
   remove: (id: string): Promise<void> => kvs.entity(ENTITIES.hold).delete(id),

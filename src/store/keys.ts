@@ -8,19 +8,20 @@ import type { ProviderId } from '../core/erasure';
  */
 
 /** Custom entities (manifest.yml), each with the indexes its queries use. */
-export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold' } as const;
+export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold', claim: 'claim' } as const;
 
 export const entityKeys = {
   case: (ticketKey: string) => ticketKey,
   job: (ticketKey: string, provider: ProviderId) => `${ticketKey}:${provider}`,
   /** Zero-padded so that the key order is the chain order. */
   auditEvent: (ticketKey: string, seq: number) => `${ticketKey}:${String(seq).padStart(6, '0')}`,
+  /** One-time claims live in an entity so a lapsed one can be taken over with a conditional write. */
+  claim: (claim: Claim) => claimName(claim),
 };
 
 /** Plain key-value entries. */
 export const kvsKeys = {
   settings: 'settings',
-  claim: (claim: Claim) => `claim:${claimName(claim)}`,
   /** Amiqus client id → the DSAR ticket opened for it. */
   amiqusClientTicket: (clientId: number) => `amiqus-client:${clientId}`,
   /** The Genesys export preview last requested for a ticket. */

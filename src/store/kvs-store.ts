@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
 import { type CaseRecord, caseRecordSchema, type Claim, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
+import { fromEntityValue, readStoredTime, storedTime, toEntityValue } from './entity-codec';
 import { ENTITIES, entityKeys, kvsKeys } from './keys';
 
 /**
@@ -21,9 +22,11 @@ export function isConflict(error: unknown): boolean {
 
 const jobKey = entityKeys.job;
 
-async function createVersioned<T extends { version: number }>(entityName: string, key: string, value: T): Promise<boolean> {
+type Encode = (record: object) => Record<string, unknown>;
+
+async function createVersioned<T extends { version: number }>(entityName: string, key: string, value: T, encode: Encode = toEntityValue): Promise<boolean> {
   try {
-    await kvs.entity<T>(entityName).set(key, { ...value, version: 0 }, { keyPolicy: 'FAIL_IF_EXISTS' });
+    await kvs.entity(entityName).set(key, encode({ ...value, version: 0 }), { keyPolicy: 'FAIL_IF_EXISTS' });
     return true;
   } catch (error) {
     if (isConflict(error)) return false;
@@ -31,12 +34,12 @@ async function createVersioned<T extends { version: number }>(entityName: string
   }
 }
 
-async function updateVersioned<T extends { version: number }>(entityName: string, key: string, value: T): Promise<T> {
+async function updateVersioned<T extends { version: number }>(entityName: string, key: string, value: T, encode: Encode = toEntityValue): Promise<T> {
   const next = { ...value, version: value.version + 1 };
   try {
     await kvs
       .transact()
-      .set(key, next, { entityName, conditions: new Filter<T>().and('version', FilterConditions.equalTo(value.version)) })
+      .set(key, encode(next) as { version: number }, { entityName, conditions: new Filter<{ version: number }>().and('version', FilterConditions.equalTo(value.version)) })
       .execute();
     return next;
   } catch (error) {
@@ -45,10 +48,23 @@ async function updateVersioned<T extends { version: number }>(entityName: string
   }
 }
 
-async function getParsed<S extends z.ZodType>(entityName: string, key: string, schema: S): Promise<z.infer<S> | undefined> {
+async function getParsed<S extends z.ZodObject>(entityName: string, key: string, schema: S, decode: (raw: unknown) => unknown = (raw) => raw): Promise<z.infer<S> | undefined> {
   const raw = await kvs.entity<unknown>(entityName).get(key);
-  return raw === undefined ? undefined : schema.parse(raw);
+  return raw === undefined ? undefined : schema.parse(fromEntityValue(schema, decode(raw)));
 }
+
+const parseCase = (raw: unknown): CaseRecord => caseRecordSchema.parse(fromEntityValue(caseRecordSchema, raw));
+
+/** A job's poll time is epoch ms in the app and an ISO string in storage (see entity-codec). */
+const encodeJob: Encode = (job) => {
+  const value = toEntityValue(job);
+  return { ...value, nextPollAt: storedTime(value.nextPollAt as number) };
+};
+const decodeJob = (raw: unknown): unknown => {
+  const value = raw as Record<string, unknown>;
+  return typeof value?.nextPollAt === 'string' ? { ...value, nextPollAt: readStoredTime(value.nextPollAt) } : raw;
+};
+const parseJob = (raw: unknown): JobRecord => jobRecordSchema.parse(fromEntityValue(jobRecordSchema, decodeJob(raw)));
 
 export const caseStore = {
   get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
@@ -62,15 +78,15 @@ export const caseStore = {
       .limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();
-    return { cases: page.results.map((r) => caseRecordSchema.parse(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+    return { cases: page.results.map((r) => parseCase(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
   },
 };
 
 export const jobStore = {
   get: (ticketKey: string, provider: ProviderId): Promise<JobRecord | undefined> =>
-    getParsed(ENTITIES.job, jobKey(ticketKey, provider), jobRecordSchema),
-  create: (job: JobRecord): Promise<boolean> => createVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job),
-  update: (job: JobRecord): Promise<JobRecord> => updateVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job),
+    getParsed(ENTITIES.job, jobKey(ticketKey, provider), jobRecordSchema, decodeJob),
+  create: (job: JobRecord): Promise<boolean> => createVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
+  update: (job: JobRecord): Promise<JobRecord> => updateVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
   async listForCase(ticketKey: string): Promise<JobRecord[]> {
     const page = await kvs
       .entity<JobRecord>(ENTITIES.job)
@@ -78,7 +94,7 @@ export const jobStore = {
       .index('by-ticket', { partition: [ticketKey] })
       .limit(20)
       .getMany();
-    return page.results.map((r) => jobRecordSchema.parse(r.value));
+    return page.results.map((r) => parseJob(r.value));
   },
   /** Jobs whose next poll time has come, oldest first; the cursor lets a later invocation resume. */
   async dueForPoll(nowMs: number, limit: number, cursor?: string): Promise<{ jobs: JobRecord[]; cursor?: string }> {
@@ -86,33 +102,51 @@ export const jobStore = {
       .entity<JobRecord>(ENTITIES.job)
       .query()
       .index('by-poll', { partition: ['waiting'] })
-      .where(WhereConditions.lessThanEqualTo(nowMs))
+      .where(WhereConditions.lessThanEqualTo(storedTime(nowMs)))
       .sort(Sort.ASC)
       .limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();
-    return { jobs: page.results.map((r) => jobRecordSchema.parse(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+    return { jobs: page.results.map((r) => parseJob(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
   },
 };
 
 /**
  * One-time claims: the first invocation to write the key wins, every duplicate delivery sees it taken.
- * A claim may carry a TTL so that a crashed owner's claim does not block recovery forever.
+ * A claim may carry a lifetime so that a crashed owner's claim does not block recovery forever. Forge may
+ * return expired data for up to 48 hours (https://developer.atlassian.com/platform/forge/storage-reference/kvs-api/),
+ * so expiry is never trusted for correctness: the claim records when it lapses, and a lapsed claim is taken
+ * over with a conditional write on that time, which exactly one contender can win. The storage TTL only
+ * tidies up.
  */
+type ClaimValue = { at: string; owner: string; expiresAt?: string };
+
 export const claims = {
   async take(claim: Claim, owner: string, at: string, ttlSeconds?: number): Promise<boolean> {
+    const key = entityKeys.claim(claim);
+    const value: ClaimValue = { at, owner, ...(ttlSeconds ? { expiresAt: new Date(Date.parse(at) + ttlSeconds * 1000).toISOString() } : {}) };
+    const ttl = ttlSeconds ? { ttl: { value: ttlSeconds, unit: 'SECONDS' as const } } : {};
+    const entity = kvs.entity<ClaimValue>(ENTITIES.claim);
     try {
-      await kvs.set(kvsKeys.claim(claim), { at, owner }, {
-        keyPolicy: 'FAIL_IF_EXISTS',
-        ...(ttlSeconds ? { ttl: { value: ttlSeconds, unit: 'SECONDS' as const } } : {}),
-      });
+      await entity.set(key, value, { keyPolicy: 'FAIL_IF_EXISTS', ...ttl });
+      return true;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    const held = await entity.get(key);
+    if (!held?.expiresAt || Date.parse(held.expiresAt) > Date.parse(at)) return false;
+    try {
+      await kvs
+        .transact()
+        .set(key, value, { entityName: ENTITIES.claim, conditions: new Filter<ClaimValue>().and('expiresAt', FilterConditions.equalTo(held.expiresAt)) }, ttl)
+        .execute();
       return true;
     } catch (error) {
       if (isConflict(error)) return false;
       throw error;
     }
   },
-  release: (claim: Claim): Promise<void> => kvs.delete(kvsKeys.claim(claim)),
+  release: (claim: Claim): Promise<void> => kvs.entity(ENTITIES.claim).delete(entityKeys.claim(claim)),
 };
 
 export const settingsStore = {

@@ -40,7 +40,7 @@ interface Job {
   provider: string;
   state: string;
   pollQueue: string;
-  nextPollAt: number;
+  nextPollAt: string;
   version: number;
 }
 
@@ -111,11 +111,11 @@ describe('KVS emulator through @forge/kvs: key-value', () => {
     expect([one?.key, one?.value]).toEqual(['other:DSAR-1', 1]);
   });
 
-  it('a value set with a TTL disappears once the virtual clock passes it', async () => {
+  it('a value set with a TTL may still be read for up to 48 hours after it expires (Forge deletes lazily), then is gone', async () => {
     await kvs.set('ephemeral', 'x', { ttl: { value: 10, unit: 'MINUTES' } });
-    clock.advance(9 * 60_000);
+    clock.advance(11 * 60_000);
     expect(await kvs.get('ephemeral')).toBe('x');
-    clock.advance(2 * 60_000);
+    clock.advance(48 * 3_600_000);
     expect(await kvs.get('ephemeral')).toBeUndefined();
   });
 });
@@ -162,6 +162,7 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
   it('a transaction with one failing condition is refused and changes nothing', async () => {
     await kvs.entity<CaseRow>(ENTITY).set('DSAR-1', base);
     await kvs.entity<CaseRow>(ENTITY).set('DSAR-2', { ...base, ticketKey: 'DSAR-2', version: 5 });
+    await kvs.entity<CaseRow>(ENTITY).set('DSAR-3', { ...base, ticketKey: 'DSAR-3' });
     await kvs.set('note:DSAR-1', 'before');
 
     const stale = kvs
@@ -169,13 +170,14 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
       .set('DSAR-1', { ...base, phase: 'erasing', version: 2 }, { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) })
       .set('note:DSAR-1', 'after')
       .set('note:DSAR-9', 'new')
-      .delete('DSAR-2', { entityName: ENTITY })
+      .delete('DSAR-3', { entityName: ENTITY })
       .check('DSAR-2', { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(4)) })
       .execute();
     await expect(stale).rejects.toMatchObject({ code: 'CONDITIONAL_CHECK_FAILED' });
 
     expect(await kvs.entity<CaseRow>(ENTITY).get('DSAR-1')).toEqual(base);
     expect(await kvs.entity<CaseRow>(ENTITY).get('DSAR-2')).toEqual({ ...base, ticketKey: 'DSAR-2', version: 5 });
+    expect(await kvs.entity<CaseRow>(ENTITY).get('DSAR-3')).toEqual({ ...base, ticketKey: 'DSAR-3' });
     expect(await kvs.get('note:DSAR-1')).toBe('before');
     expect(await kvs.get('note:DSAR-9')).toBeUndefined();
   });
@@ -197,9 +199,9 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
 describe('KVS emulator through @forge/kvs: custom entities and indexes from manifest.yml', () => {
   it('every entity index manifest.yml declares is queryable, with its declared partition', async () => {
     const manifest = parse(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as {
-      app: { storage: { entities: Array<{ name: string; indexes: Array<{ name: string; partition?: string[] }> }> } };
+      app: { storage: { entities: Array<{ name: string; indexes?: Array<{ name: string; partition?: string[] }> }> } };
     };
-    const declared = manifest.app.storage.entities.flatMap((e) => e.indexes.map((i) => ({ entity: e.name, index: i.name, partition: i.partition ?? [] })));
+    const declared = manifest.app.storage.entities.flatMap((e) => (e.indexes ?? []).map((i) => ({ entity: e.name, index: i.name, partition: i.partition ?? [] })));
     expect(declared.map((d) => `${d.entity}/${d.index}`)).toEqual(['erasure-case/by-phase-due', 'erasure-job/by-ticket', 'erasure-job/by-poll', 'audit-event/by-ticket', 'legal-hold/by-created']);
     for (const d of declared) {
       const builder = kvs.entity<Record<string, unknown>>(d.entity).query();
@@ -208,32 +210,40 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
     }
   });
 
-  it('an index query returns only its partition, in ascending range order (numbers compare as numbers), and DESC reverses it', async () => {
+  it('an index query returns only its partition, in ascending range order, and DESC reverses it', async () => {
     const jobs = kvs.entity<Job>('erasure-job');
-    const job = (key: string, pollQueue: string, nextPollAt: number): Promise<void> =>
-      jobs.set(key, { ticketKey: key.split('/')[0] as string, provider: key.split('/')[1] as string, state: 'waiting', pollQueue, nextPollAt, version: 0 });
-    await job('DSAR-1/ada', 'due', 900);
-    await job('DSAR-2/amiqus', 'due', 10_000);
-    await job('DSAR-3/genesys', 'idle', 1);
-    await job('DSAR-4/ada', 'due', 5);
-    await job('DSAR-5/ada', 'due', 70);
+    const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
+    const job = (key: string, pollQueue: string, minute: number): Promise<void> =>
+      jobs.set(key, { ticketKey: key.split('::')[0] as string, provider: key.split('::')[1] as string, state: 'waiting', pollQueue, nextPollAt: at(minute), version: 0 });
+    await job('DSAR-1::ada', 'due', 900);
+    await job('DSAR-2::amiqus', 'due', 10_000);
+    await job('DSAR-3::genesys', 'idle', 1);
+    await job('DSAR-4::ada', 'due', 5);
+    await job('DSAR-5::ada', 'due', 70);
 
     const asc = await jobs.query().index('by-poll', { partition: ['due'] }).getMany();
     expect(asc.results.map((r) => [r.key, r.value.nextPollAt])).toEqual([
-      ['DSAR-4/ada', 5],
-      ['DSAR-5/ada', 70],
-      ['DSAR-1/ada', 900],
-      ['DSAR-2/amiqus', 10_000],
+      ['DSAR-4::ada', at(5)],
+      ['DSAR-5::ada', at(70)],
+      ['DSAR-1::ada', at(900)],
+      ['DSAR-2::amiqus', at(10_000)],
     ]);
 
     const desc = await jobs.query().index('by-poll', { partition: ['due'] }).sort(Sort.DESC).getMany();
-    expect(desc.results.map((r) => r.key)).toEqual(['DSAR-2/amiqus', 'DSAR-1/ada', 'DSAR-5/ada', 'DSAR-4/ada']);
+    expect(desc.results.map((r) => r.key)).toEqual(['DSAR-2::amiqus', 'DSAR-1::ada', 'DSAR-5::ada', 'DSAR-4::ada']);
 
-    const dueBy = await jobs.query().index('by-poll', { partition: ['due'] }).where(WhereConditions.lessThanEqualTo(900)).getMany();
-    expect(dueBy.results.map((r) => r.key)).toEqual(['DSAR-4/ada', 'DSAR-5/ada', 'DSAR-1/ada']);
+    const dueBy = await jobs.query().index('by-poll', { partition: ['due'] }).where(WhereConditions.lessThanEqualTo(at(900))).getMany();
+    expect(dueBy.results.map((r) => r.key)).toEqual(['DSAR-4::ada', 'DSAR-5::ada', 'DSAR-1::ada']);
 
     const byTicket = await jobs.query().index('by-ticket', { partition: ['DSAR-3'] }).getMany();
-    expect(byTicket.results.map((r) => r.value)).toEqual([{ ticketKey: 'DSAR-3', provider: 'genesys', state: 'waiting', pollQueue: 'idle', nextPollAt: 1, version: 0 }]);
+    expect(byTicket.results.map((r) => r.value)).toEqual([{ ticketKey: 'DSAR-3', provider: 'genesys', state: 'waiting', pollQueue: 'idle', nextPollAt: at(1), version: 0 }]);
+  });
+
+  it('an integer range compares as numbers, not as text', async () => {
+    const events = kvs.entity<{ ticketKey: string; seq: number }>('audit-event');
+    for (const seq of [10, 9, 100, 1]) await events.set(`DSAR-1:${seq}`, { ticketKey: 'DSAR-1', seq });
+    const asc = await events.query().index('by-ticket', { partition: ['DSAR-1'] }).getMany();
+    expect(asc.results.map((r) => r.value.seq)).toEqual([1, 9, 10, 100]);
   });
 
   it('an index query applies filters and pages by cursor, covering every match once in index order', async () => {

@@ -4,7 +4,7 @@ import { type CaseRecord, type Claim, ConcurrentUpdate, type JobRecord, type Pre
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../src/core/settings';
 import type { AppStore } from '../../../src/app/ports';
 import { PROVIDER_DESCRIPTIONS } from '../../../src/providers/descriptions';
-import { kvsKeys } from '../../../src/store/keys';
+import { entityKeys } from '../../../src/store/keys';
 
 /**
  * The storage ports in memory, with the guarantees the use cases rely on from Forge KVS: values are copied
@@ -83,14 +83,14 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
     },
     claims: {
       take: async (claim: Claim, owner, at, ttlSeconds) => {
-        const key = kvsKeys.claim(claim);
+        const key = entityKeys.claim(claim);
         const held = claimRows.get(key);
         if (held && held.expiresAtMs > now().getTime()) return false;
         claimRows.set(key, { owner, at, expiresAtMs: ttlSeconds ? Date.parse(at) + ttlSeconds * 1000 : Infinity });
         return true;
       },
       release: async (claim) => {
-        claimRows.delete(kvsKeys.claim(claim));
+        claimRows.delete(entityKeys.claim(claim));
       },
     },
     audit: {
