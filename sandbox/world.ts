@@ -83,7 +83,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(options.kvsFile ? { kvsFile: options.kvsFile } : {}),
     ...(options.duplicateDelivery ? { duplicateDelivery: true } : {}),
   }).install();
-  jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }).then(() => undefined));
+  // The simulators stand in for the hosts manifest.yml allows; any other egress is refused as on Forge.
+  platform.egressAliases.set(new URL(amiqus.url).origin, 'id.amiqus.co');
+  platform.egressAliases.set(new URL(ada.url).origin, 'sandbox.eu.ada.support');
+  platform.egressAliases.set(new URL(genesys.loginUrl).origin, 'login.mypurecloud.ie');
+  platform.egressAliases.set(new URL(genesys.apiUrl).origin, 'api.mypurecloud.ie');
+  jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }));
 
   const admin = (fn: string, payload: unknown) => platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: ADMIN_ACCOUNT });
   const base: Partial<Settings> = {
@@ -106,8 +111,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   async function pump(): Promise<void> {
     for (let i = 0; i < 100; i += 1) {
+      // Product events arrive seconds to minutes late (as on Forge): pump moves the clock until they are in.
       const events = await jira.state.drainEvents();
-      const delivered = await platform.drain();
+      const delivered = (await platform.settleProductEvents()) + (await platform.drain());
       if (events === 0 && delivered === 0) return;
     }
   }

@@ -4,7 +4,7 @@ import { consoleLogger, type AppDeps, type AppStore, type JobQueue } from './app
 import type { ProviderId } from './core/erasure';
 import type { Settings } from './core/settings';
 import { createAppJira } from './jira/app-jira';
-import type { FetchFn } from './providers/http';
+import type { FetchFn, RetryPolicy } from './providers/http';
 import type { AmiqusDirectory, ErasureProvider } from './providers/port';
 import { buildProvider, createAmiqusDirectory } from './providers/registry';
 import { forgeStore } from './store';
@@ -22,19 +22,41 @@ const egressFetch: FetchFn = (url, init) => forgeFetch(url, init);
 /** The storage ports on Forge KVS; this assignment is where TypeScript checks src/store/ against them. */
 const store: AppStore = forgeStore;
 
+/**
+ * How many erasure jobs of one provider may run at once. Forge runs queue consumers without limit unless a push
+ * names a concurrency key (https://developer.atlassian.com/platform/forge/runtime-reference/async-events-api/,
+ * `concurrency: { key, limit }` on each event in @forge/events 3.0.8). Each invocation paces its provider calls
+ * to the provider's published rate (providers/rate-limit.ts), and that pacing only bounds the total while one
+ * invocation per provider runs: a second one would double the rate into 429s. Providers still run in parallel.
+ */
+export const CONSUMER_CONCURRENCY: Record<ProviderId, number> = { amiqus: 1, ada: 1, genesys: 1 };
+
 function createJobQueue(): JobQueue {
   const queue = new Queue({ key: ERASURE_QUEUE });
   return {
     async push(messages, delaySeconds) {
       // Forge accepts at most 50 events a push.
       for (let i = 0; i < messages.length; i += 50) {
-        await queue.push(messages.slice(i, i + 50).map((body) => ({ body, ...(delaySeconds ? { delayInSeconds: delaySeconds } : {}) })));
+        await queue.push(
+          messages.slice(i, i + 50).map((body) => ({
+            body,
+            concurrency: { key: `erasure-${body.provider}`, limit: CONSUMER_CONCURRENCY[body.provider] },
+            ...(delaySeconds ? { delayInSeconds: delaySeconds } : {}),
+          })),
+        );
       }
     },
   };
 }
 
-export async function buildDeps(overrides: { settings?: Settings } = {}): Promise<AppDeps> {
+/**
+ * Provider calls made from a UI resolver must fit Forge's 25 s resolver limit with Jira calls around them
+ * (https://developer.atlassian.com/platform/forge/limits-invocation/): each call gets at most 8 s including
+ * retries, so even a token fetch plus a request stays near 16 s. Background consumers keep the default policy.
+ */
+export const RESOLVER_PROVIDER_RETRY: Partial<RetryPolicy> = { maxAttempts: 3, timeoutMs: 5_000, maxTotalMs: 8_000 };
+
+export async function buildDeps(overrides: { settings?: Settings; providerRetry?: Partial<RetryPolicy> } = {}): Promise<AppDeps> {
   const settings = overrides.settings ?? (await store.settings.get());
   const cache = new Map<ProviderId, Promise<ErasureProvider | undefined>>();
   return {
@@ -51,7 +73,12 @@ export async function buildDeps(overrides: { settings?: Settings } = {}): Promis
           ? store.secrets.get(id).then((secret) =>
               secret === undefined
                 ? undefined
-                : buildProvider(id, settings, secret, { fetch: egressFetch, adaLog: store.adaSubmissions, genesysTokens: store.genesysTokens }),
+                : buildProvider(id, settings, secret, {
+                    fetch: egressFetch,
+                    adaLog: store.adaSubmissions,
+                    genesysTokens: store.genesysTokens,
+                    ...(overrides.providerRetry ? { retry: overrides.providerRetry } : {}),
+                  }),
             )
           : Promise.resolve(undefined);
         cache.set(id, built);

@@ -3,26 +3,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { entityDefinitions, type ManifestEntity } from './entity-schema';
+import { egressAllowed, invocationLimits, type LimitManifest } from './function-limits';
+import { FunctionTimeout, InvocationRunner } from './invocation';
 import { KvsEmulator } from './kvs-emulator';
+import { ProductEventBus, seededRandom, type TriggerOutcome } from './product-events';
+import { asRetryRequest, type DeliveryOutcome, type PushRequest, QueueEmulator, type QueuedEvent } from './queue-emulator';
 
 /**
  * The Forge platform on one machine. The pinned `@forge/api`, `@forge/kvs` and `@forge/events` reach Forge
- * only through `global.__forge_runtime__` and `global.__forge_fetch__(descriptor, path, init)`; this module
- * installs both and answers underneath them: Jira product calls go to the Jira emulator over HTTP (with the
- * acting principal), storage to the KVS emulator, queue pushes to a dispatcher that invokes the manifest's
- * consumer, and a virtual clock fires the manifest's scheduled triggers. Handlers are found from manifest.yml.
+ * only through `global.__forge_runtime__` and `global.__forge_fetch__(descriptor, path, init)`, and egress goes
+ * through `@forge/api`'s `fetch`; this module installs all three and answers underneath them: Jira product calls
+ * go to the Jira emulator over HTTP (with the acting principal), storage to the KVS emulator, queue pushes to the
+ * queue emulator, product events to the manifest's triggers, and a virtual clock fires scheduled triggers.
+ * Every invocation runs under Forge's limits for its module (function-limits.ts) and is stopped when its time
+ * is up (invocation.ts). Handlers are found from manifest.yml.
  */
 
 type Handler = (...args: unknown[]) => unknown;
 
-interface ManifestFunction {
-  key: string;
-  handler: string;
-  timeoutSeconds?: number;
-}
 interface Manifest {
+  permissions?: LimitManifest['permissions'];
   modules: {
-    function: ManifestFunction[];
+    function: Array<{ key: string; handler: string; timeoutSeconds?: number }>;
     trigger?: Array<{ key: string; function: string; events: string[]; filter?: { ignoreSelf?: boolean } }>;
     scheduledTrigger?: Array<{ key: string; function: string; interval: 'fiveMinute' | 'hour' | 'day' | 'week' }>;
     consumer?: Array<{ key: string; queue: string; function: string }>;
@@ -38,25 +40,15 @@ export interface Clock {
   advance(ms: number): void;
 }
 
-interface QueuedEvent {
-  queueName: string;
-  jobId: string;
-  eventId: string;
-  body: unknown;
-  dueAt: number;
-  retryCount: number;
-}
-
 export interface InvocationStat {
   count: number;
   totalMs: number;
   maxMs: number;
+  /** Invocations Forge would have stopped at their time limit. */
   overruns: number;
 }
 
 const INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
-/** Forge retries a failed async event; after this many retries it is given up (and recorded here). */
-const MAX_EVENT_RETRIES = 4;
 
 export interface PlatformOptions {
   repoRoot: string;
@@ -65,6 +57,10 @@ export interface PlatformOptions {
   kvsFile?: string;
   /** Deliver every queue event twice: Forge's at-least-once delivery, made certain for tests. */
   duplicateDelivery?: boolean;
+  /** Product events arrive 2 s to 3 min late, in a random order replayable from this seed. */
+  eventSeed?: number;
+  /** Product-event delivery lag; `{ min: 0, max: 0 }` delivers at once (unit tests of other behaviour). */
+  productEventDelayMs?: { min: number; max: number };
   loadModule?: () => Record<string, unknown>;
 }
 
@@ -72,26 +68,45 @@ export class ForgePlatform {
   readonly manifest: Manifest;
   readonly kvs: KvsEmulator;
   readonly stats = new Map<string, InvocationStat>();
-  readonly deadLetters: QueuedEvent[] = [];
   readonly jiraCalls = new Map<string, number>();
-  private queue: QueuedEvent[] = [];
+  readonly queue: QueueEmulator;
+  readonly productEvents: ProductEventBus;
+  /** Scheduled-trigger results Forge would record as errors (anything but `{ statusCode }`). */
+  readonly scheduledErrors: Array<{ functionKey: string; returned: unknown }> = [];
+  /** Egress origins standing in for the hosts manifest.yml allows (a simulator on loopback is "id.amiqus.co"). */
+  readonly egressAliases = new Map<string, string>();
+  private readonly runner: InvocationRunner;
   private nextFire = new Map<string, number>();
   private module: Record<string, unknown> | null = null;
-  private principal: string | null = null;
-  private previousGlobals: { runtime: unknown; fetch: unknown } | null = null;
-  duplicateDelivery: boolean;
+  private previousGlobals: { runtime: unknown; fetch: unknown; apiFetch: unknown } | null = null;
 
   constructor(private readonly options: PlatformOptions) {
     this.manifest = parse(readFileSync(join(options.repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
-    this.kvs = new KvsEmulator({ now: () => options.clock.now(), entities: entityDefinitions(this.manifest.app.storage?.entities ?? []), ...(options.kvsFile ? { file: options.kvsFile } : {}) });
-    this.duplicateDelivery = options.duplicateDelivery ?? false;
-    const start = options.clock.now();
+    const now = () => options.clock.now();
+    this.kvs = new KvsEmulator({ now, entities: entityDefinitions(this.manifest.app.storage?.entities ?? []), ...(options.kvsFile ? { file: options.kvsFile } : {}) });
+    this.runner = new InvocationRunner(now);
+    this.queue = new QueueEmulator(now, (queueName) => ({ longRunning: invocationLimits(this.manifest, this.consumerFor(queueName).function).timeoutMs > 55_000 }), (event) => this.deliver(event));
+    this.queue.duplicateDelivery = options.duplicateDelivery ?? false;
+    this.productEvents = new ProductEventBus(now, seededRandom(options.eventSeed ?? 1), (event) => this.invokeTrigger(event.functionKey, event.payload), options.productEventDelayMs);
+    const start = now();
     for (const t of this.manifest.modules.scheduledTrigger ?? []) this.nextFire.set(t.key, start + INTERVAL_MS[t.interval]);
+  }
+
+  get duplicateDelivery(): boolean {
+    return this.queue.duplicateDelivery;
+  }
+  set duplicateDelivery(on: boolean) {
+    this.queue.duplicateDelivery = on;
+  }
+  get deadLetters(): QueuedEvent[] {
+    return this.queue.deadLetters;
   }
 
   install(): this {
     const g = globalThis as Record<string, unknown>;
-    this.previousGlobals = { runtime: g.__forge_runtime__, fetch: g.__forge_fetch__ };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const api = require('@forge/api') as Record<string, unknown>;
+    this.previousGlobals = { runtime: g.__forge_runtime__, fetch: g.__forge_fetch__, apiFetch: api.fetch };
     g.__forge_runtime__ = {
       proxy: { token: 'sandbox-proxy-token', url: 'http://forge-sandbox.invalid' },
       tracing: { traceId: randomUUID().replace(/-/g, ''), spanId: randomUUID().slice(0, 16) },
@@ -105,10 +120,13 @@ export class ForgePlatform {
         invocationId: randomUUID(),
         moduleKey: 'sandbox',
       },
-      lambdaContext: { getRemainingTimeInMillis: () => 25_000 },
+      lambdaContext: { getRemainingTimeInMillis: () => { const ctx = this.runner.current(); return ctx ? ctx.deadline - this.options.clock.now() : 25_000; } },
       externalAuth: [],
     };
     g.__forge_fetch__ = (descriptor: Record<string, unknown>, path: string, init?: RequestInit) => this.forgeFetch(descriptor, path, init ?? {});
+    // Egress: on Forge the runtime's proxy stands behind @forge/api's fetch; here the platform does.
+    const passThrough = api.fetch as (url: string, init?: RequestInit) => Promise<Response>;
+    api.fetch = (url: string, init?: RequestInit) => this.egress(passThrough, url, init);
     return this;
   }
 
@@ -117,17 +135,39 @@ export class ForgePlatform {
     const g = globalThis as Record<string, unknown>;
     g.__forge_runtime__ = this.previousGlobals.runtime;
     g.__forge_fetch__ = this.previousGlobals.fetch;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('@forge/api') as Record<string, unknown>).fetch = this.previousGlobals.apiFetch;
     this.previousGlobals = null;
   }
 
+  private async egress(passThrough: (url: string, init?: RequestInit) => Promise<Response>, url: string, init?: RequestInit): Promise<Response> {
+    const ctx = this.runner.current();
+    if (ctx) {
+      this.runner.assertRunning();
+      const target = new URL(url);
+      const host = this.egressAliases.get(target.origin) ?? target.hostname;
+      if (!egressAllowed(this.manifest, host)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { ExternalEndpointNotAllowedError } = require('@forge/api') as { ExternalEndpointNotAllowedError: new (url: string) => Error };
+        throw new ExternalEndpointNotAllowedError(url);
+      }
+      ctx.egressCalls += 1;
+      if (ctx.limits.egressCap !== null && ctx.egressCalls > ctx.limits.egressCap) {
+        return new Response('', { status: 429, statusText: 'Too Many Requests', headers: { 'forge-proxy-error': 'FETCH_LIMIT_EXCEEDED' } });
+      }
+    }
+    return passThrough(url, init);
+  }
+
   private async forgeFetch(descriptor: Record<string, unknown>, path: string, init: RequestInit): Promise<Response> {
+    this.runner.assertRunning();
     if (descriptor.type === 'kvs') {
       const reply = this.kvs.handle(path, init.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {});
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       return new Response(reply.status === 204 ? null : text, { status: reply.status, headers: { 'content-type': 'application/json' } });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
-      const actor = descriptor.provider === 'user' ? String(descriptor.accountId ?? this.principal ?? '') : 'app';
+      const actor = descriptor.provider === 'user' ? String(descriptor.accountId ?? this.runner.current()?.principal ?? '') : 'app';
       const endpoint = `${init.method ?? 'GET'} ${path.split('?')[0]?.replace(/\/[A-Z]+-\d+|\/\d{2,}/g, '/{id}')}`;
       this.jiraCalls.set(endpoint, (this.jiraCalls.get(endpoint) ?? 0) + 1);
       const headers = new Headers(init.headers as Record<string, string> | undefined);
@@ -135,21 +175,19 @@ export class ForgePlatform {
       return fetch(`${this.options.jiraBaseUrl}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body as BodyInit } : {}) });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path.startsWith('/webhook/queue/publish/')) {
-      const push = JSON.parse(String(init.body)) as { queueName: string; jobId: string; payload: Array<{ body: unknown; delayInSeconds?: number }> };
-      for (const event of push.payload) {
-        this.enqueue({ queueName: push.queueName, jobId: push.jobId, eventId: randomUUID(), body: event.body, dueAt: this.options.clock.now() + (event.delayInSeconds ?? 0) * 1000, retryCount: 0 });
-      }
-      return new Response('{}', { status: 201, headers: { 'content-type': 'application/json' } });
+      const reply = this.queue.push(JSON.parse(String(init.body)) as PushRequest);
+      return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
     }
     return new Response(JSON.stringify({ message: `the sandbox does not emulate ${String(descriptor.type)}/${String(descriptor.remote)} ${path}` }), { status: 501 });
   }
 
-  private enqueue(event: QueuedEvent): void {
-    this.queue.push(event);
-    if (this.duplicateDelivery && event.retryCount === 0) this.queue.push({ ...event });
+  private consumerFor(queueName: string): { key: string; queue: string; function: string } {
+    const consumer = this.manifest.modules.consumer?.find((c) => c.queue === queueName);
+    if (!consumer) throw new Error(`manifest.yml has no consumer for queue ${queueName}`);
+    return consumer;
   }
 
-  private handler(functionKey: string): { fn: Handler; timeoutSeconds: number } {
+  private handler(functionKey: string): Handler {
     const def = this.manifest.modules.function.find((f) => f.key === functionKey);
     if (!def) throw new Error(`manifest.yml has no function ${functionKey}`);
     const [file, name] = def.handler.split('.') as [string, string];
@@ -158,36 +196,46 @@ export class ForgePlatform {
     this.module ??= this.options.loadModule ? this.options.loadModule() : (require(join(this.options.repoRoot, 'src', file)) as Record<string, unknown>);
     const fn = this.module[name];
     if (typeof fn !== 'function') throw new Error(`handler ${def.handler} is not an exported function`);
-    return { fn: fn as Handler, timeoutSeconds: def.timeoutSeconds ?? 25 };
+    return fn as Handler;
   }
 
-  /** Runs one function as Forge would, recording its time against the manifest's limit. */
+  /** Runs one function as Forge would: under its module's limits, stopped when its time is up. */
   async invoke(functionKey: string, args: unknown[], principal: string | null = null): Promise<unknown> {
-    const { fn, timeoutSeconds } = this.handler(functionKey);
-    const started = Date.now();
-    this.principal = principal;
+    const fn = this.handler(functionKey);
+    const limits = invocationLimits(this.manifest, functionKey);
+    const started = this.options.clock.now();
+    let overran = false;
     try {
-      return await fn(...args);
+      return await this.runner.run(functionKey, principal, limits, async () => fn(...args));
+    } catch (error) {
+      overran = error instanceof FunctionTimeout;
+      throw error;
     } finally {
-      this.principal = null;
-      const ms = Date.now() - started;
+      const ms = this.options.clock.now() - started;
       const stat = this.stats.get(functionKey) ?? { count: 0, totalMs: 0, maxMs: 0, overruns: 0 };
       stat.count += 1;
       stat.totalMs += ms;
       stat.maxMs = Math.max(stat.maxMs, ms);
-      if (ms > timeoutSeconds * 1000) stat.overruns += 1;
+      if (overran) stat.overruns += 1;
       this.stats.set(functionKey, stat);
     }
   }
 
-  async deliverProductEvent(eventType: string, payload: Record<string, unknown>, meta: { causedByApp: boolean }): Promise<unknown[]> {
-    const results: unknown[] = [];
+  /** Jira emitted an event: each subscribed trigger gets it later, unless it filters out the app's own. */
+  deliverProductEvent(eventType: string, payload: Record<string, unknown>, meta: { causedByApp: boolean }): void {
     for (const trigger of this.manifest.modules.trigger ?? []) {
       if (!trigger.events.includes(eventType)) continue;
       if (trigger.filter?.ignoreSelf && meta.causedByApp) continue;
-      results.push(await this.invoke(trigger.function, [{ ...payload, eventType }, { installContext: 'ari:cloud:jira::site/sandbox' }]));
+      this.productEvents.publish(trigger.function, eventType, payload, meta.causedByApp);
     }
-    return results;
+  }
+
+  private async invokeTrigger(functionKey: string, payload: Record<string, unknown>): Promise<TriggerOutcome> {
+    try {
+      return { kind: 'returned', value: await this.invoke(functionKey, [payload, { installContext: 'ari:cloud:jira::site/sandbox' }]) };
+    } catch (error) {
+      return { kind: 'threw', error };
+    }
   }
 
   async invokeResolver(moduleKey: string, functionKey: string, payload: unknown, context: { accountId: string; issueKey?: string }): Promise<unknown> {
@@ -204,60 +252,87 @@ export class ForgePlatform {
     return this.invoke(mod.function, [{ ...request, path: `/${moduleKey}`, queryParameters: {} }, {}]);
   }
 
+  /** Queue events and product events not yet delivered (including those waiting for a retry). */
   pendingEvents(): number {
-    return this.queue.length;
+    return this.queue.size() + this.productEvents.size();
   }
 
-  /** Delivers every queue event that is due now (and those their handlers push), oldest first. */
+  /** Delivers every product event and queue event that is due now (and those their handlers cause). */
   async drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const now = this.options.clock.now();
-      const due = this.queue.filter((e) => e.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-      const event = due[0];
-      if (!event) return delivered;
-      this.queue.splice(this.queue.indexOf(event), 1);
-      delivered += 1;
-      await this.deliver(event);
+      const n = (await this.productEvents.deliverDue()) + (await this.queue.drain());
+      if (n === 0) return delivered;
+      delivered += n;
     }
   }
 
-  private async deliver(event: QueuedEvent): Promise<void> {
-    const consumer = this.manifest.modules.consumer?.find((c) => c.queue === event.queueName);
-    if (!consumer) throw new Error(`manifest.yml has no consumer for queue ${event.queueName}`);
+  /** Moves the clock to each product event's delivery time in turn until none is waiting (a "deliver all"). */
+  async settleProductEvents(): Promise<number> {
+    let delivered = 0;
+    for (let next = this.productEvents.nextDueAt(); next !== undefined; next = this.productEvents.nextDueAt()) {
+      const wait = next - this.options.clock.now();
+      if (wait > 0) this.moveClock(wait);
+      delivered += await this.drain();
+    }
+    return delivered;
+  }
+
+  private moveClock(ms: number): void {
+    this.options.clock.advance(ms);
+    this.runner.checkDeadlines();
+  }
+
+  private async deliver(event: QueuedEvent): Promise<DeliveryOutcome> {
+    const consumer = this.consumerFor(event.queueName);
     const asyncEvent = {
       body: event.body,
       queueName: event.queueName,
       jobId: event.jobId,
       eventId: event.eventId,
-      retryContext: event.retryCount > 0 ? { retryCount: event.retryCount, retryReason: 'FUNCTION_UNHANDLED_ERROR' } : undefined,
+      ...(event.concurrency ? { concurrency: event.concurrency } : {}),
+      ...(event.retryCount > 0 ? { retryContext: { retryCount: event.retryCount, retryReason: event.retryReason ?? 'FUNCTION_UNHANDLED_ERROR', retryData: event.retryData } } : {}),
     };
     try {
-      await this.invoke(consumer.function, [asyncEvent, {}]);
-    } catch {
-      if (event.retryCount >= MAX_EVENT_RETRIES) this.deadLetters.push(event);
-      else this.queue.push({ ...event, retryCount: event.retryCount + 1, dueAt: this.options.clock.now() + 60_000 * (event.retryCount + 1) });
+      const value = await this.invoke(consumer.function, [asyncEvent, {}]);
+      const retry = asRetryRequest(value);
+      return retry ? { kind: 'retry', ...retry } : { kind: 'ok' };
+    } catch (error) {
+      return { kind: 'threw', reason: error instanceof FunctionTimeout ? 'FUNCTION_TIME_OUT' : 'FUNCTION_UNHANDLED_ERROR' };
     }
   }
 
   /**
    * Moves virtual time forward in steps, firing scheduled triggers when their interval comes round and
-   * delivering queue events as they fall due.
+   * delivering queue and product events as they fall due.
    */
   async advance(ms: number, stepMs = 60_000): Promise<void> {
     const end = this.options.clock.now() + ms;
     while (this.options.clock.now() < end) {
-      const step = Math.min(stepMs, end - this.options.clock.now());
-      this.options.clock.advance(step);
+      this.moveClock(Math.min(stepMs, end - this.options.clock.now()));
       await this.drain();
       for (const t of this.manifest.modules.scheduledTrigger ?? []) {
         const next = this.nextFire.get(t.key) ?? Infinity;
         if (this.options.clock.now() >= next) {
           this.nextFire.set(t.key, next + INTERVAL_MS[t.interval]);
-          await this.invoke(t.function, [{ context: { cloudId: 'sandbox', moduleKey: t.key } }, {}]);
+          await this.fireScheduled(t.function, t.key);
           await this.drain();
         }
       }
     }
+  }
+
+  private async fireScheduled(functionKey: string, moduleKey: string): Promise<void> {
+    let returned: unknown;
+    try {
+      returned = await this.invoke(functionKey, [{ context: { cloudId: 'sandbox', moduleKey } }, {}]);
+    } catch (error) {
+      this.scheduledErrors.push({ functionKey, returned: error instanceof Error ? error.message : error });
+      return;
+    }
+    // Forge expects a scheduled trigger to answer like a web trigger, `{ statusCode }`, and records anything
+    // else as an error (https://developer.atlassian.com/platform/forge/manifest-reference/modules/scheduled-trigger/).
+    const statusCode = (returned as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof statusCode !== 'number' || statusCode >= 400) this.scheduledErrors.push({ functionKey, returned });
   }
 }

@@ -89,12 +89,20 @@ const ROUTES: Route[] = [
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
       const body = json(ctx) as { fields?: Record<string, unknown>; update?: { labels?: Array<{ add?: string; remove?: string }> } };
+      const labelsBefore = [...issue.labels];
       for (const op of body.update?.labels ?? []) {
         if (op.add && !issue.labels.includes(op.add)) issue.labels.push(op.add);
         if (op.remove) issue.labels = issue.labels.filter((l) => l !== op.remove);
       }
+      const changed: Array<{ field: string; from: unknown; to: unknown }> = [];
+      if (labelsBefore.join(' ') !== issue.labels.join(' ')) changed.push({ field: 'labels', from: labelsBefore.join(' '), to: issue.labels.join(' ') });
+      for (const [field, to] of Object.entries(body.fields ?? {})) {
+        if (JSON.stringify(issue.customFields[field]) !== JSON.stringify(to)) changed.push({ field, from: issue.customFields[field], to });
+      }
       Object.assign(issue.customFields, body.fields ?? {});
       issue.updated = ctx.state.now().toISOString();
+      // Every edit is an issue update for Forge triggers, not only a transition.
+      if (changed.length > 0) ctx.state.edited(issue, changed, ctx.actor);
       send(ctx.res, 204);
     },
   },

@@ -180,6 +180,26 @@ export class JiraState {
     });
   }
 
+  /** A field or label edit: Jira sends `avi:jira:updated:issue` for it too, with the edit in the changelog. */
+  edited(issue: Issue, changes: Array<{ field: string; from: unknown; to: unknown }>, actor: string): void {
+    const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
+    const text = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+    this.seq.changelog += 1;
+    this.emit({
+      eventType: 'avi:jira:updated:issue',
+      payload: {
+        issue: this.eventIssue(issue),
+        atlassianId: by,
+        associatedUsers: [{ accountId: by }],
+        changelog: {
+          id: String(this.seq.changelog),
+          items: changes.map((c) => ({ field: c.field, fieldtype: c.field.startsWith('customfield_') ? 'custom' : 'jira', fieldId: c.field, from: null, fromString: text(c.from), to: null, toString: text(c.to) })),
+        },
+      },
+      causedByApp: actor === 'app',
+    });
+  }
+
   addComment(issue: Issue, body: unknown, text: string, actor: string): Comment {
     this.seq.comment += 1;
     const comment: Comment = { id: String(this.seq.comment), author: actor === 'app' ? APP_ACCOUNT_ID : actor, created: this.now().toISOString(), body, text };

@@ -45,9 +45,23 @@ export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promi
   const at = now.toISOString();
   // Two deliveries of one event at the same moment: only one gets past this line. The TTL lets a later
   // redelivery recover if this invocation dies before recording the case.
-  if (!(await deps.store.claims.take({ kind: 'approval', ticketKey: event.issueKey, changelogId: event.changelogId }, 'approval', at, CLAIM_TTL_SECONDS))) {
+  const claim = { kind: 'approval', ticketKey: event.issueKey, changelogId: event.changelogId } as const;
+  if (!(await deps.store.claims.take(claim, 'approval', at, CLAIM_TTL_SECONDS))) {
     return { kind: 'ignored', reason: 'approval is being handled by another invocation' };
   }
+  try {
+    return await approveClaimed(deps, event, existing, now);
+  } catch (error) {
+    // Free the claim so Forge's retry of this event (the trigger answers InvocationError) can take it at once
+    // instead of waiting for it to lapse. Once the case is recorded, the retry stops at the approvalId check.
+    await deps.store.claims.release(claim).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function approveClaimed(deps: AppDeps, event: ApprovalEvent, existing: CaseRecord | undefined, now: Date): Promise<ApprovalResult> {
+  const { settings } = deps;
+  const at = now.toISOString();
 
   const today = formatISO(now, { representation: 'date' });
   const { issue, read } = await readTicketSubject(deps, event.issueKey, { alsoFields: ['status', 'reporter', 'project', 'issuetype'], today });

@@ -62,14 +62,23 @@ export interface DuePollReport {
   seen: number;
   created: number;
   updated: number;
+  /** The time budget ran out; clients not reached are overdue by the next run, which reads overdue first. */
+  stoppedForTime: boolean;
 }
 
 /** The scheduled poll: `today` and `overdue`, so a day the poll did not run never loses a client. */
-export async function pollAmiqusDue(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory): Promise<DuePollReport> {
-  const report: DuePollReport = { seen: 0, created: 0, updated: 0 };
+/** `budgetMs`: stop taking new clients after this long (the trigger passes what fits its Forge time limit). */
+export async function pollAmiqusDue(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory, budgetMs = Number.POSITIVE_INFINITY): Promise<DuePollReport> {
+  const started = Date.now();
+  const report: DuePollReport = { seen: 0, created: 0, updated: 0, stoppedForTime: false };
   const seen = new Set<number>();
   for (const which of ['overdue', 'today'] as const) {
+    if (report.stoppedForTime) break;
     for (const client of await directory.listDue(which)) {
+      if (Date.now() - started > budgetMs) {
+        report.stoppedForTime = true;
+        break;
+      }
       if (seen.has(client.id)) continue;
       seen.add(client.id);
       const result = await intakeDueClient(deps, jira, client, 'poll');

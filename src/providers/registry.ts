@@ -6,7 +6,7 @@ import { createAmiqusApi, createAmiqusDirectoryFromApi, createAmiqusProvider } f
 import type { ProviderSecrets } from './descriptions';
 import { createGenesysProvider } from './genesys';
 import type { SharedTokenCache } from './genesys/token';
-import type { CallMetric, FetchFn } from './http';
+import type { CallMetric, FetchFn, RetryPolicy } from './http';
 import type { AmiqusDirectory, ErasureProvider } from './port';
 
 /** What the adapters need from the platform: egress, Ada's submission log, the shared Genesys token. */
@@ -15,11 +15,13 @@ export interface ProviderIo {
   adaLog: AdaSubmissionLog;
   genesysTokens?: SharedTokenCache;
   onCall?: (metric: CallMetric) => void;
+  /** A tighter retry policy where the caller has little time (a UI resolver). */
+  retry?: Partial<RetryPolicy>;
 }
 
 type Builder<P extends ProviderId> = (settings: Settings, secret: ProviderSecrets[P], io: ProviderIo) => ErasureProvider;
 
-const http = (io: ProviderIo) => ({ fetch: io.fetch, ...(io.onCall ? { onCall: io.onCall } : {}) });
+const http = (io: ProviderIo) => ({ fetch: io.fetch, ...(io.onCall ? { onCall: io.onCall } : {}), ...(io.retry ? { retry: io.retry } : {}) });
 
 /** How each adapter is built from the admin page's settings and the provider's secret. */
 const BUILDERS: { [P in ProviderId]: Builder<P> } = {

@@ -5,7 +5,7 @@ import { confirmDownstream, extendDeadline, getPanelView } from '../app/case-act
 import type { AppDeps } from '../app/ports';
 import { genesysPreviewStatus, requestGenesysPreview } from '../app/preview';
 import { requestRetry } from '../app/retry';
-import { buildDeps } from '../deps';
+import { buildDeps, RESOLVER_PROVIDER_RETRY } from '../deps';
 
 /**
  * The issue panel's backend. The ticket key comes from the Forge context (the issue the panel is on),
@@ -38,13 +38,14 @@ function defineForOfficers<S extends z.ZodType>(
   name: string,
   input: { schema: S; invalid: string } | null,
   handler: (call: OfficerCall<z.infer<S>>) => Promise<unknown>,
+  options: { callsProviders?: boolean } = {},
 ): void {
   resolver.define(name, async ({ payload, context }) => {
     const key = issueKeyOf(context);
     if (!key) return NOT_ON_A_TICKET;
     const parsed = input ? input.schema.safeParse(payload) : null;
     if (input && !parsed?.success) return { ok: false, message: input.invalid };
-    const deps = await buildDeps();
+    const deps = await buildDeps(options.callsProviders ? { providerRetry: RESOLVER_PROVIDER_RETRY } : {});
     const accountId = typeof context.accountId === 'string' ? context.accountId : undefined;
     if (!accountId || !(await isPrivacyOfficer(deps, projectOf(key), accountId))) return NOT_ALLOWED;
     return handler({ deps, key, accountId, input: parsed?.data as z.infer<S> });
@@ -75,9 +76,9 @@ defineForOfficers(
   ({ deps, key, accountId, input }) => confirmDownstream(deps, key, input.system, accountId),
 );
 
-defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId));
+defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId), { callsProviders: true });
 
 // The export's links open personal data: only officers may see them.
-defineForOfficers('previewStatus', null, async ({ deps, key }) => ({ ok: true, preview: await genesysPreviewStatus(deps, key) }));
+defineForOfficers('previewStatus', null, async ({ deps, key }) => ({ ok: true, preview: await genesysPreviewStatus(deps, key) }), { callsProviders: true });
 
 export const panelResolver = resolver.getDefinitions();

@@ -1,9 +1,10 @@
-import { watchDeadlines, type DeadlineReport } from '../app/deadline-watch';
+import { watchDeadlines } from '../app/deadline-watch';
 import { buildDeps } from '../deps';
+import { SCHEDULED_OK, type ScheduledResult } from './scheduled-result';
 
-export async function deadlineWatch(): Promise<DeadlineReport> {
+export async function deadlineWatch(): Promise<ScheduledResult> {
   const deps = await buildDeps();
   const report = await watchDeadlines(deps);
   deps.log.info('deadline watch', { checked: report.checked, warned: report.warned, swept: report.swept });
-  return report;
+  return SCHEDULED_OK;
 }

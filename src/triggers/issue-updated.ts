@@ -1,3 +1,4 @@
+import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
 import { handleApproval, type ApprovalResult } from '../app/approve';
 import { buildDeps } from '../deps';
@@ -17,19 +18,32 @@ const issueUpdatedSchema = z.object({
     .optional(),
 });
 
-export async function onIssueUpdated(event: unknown): Promise<ApprovalResult> {
+/**
+ * Forge retries a product-event trigger only when it returns an InvocationError (never when it throws), at most
+ * four times (https://developer.atlassian.com/platform/forge/events-reference/product_events/). A transient
+ * failure (Jira or storage unavailable) must therefore come back as one, or the approval would be lost.
+ */
+const RETRY_AFTER_SECONDS = 60;
+
+export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | InvocationError> {
   const parsed = issueUpdatedSchema.safeParse(event);
   if (!parsed.success) return { kind: 'ignored', reason: 'payload is not an issue update' };
   const { issue, changelog, atlassianId } = parsed.data;
   const statusChange = changelog?.items.find((i) => i.fieldId === 'status' || i.field === 'status');
   if (!changelog || !statusChange?.toString || !atlassianId) return { kind: 'ignored', reason: 'no status change by a person' };
-  const deps = await buildDeps();
-  const result = await handleApproval(deps, {
-    issueKey: issue.key,
-    changelogId: changelog.id,
-    toStatus: statusChange.toString,
-    actorAccountId: atlassianId,
-  });
-  deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
-  return result;
+  try {
+    const deps = await buildDeps();
+    const result = await handleApproval(deps, {
+      issueKey: issue.key,
+      changelogId: changelog.id,
+      toStatus: statusChange.toString,
+      actorAccountId: atlassianId,
+    });
+    deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
+    return result;
+  } catch (error) {
+    // handleApproval has released its claim, so the retried delivery can take it.
+    console.warn(JSON.stringify({ level: 'warn', message: 'issue update failed; Forge will retry it', ticket: issue.key, error: error instanceof Error ? error.name : 'unknown' }));
+    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+  }
 }

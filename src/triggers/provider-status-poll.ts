@@ -1,12 +1,13 @@
-import { pollProviderStatus, type PollReport } from '../app/poll';
+import { pollProviderStatus } from '../app/poll';
 import { buildDeps } from '../deps';
+import { SCHEDULED_OK, type ScheduledResult } from './scheduled-result';
 
 /** Manifest timeoutSeconds is 120; stop polling well before it and leave the rest to the next run. */
 const BUDGET_MS = 90_000;
 
-export async function providerStatusPoll(): Promise<PollReport> {
+export async function providerStatusPoll(): Promise<ScheduledResult> {
   const deps = await buildDeps();
   const report = await pollProviderStatus(deps, BUDGET_MS);
   deps.log.info('status poll', { polled: report.polled, settled: report.settled, redispatched: report.redispatched, stoppedForTime: report.stoppedForTime });
-  return report;
+  return SCHEDULED_OK;
 }

@@ -20,7 +20,7 @@ describe('intake of Amiqus clients due for deletion (use case against in-memory 
 
     const report = await pollAmiqusDue(world.deps, world.jira, directoryOf([client], [client]));
 
-    expect(report).toEqual({ seen: 1, created: 1, updated: 0 });
+    expect(report).toEqual({ seen: 1, created: 1, updated: 0, stoppedForTime: false });
     const [ticket] = [...world.jira.tickets.values()];
     expect(ticket?.fields).toMatchObject({ summary: 'Erasure due at Amiqus: client 4412', [FIELDS.amiqusClientId]: 4412, [FIELDS.email]: 'ana@example.com' });
     expect(ticket?.properties.get(INTAKE_PROPERTY)).toEqual({ amiqusClientId: 4412 });
@@ -43,6 +43,13 @@ describe('intake of Amiqus clients due for deletion (use case against in-memory 
     expect(world.jira.comments(ticket as string).filter((c) => c.startsWith('Amiqus reminder:'))).toHaveLength(2);
   });
 
+  it('stops taking clients when its time budget is spent, so the poll ends inside its Forge time limit', async () => {
+    const world = createWorld();
+    const report = await pollAmiqusDue(world.deps, world.jira, directoryOf([client], [client]), -1);
+    expect(report).toEqual({ seen: 0, created: 0, updated: 0, stoppedForTime: true });
+    expect(world.jira.tickets.size).toBe(0);
+  });
+
   it('finds the ticket through its issue property when the stored mapping is gone', async () => {
     const world = createWorld();
     await pollAmiqusDue(world.deps, world.jira, directoryOf([client]));
@@ -50,7 +57,7 @@ describe('intake of Amiqus clients due for deletion (use case against in-memory 
 
     const report = await pollAmiqusDue(world.deps, world.jira, directoryOf([client]));
 
-    expect(report).toEqual({ seen: 1, created: 0, updated: 1 });
+    expect(report).toEqual({ seen: 1, created: 0, updated: 1, stoppedForTime: false });
     expect(world.jira.tickets.size).toBe(1);
   });
 

@@ -43,6 +43,13 @@ describe('the demo DSARs, run through the real handlers', () => {
     expect(r?.jobs).toEqual(s.expect.jobs);
   });
 
+  it('runs every demo DSAR inside Forge’s limits: no invocation stopped, no scheduled-trigger error, no event lost', () => {
+    expect([...world.platform.stats].filter(([, s]) => s.overruns > 0)).toEqual([]);
+    expect(world.platform.scheduledErrors).toEqual([]);
+    expect(world.platform.deadLetters).toEqual([]);
+    expect(world.platform.productEvents.lost).toEqual([]);
+  });
+
   it('erases at Amiqus, Ada and Genesys exactly once for a subject known to all three', () => {
     const s = scenario('all-three');
     expect(world.amiqus.ledger.count('delete_client', String(s.subject.amiqusClientId))).toBe(1);
