@@ -121,6 +121,9 @@ describe('Amiqus intake: the due-clients poll and the signed webhook', () => {
   });
 });
 
+/** These cases simulate weeks of provider progress (thousands of scheduled polls); on a loaded machine that takes over 30 s. */
+const LONG_SIMULATION_MS = 150_000;
+
 describe('the deadline watch and the panel’s actions', () => {
   let world: World;
   beforeAll(async () => {
@@ -173,7 +176,7 @@ describe('the deadline watch and the panel’s actions', () => {
     const record = JSON.parse(attachment?.bytes.toString('utf8') ?? '{}') as { deadline: { met: boolean; extensions: unknown[] } };
     expect(verifyComplianceRecord(record).ok).toBe(true);
     expect(record.deadline).toMatchObject({ met: false, extensions: [expect.objectContaining({ months: 1 })] });
-  });
+  }, LONG_SIMULATION_MS);
 
   it('retries only the provider that failed, as a new attempt, when an officer asks after a Genesys ERROR', async () => {
     const s = scenario('genesys-error');
@@ -197,7 +200,7 @@ describe('the deadline watch and the panel’s actions', () => {
     expect(records.length).toBe(2);
     const latest = JSON.parse(records.at(-1)?.bytes.toString('utf8') ?? '{}') as { retries: unknown[] };
     expect(latest.retries).toHaveLength(1);
-  });
+  }, LONG_SIMULATION_MS);
 
   it('lets an officer tick off the downstream systems, once each, and refuses one not on the checklist', async () => {
     const key = await approve(scenario('amiqus-only'), 1);
