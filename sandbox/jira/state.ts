@@ -164,38 +164,25 @@ export class JiraState {
     issue.updated = at;
     const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
     issue.history.push({ at, by, from, to });
-    this.seq.changelog += 1;
-    this.emit({
-      eventType: 'avi:jira:updated:issue',
-      payload: {
-        issue: this.eventIssue(issue),
-        atlassianId: by,
-        associatedUsers: [{ accountId: by }],
-        changelog: {
-          id: String(this.seq.changelog),
-          items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: statusId(from), fromString: from, to: statusId(to), toString: to }],
-        },
-      },
-      causedByApp: actor === 'app',
-    });
+    this.emitUpdate(issue, actor, [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: statusId(from), fromString: from, to: statusId(to), toString: to }]);
   }
 
   /** A field or label edit: Jira sends `avi:jira:updated:issue` for it too, with the edit in the changelog. */
   edited(issue: Issue, changes: Array<{ field: string; from: unknown; to: unknown }>, actor: string): void {
-    const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
     const text = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+    this.emitUpdate(
+      issue,
+      actor,
+      changes.map((c) => ({ field: c.field, fieldtype: c.field.startsWith('customfield_') ? 'custom' : 'jira', fieldId: c.field, from: null, fromString: text(c.from), to: null, toString: text(c.to) })),
+    );
+  }
+
+  private emitUpdate(issue: Issue, actor: string, items: Array<Record<string, unknown>>): void {
+    const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
     this.seq.changelog += 1;
     this.emit({
       eventType: 'avi:jira:updated:issue',
-      payload: {
-        issue: this.eventIssue(issue),
-        atlassianId: by,
-        associatedUsers: [{ accountId: by }],
-        changelog: {
-          id: String(this.seq.changelog),
-          items: changes.map((c) => ({ field: c.field, fieldtype: c.field.startsWith('customfield_') ? 'custom' : 'jira', fieldId: c.field, from: null, fromString: text(c.from), to: null, toString: text(c.to) })),
-        },
-      },
+      payload: { issue: this.eventIssue(issue), atlassianId: by, associatedUsers: [{ accountId: by }], changelog: { id: String(this.seq.changelog), items } },
       causedByApp: actor === 'app',
     });
   }
