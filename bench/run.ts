@@ -188,6 +188,7 @@ async function main(): Promise<void> {
       for (const p of PROVIDERS) if (counts[p].some((c) => c !== 1)) discrepancies.push(`${key} erased at ${p} ${counts[p].join('/')} times (expected 1)`);
     }
     if (world.platform.deadLetters.length > 0) discrepancies.push(`${world.platform.deadLetters.length} queue events dead-lettered`);
+    if (world.platform.productEvents.lost.length > 0) discrepancies.push(`${world.platform.productEvents.lost.length} product events lost`);
 
     const backlogFigures = {
       tickets: backlog,
@@ -204,6 +205,12 @@ async function main(): Promise<void> {
       jiraCalls: snapshot(world).jiraCalls - before2.jiraCalls,
       invocations: invocationsSince(world, before2),
       overruns: [...world.platform.stats.values()].reduce((a, s) => a + s.overruns, 0),
+      // Consumers run as Forge runs them: concurrently, bounded only by each event's concurrency key.
+      peakConcurrentConsumers: {
+        overall: world.platform.queue.peakConcurrency.overall,
+        byKey: Object.fromEntries(world.platform.queue.peakConcurrency.byKey),
+      },
+      productEventsLost: world.platform.productEvents.lost.length,
     };
 
     out('');
@@ -217,6 +224,7 @@ async function main(): Promise<void> {
     out(`  peak accepted (non-429) calls per virtual minute: ${PROVIDERS.map((p) => `${p} ${backlogFigures.peakAcceptedPerVirtualMinute[p]}`).join(', ')}`);
     out(`  Jira calls by the app: ${backlogFigures.jiraCalls}`);
     out(`  function invocations: ${backlogFigures.invocations.count}, total ${backlogFigures.invocations.totalMs} ms, max ${backlogFigures.invocations.maxMs} ms, over timeout ${backlogFigures.overruns}`);
+    out(`  peak concurrent consumer invocations: ${backlogFigures.peakConcurrentConsumers.overall} (${Object.entries(backlogFigures.peakConcurrentConsumers.byKey).map(([k, v]) => `${k} ${v}`).join(', ')}); product events lost: ${backlogFigures.productEventsLost}`);
     out(`  every ticket Done and every subject erased exactly once: ${discrepancies.length === 0 ? 'yes' : 'NO'}`);
     for (const d of discrepancies.slice(0, 20)) out(`    ${d}`);
     if (discrepancies.length > 20) out(`    … and ${discrepancies.length - 20} more`);
