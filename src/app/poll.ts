@@ -1,5 +1,5 @@
 import type { ProviderId } from '../core/erasure';
-import { isTransient, ProviderError } from '../providers/errors';
+import { isTransient, ProviderError, RateLimited } from '../providers/errors';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
 import { STALE_PENDING_MS } from './attempt';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
@@ -61,8 +61,13 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     if (!(isTransient(error) || error instanceof ProviderError)) throw error;
     // Try these jobs again later; a provider outage must not stop the other providers' polls.
     deps.log.warn('status poll failed', { provider: providerId, jobs: jobs.length, error: error.name });
+    // Throttling says nothing about the jobs: poll them again as soon as the provider allows, without moving
+    // them along the backoff schedule (which for Ada reaches an hour by the third poll). With consumers running
+    // concurrently, a backlog's jobs fall due together and a batch is throttled far more often than it fails.
+    const throttled = error instanceof RateLimited;
     for (const job of jobs) {
-      await saveQuietly(deps, { ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+      const nextPollAt = Date.parse(at) + (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(providerId, job.polls + 1));
+      await saveQuietly(deps, { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 });
     }
     return;
   }

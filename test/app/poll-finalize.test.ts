@@ -29,6 +29,19 @@ describe('the status poll and the closing of a case (use cases against in-memory
     expect(world.jira.ticket(key).status).toBe('Erasure in progress');
   });
 
+  it('polls a throttled batch again as soon as the provider allows, without moving it along the backoff schedule', async () => {
+    const { world, key } = await approvedAndSubmitted();
+    world.advance(5 * MINUTE);
+    const before = await world.store.jobs.get(key, 'ada');
+    world.providers.ada.throttleNextPoll(90_000);
+    await pollProviderStatus(world.deps, 10_000);
+    const after = await world.store.jobs.get(key, 'ada');
+    expect(after?.polls).toBe(before?.polls);
+    expect(after?.nextPollAt).toBe(world.deps.now().getTime() + 90_000);
+    world.advance(90_000);
+    expect((await pollProviderStatus(world.deps, 10_000)).polled).toBe(1);
+  });
+
   it('settles the last job, attaches a compliance record whose digest the closing comment quotes, and moves the ticket to Done', async () => {
     const { world, key } = await approvedAndSubmitted();
     world.advance(5 * MINUTE);

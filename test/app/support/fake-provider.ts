@@ -33,6 +33,12 @@ export class FakeProvider implements ErasureProvider {
     this.throttled = retryAfterMs;
   }
 
+  /** Answers the next status poll with 429 (after the client's own retries gave up). */
+  throttleNextPoll(retryAfterMs: number): void {
+    this.pollThrottled = retryAfterMs;
+  }
+  private pollThrottled: number | null = null;
+
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     this.submitCalls += 1;
     if (this.throttled !== null) {
@@ -54,6 +60,11 @@ export class FakeProvider implements ErasureProvider {
 
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
     this.pollCalls += 1;
+    if (this.pollThrottled !== null) {
+      const retryAfterMs = this.pollThrottled;
+      this.pollThrottled = null;
+      throw new RateLimited(this.id, 'GET /erasures', retryAfterMs);
+    }
     const statuses = new Map<string, PollResult>();
     for (const providerRef of providerRefs) {
       const request = this.requests.get(providerRef);
