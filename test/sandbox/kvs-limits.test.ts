@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
 import { ForgePlatform } from '../../sandbox/forge/runtime';
+import { newJob } from '../../src/core/erasure';
 import { VirtualClock } from '../../sandbox/virtual-date';
 import { claims, jobStore } from '../../src/store/kvs-store';
 import type { JobRecord } from '../../src/core/records';
@@ -26,18 +27,11 @@ const SUBMIT = { kind: 'submit', ticketKey: 'DSAR-1', provider: 'ada', attempt: 
 const refusedWith = (code: string) => expect.objectContaining({ code }) as unknown;
 
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
+  const at = new Date(START).toISOString();
+  const { ticketKey = 'DSAR-1', provider = 'ada' } = overrides;
   return {
-    ticketKey: 'DSAR-1',
-    provider: 'ada',
-    state: 'pending',
-    attempt: 1,
-    providerRef: null,
-    detail: null,
-    nextStep: null,
-    holdId: null,
-    createdAt: new Date(START).toISOString(),
-    updatedAt: new Date(START).toISOString(),
-    attemptPlannedAt: new Date(START).toISOString(),
+    ...newJob(ticketKey, provider, at),
+    attemptPlannedAt: at,
     pollQueue: 'waiting',
     nextPollAt: START + 600_000,
     withheld: [],
