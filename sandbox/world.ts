@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Settings } from '../src/core/settings';
 import type { ProviderId } from '../src/core/erasure';
 import { DSAR_FIELDS, DEMO_USERS, createDemoState } from './jira/demo-seed';
@@ -74,7 +76,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   ]);
   const jiraState = createDemoState(() => new Date(clock.now()));
   if (saved) jiraState.restore(saved.jira);
-  const jira = await startJiraEmulator(jiraState);
+  const jira = await startJiraEmulator(jiraState, { scopes: manifestScopes() });
+  for (const path of indexedIssueProperties()) jira.state.indexedProperties.add(path);
   jira.state.users.set(ADMIN_ACCOUNT, { accountId: ADMIN_ACCOUNT, displayName: 'Jira Admin', groups: ['jira-admins'] });
   const platform = new ForgePlatform({
     repoRoot: REPO_ROOT,
@@ -168,6 +171,22 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       restoreDate();
     },
   };
+}
+
+interface InstalledManifest {
+  permissions: { scopes: string[] };
+  modules: { 'jira:entityProperty'?: Array<{ entityType: string; propertyKey: string; values: Array<{ path: string }> }> };
+}
+const installedManifest = () => parseYaml(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as InstalledManifest;
+
+/** The app is installed with the scopes its manifest declares, and Jira authorises its calls against them. */
+function manifestScopes(): string[] {
+  return installedManifest().permissions.scopes;
+}
+
+/** What the app's `jira:entityProperty` modules ask Jira to index, as `property.path`. */
+function indexedIssueProperties(): string[] {
+  return (installedManifest().modules['jira:entityProperty'] ?? []).filter((m) => m.entityType === 'issue').flatMap((m) => m.values.map((v) => `${m.propertyKey}.${v.path}`));
 }
 
 async function expectOk(result: Promise<unknown>, what: string): Promise<void> {

@@ -1,13 +1,14 @@
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
-import { consoleLogger, type AppDeps, type AppStore, type JobQueue } from './app/ports';
+import { consoleLogger, type AppDeps, type AppStore, type JobQueue, type PersonalDataStore, type UserJiraPort } from './app/ports';
 import type { ProviderId } from './core/erasure';
 import type { Settings } from './core/settings';
-import { createAppJira } from './jira/app-jira';
+import { createAppJira, createUserJira } from './jira/app-jira';
 import type { FetchFn, RetryPolicy } from './providers/http';
 import type { AmiqusDirectory, ErasureProvider } from './providers/port';
 import { buildProvider, createAmiqusDirectory } from './providers/registry';
 import { forgeStore } from './store';
+import { accountRegistry } from './store/account-registry';
 
 /**
  * The composition root: builds the use cases' dependencies from the Forge platform packages. The sandbox runs
@@ -89,9 +90,15 @@ export async function buildDeps(overrides: { settings?: Settings; providerRetry?
 }
 
 /** What the admin page's calls need: no settings read, since saving settings is one of them. */
-export function buildAdminDeps(): Pick<AppDeps, 'jira' | 'store' | 'now'> {
-  return { jira: createAppJira(), store, now: () => new Date() };
+export function buildAdminDeps(): Pick<AppDeps, 'jira' | 'store' | 'now'> & { user: UserJiraPort } {
+  return { jira: createAppJira(), user: createUserJira(), store, now: () => new Date() };
 }
+
+/** Jira as the user who invoked a resolver (`api.asUser()`). */
+export const buildUserJira = (): UserJiraPort => createUserJira();
+
+/** The account registry behind Atlassian's personal data reporting (checked against the port here). */
+export const personalDataStore: PersonalDataStore = accountRegistry;
 
 /** Amiqus's list of clients due for deletion, for intake; undefined when Amiqus is off or unconfigured. */
 export async function buildAmiqusDirectory(settings: Settings): Promise<AmiqusDirectory | undefined> {

@@ -8,3 +8,4 @@ export { amiqusDuePoll } from './triggers/amiqus-due-poll';
 export { amiqusWebhook } from './triggers/amiqus-webhook';
 export { panelResolver } from './resolvers/panel';
 export { adminResolver } from './resolvers/admin';
+export { personalDataReport } from './triggers/personal-data-report';

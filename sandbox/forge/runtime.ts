@@ -79,6 +79,8 @@ export class ForgePlatform {
   private nextFire = new Map<string, number>();
   private module: Record<string, unknown> | null = null;
   private previousGlobals: { runtime: unknown; fetch: unknown; apiFetch: unknown } | null = null;
+  /** Set by the web trigger server (sandbox/forge/webtrigger-server.ts) so webTrigger.getUrl can answer. */
+  webtriggerUrlFor: ((moduleKey: string) => string) | null = null;
 
   constructor(private readonly options: PlatformOptions) {
     this.manifest = parse(readFileSync(join(options.repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
@@ -173,6 +175,18 @@ export class ForgePlatform {
       const headers = new Headers(init.headers as Record<string, string> | undefined);
       headers.set('x-sandbox-actor', actor);
       return fetch(`${this.options.jiraBaseUrl}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body as BodyInit } : {}) });
+    }
+    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path === '/graphql' && String(init.body).includes('createWebTriggerUrl')) {
+      // webTrigger.getUrl: Forge's GraphQL mutation, answered with the loopback web trigger server's URL.
+      const key = (JSON.parse(String(init.body)) as { variables: { input: { triggerKey: string } } }).variables.input.triggerKey;
+      if (!this.webtriggerUrlFor) return new Response(JSON.stringify({ errors: [{ message: 'no web trigger server running' }] }), { status: 503 });
+      return new Response(JSON.stringify({ data: { createWebTriggerUrl: { url: this.webtriggerUrlFor(key) } } }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path === '/app/report-accounts') {
+      // Atlassian's personal data reporting API, answered by the Jira emulator (sandbox/jira/personal-data.ts).
+      const headers = new Headers(init.headers as Record<string, string> | undefined);
+      headers.set('x-sandbox-actor', 'app');
+      return fetch(`${this.options.jiraBaseUrl}${path}`, { method: 'POST', headers, ...(init.body !== undefined ? { body: init.body as BodyInit } : {}) });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path.startsWith('/webhook/queue/publish/')) {
       const reply = this.queue.push(JSON.parse(String(init.body)) as PushRequest);

@@ -9,7 +9,7 @@ type Clause = (issue: Issue) => boolean;
 
 const unquote = (v: string) => v.trim().replace(/^"(.*)"$/, '$1');
 
-function clause(text: string): Clause | null {
+function clause(text: string, state: JiraState): Clause | null {
   let m = /^project\s*=\s*(\S+)$/i.exec(text);
   if (m) return (i) => i.projectKey === unquote(m![1] as string);
   m = /^status\s*=\s*(.+)$/i.exec(text);
@@ -25,6 +25,7 @@ function clause(text: string): Clause | null {
   if (m) {
     const [, prop, path, raw] = m as unknown as [string, string, string, string];
     const expected = unquote(raw);
+    if (!state.indexedProperties.has(`${prop}.${path}`)) return () => false;
     return (i) => {
       let value: unknown = i.properties[prop];
       for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
@@ -38,7 +39,7 @@ export function searchIssues(state: JiraState, jql: string, actor: string): { is
   const [where, order] = jql.split(/\s+ORDER\s+BY\s+/i) as [string, string | undefined];
   const clauses: Clause[] = [];
   for (const part of where.split(/\s+AND\s+/i).map((p) => p.trim()).filter(Boolean)) {
-    const c = clause(part);
+    const c = clause(part, state);
     if (!c) return { error: `Error in the JQL Query: the sandbox cannot parse '${part}'.` };
     clauses.push(c);
   }

@@ -4,7 +4,9 @@ import { adfText, isAdfDoc } from './adf';
 import { parseMultipartFile } from './multipart';
 import { searchIssues } from './jql';
 import { renderBoard } from './page';
-import { type Issue, JiraState, statusId } from './state';
+import { answerReportAccounts } from './personal-data';
+import { jiraOperation } from './scopes';
+import { APP_ACCOUNT_ID, type Issue, JiraState, statusId } from './state';
 
 /**
  * A Jira Cloud REST v3 emulator on 127.0.0.1 for the endpoints Erasure Desk uses, answering with Jira's
@@ -17,7 +19,21 @@ export interface JiraEmulator {
   url: string;
   state: JiraState;
   calls: Map<string, number>;
+  /** Every answered REST call, for the contract test against jira-platform-openapi.json. */
+  exchanges: JiraExchange[];
   close(): Promise<void>;
+}
+
+export interface JiraExchange {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+export interface JiraEmulatorOptions {
+  /** The scopes the app was installed with (manifest.yml); calls as the app or a user outside them get 401. */
+  scopes?: string[];
 }
 
 type Route = { method: string; pattern: RegExp; handle: (ctx: Ctx, m: RegExpMatchArray) => Promise<void> | void };
@@ -30,7 +46,9 @@ interface Ctx {
   state: JiraState;
 }
 
+const sent = new WeakMap<ServerResponse, { status: number; body: unknown }>();
 const send = (res: ServerResponse, status: number, body?: unknown, type = 'application/json') => {
+  sent.set(res, { status, body: type === 'application/json' ? body : undefined });
   res.writeHead(status, { 'content-type': type });
   res.end(body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
 };
@@ -238,7 +256,10 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const project = ctx.state.projects.get(m[1] as string);
       if (!project) return jiraError(ctx.res, 404, ['No project could be found.']);
-      send(ctx.res, 200, Object.fromEntries(Object.entries(project.roles).map(([name, r]) => [name, `/rest/api/3/project/${project.key}/role/${r.id}`])));
+      if (!ctx.state.canAdministerProject(ctx.actor, project.key)) return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
+      // Jira lists each role as the absolute URL of its resource (the spec's `format: uri`).
+      const base = `http://${ctx.req.headers.host ?? '127.0.0.1'}`;
+      send(ctx.res, 200, Object.fromEntries(Object.entries(project.roles).map(([name, r]) => [name, `${base}/rest/api/3/project/${project.key}/role/${r.id}`])));
     },
   },
   {
@@ -246,6 +267,7 @@ const ROUTES: Route[] = [
     pattern: /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/,
     handle: (ctx, m) => {
       const project = ctx.state.projects.get(m[1] as string);
+      if (project && !ctx.state.canAdministerProject(ctx.actor, project.key)) return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
       const entry = project && Object.entries(project.roles).find(([, r]) => String(r.id) === m[2]);
       if (!entry) return jiraError(ctx.res, 404, ['The project role does not exist.']);
       const [name, role] = entry;
@@ -257,21 +279,57 @@ const ROUTES: Route[] = [
     },
   },
   {
-    // Bulk permission check: the global ADMINISTER permission is granted to the jira-admins group here.
+    // Bulk permission check. Checking another account's permissions needs Administer Jira, which an app's
+    // user does not hold: https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-permissions-check-post
     method: 'POST',
     pattern: /^\/rest\/api\/3\/permissions\/check$/,
     handle: (ctx) => {
       const input = json(ctx) as { accountId?: string; globalPermissions?: string[] };
-      const user = ctx.state.users.get(input.accountId ?? '');
+      const subject = input.accountId ?? ctx.actor;
+      if (subject !== ctx.actor && !ctx.state.isAdmin(ctx.actor)) return jiraError(ctx.res, 403, ['You must have Administer Jira global permission to check the permissions of other users.']);
       const wanted = input.globalPermissions ?? [];
-      const granted = user?.groups.includes('jira-admins') ? wanted.filter((p) => p === 'ADMINISTER') : [];
+      const granted = ctx.state.isAdmin(subject) ? wanted.filter((p) => p === 'ADMINISTER') : [];
       send(ctx.res, 200, { globalPermissions: granted, projectPermissions: [] });
+    },
+  },
+  {
+    // The caller's own permissions: what works for an app acting as the user.
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/mypermissions$/,
+    handle: (ctx) => {
+      const keys = (ctx.url.searchParams.get('permissions') ?? '').split(',').filter(Boolean);
+      if (keys.length === 0) return jiraError(ctx.res, 400, ['The permissions query parameter is required.']);
+      const known: Record<string, { type: 'GLOBAL' | 'PROJECT'; name: string; held: (actor: string) => boolean }> = {
+        ADMINISTER: { type: 'GLOBAL', name: 'Administer Jira', held: (a) => ctx.state.isAdmin(a) },
+        USER_PICKER: { type: 'GLOBAL', name: 'Browse users and groups', held: (a) => ctx.state.canBrowseUsers(a) },
+      };
+      const unknown = keys.filter((k) => !(k in known));
+      if (unknown.length) return jiraError(ctx.res, 400, [`Permissions [${unknown.join(', ')}] not found.`]);
+      const permissions = Object.fromEntries(
+        keys.map((k) => {
+          const def = known[k] as (typeof known)[string];
+          return [k, { id: String(keys.indexOf(k) + 1), key: k, name: def.name, type: def.type, description: def.name, havePermission: def.held(ctx.actor) }];
+        }),
+      );
+      send(ctx.res, 200, { permissions });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/myself$/,
+    handle: (ctx) => {
+      const user = ctx.actor === 'app' ? { accountId: APP_ACCOUNT_ID, displayName: 'Erasure Desk', groups: ['atlassian-addons-admin'] } : ctx.state.users.get(ctx.actor);
+      if (!user) return jiraError(ctx.res, 401, ['Client must be authenticated to access this resource.']);
+      const expand = (ctx.url.searchParams.get('expand') ?? '').split(',');
+      const groups = { size: user.groups.length, items: expand.includes('groups') ? user.groups.map((g) => ({ name: g, groupId: g })) : [] };
+      send(ctx.res, 200, { accountId: user.accountId, accountType: ctx.actor === 'app' ? 'app' : 'atlassian', active: true, displayName: user.displayName, groups });
     },
   },
   {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/user\/groups$/,
     handle: (ctx) => {
+      if (!ctx.state.canBrowseUsers(ctx.actor)) return jiraError(ctx.res, 403, ['You do not have the permission to browse users and groups.']);
       const user = ctx.state.users.get(ctx.url.searchParams.get('accountId') ?? '');
       if (!user) return jiraError(ctx.res, 404, ['The user does not exist.']);
       send(ctx.res, 200, user.groups.map((g) => ({ name: g, groupId: g })));
@@ -285,21 +343,33 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startJiraEmulator(state: JiraState): Promise<JiraEmulator> {
+export async function startJiraEmulator(state: JiraState, options: JiraEmulatorOptions = {}): Promise<JiraEmulator> {
   const calls = new Map<string, number>();
+  const exchanges: JiraExchange[] = [];
+  const granted = options.scopes ? new Set(options.scopes) : null;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(req);
       if (url.pathname === '/' && req.method === 'GET') return send(res, 200, renderBoard(state), 'text/html; charset=utf-8');
       if (url.pathname === '/_sandbox/move' && req.method === 'POST') return moveFromPage(state, body, res);
+      if (url.pathname === '/app/report-accounts' && req.method === 'POST') return reportAccounts(state, granted, req, body, res);
       const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
       if (!route) return jiraError(res, 404, [`No such endpoint in the Jira emulator: ${req.method} ${url.pathname}`]);
       const actor = String(req.headers['x-sandbox-actor'] ?? '');
       if (!actor || (actor !== 'app' && !state.users.has(actor))) return jiraError(res, 401, ['Client must be authenticated to access this resource.']);
+      if (granted && !url.pathname.startsWith('/rest/api/3/attachment/content/')) {
+        const needed = jiraOperation(req.method ?? 'GET', url.pathname)?.scopes ?? [];
+        if (needed.some((scope) => !granted.has(scope))) {
+          exchanges.push({ method: req.method ?? 'GET', path: url.pathname, status: 401, body: undefined });
+          return send(res, 401, { code: 401, message: 'Unauthorized; scope does not match' });
+        }
+      }
       const label = `${req.method} ${route.pattern.source}`;
       calls.set(label, (calls.get(label) ?? 0) + 1);
       await route.handle({ req, res, url, actor, body, state }, url.pathname.match(route.pattern) as RegExpMatchArray);
+      const answer = sent.get(res);
+      if (answer) exchanges.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: answer.body });
     })().catch((error: unknown) => send(res, 500, { errorMessages: [error instanceof Error ? error.message : 'internal error'], errors: {} }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -308,8 +378,24 @@ export async function startJiraEmulator(state: JiraState): Promise<JiraEmulator>
     url: `http://127.0.0.1:${port}`,
     state,
     calls,
+    exchanges,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Atlassian's personal data reporting API; only the app reports, and only with the `report:personal-data` scope. */
+function reportAccounts(state: JiraState, granted: Set<string> | null, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  if (req.headers['x-sandbox-actor'] !== 'app') return jiraError(res, 401, ['Only an app reports personal data.']);
+  if (granted && !granted.has('report:personal-data')) return send(res, 401, { code: 401, message: 'Unauthorized; scope does not match' });
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const answer = answerReportAccounts(state, parsed);
+  res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+  res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
 }
 
 function moveFromPage(state: JiraState, body: Buffer, res: ServerResponse): void {

@@ -94,6 +94,28 @@ export class JiraState {
   fields: FieldDef[] = [];
   statuses: string[] = ['Open', 'Verifying identity', 'Approved', 'Erasure in progress', 'Needs attention', 'Erasure blocked', 'Done'];
   private seq = { issue: 0, comment: 10000, attachment: 20000, changelog: 30000 };
+  /**
+   * What the site's permission scheme grants the app's own user. Jira checks an app like any user: project
+   * roles need Administer Projects (or Administer Jira), another user's groups need Browse users and groups
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-roles/,
+   * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/). Tests switch them off.
+   */
+  appGrants = { administerProjects: true, browseUsersAndGroups: true };
+  /**
+   * Issue property paths Jira indexes (`property.path`), from the app's `jira:entityProperty` modules. JQL on
+   * any other property path matches nothing, as on Jira:
+   * https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-entity-property/
+   */
+  indexedProperties = new Set<string>();
+  /** Atlassian's side of personal data reporting (sandbox/jira/personal-data.ts). */
+  personalData = {
+    closed: new Set<string>(),
+    /** When each account's profile last changed (accounts reported with an older updatedAt are `updated`). */
+    profileUpdatedAt: new Map<string, string>(),
+    /** Answer the next this-many calls with 429 and this Retry-After. */
+    throttle: { calls: 0, retryAfterSeconds: 30 },
+    reports: [] as Array<{ at: string; accountIds: string[]; status: number }>,
+  };
   private listeners: Array<(event: JiraEvent) => void | Promise<void>> = [];
   /** Events emitted and not yet handed to a listener that awaits them (see drainEvents). */
   readonly pending: JiraEvent[] = [];
@@ -120,6 +142,22 @@ export class JiraState {
 
   onEvent(listener: (event: JiraEvent) => void | Promise<void>): void {
     this.listeners.push(listener);
+  }
+
+  /** Jira's global Administer permission: the `jira-admins` group here; never the app's user. */
+  isAdmin(actor: string): boolean {
+    return actor !== 'app' && !!this.users.get(actor)?.groups.includes('jira-admins');
+  }
+
+  canAdministerProject(actor: string, projectKey: string): boolean {
+    if (actor === 'app') return this.appGrants.administerProjects;
+    const role = this.projects.get(projectKey)?.roles.Administrators;
+    const user = this.users.get(actor);
+    return this.isAdmin(actor) || (!!role && !!user && (role.users.includes(actor) || user.groups.some((g) => role.groups.includes(g))));
+  }
+
+  canBrowseUsers(actor: string): boolean {
+    return actor === 'app' ? this.appGrants.browseUsersAndGroups : this.users.has(actor);
   }
 
   canBrowse(actor: string, projectKey: string): boolean {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PROVIDERS, providerIdSchema } from '../core/erasure';
 import { IDENTIFIER_KINDS, identifierKey } from '../core/legal-hold';
 import { settingsSchema } from '../core/settings';
-import type { AppDeps } from './ports';
+import type { AppDeps, UserJiraPort } from './ports';
 
 /**
  * Use cases behind the admin page: settings, provider credentials and the legal-hold register. They change
@@ -12,12 +12,13 @@ import type { AppDeps } from './ports';
  * Legal holds are stored as identifier hashes. Bad input is a message with field-level errors, never a throw.
  */
 
-export type AdminDeps = Pick<AppDeps, 'jira' | 'store' | 'now'>;
+export type AdminDeps = Pick<AppDeps, 'jira' | 'store' | 'now'> & { user: UserJiraPort };
 
 export const NOT_ADMIN = { ok: false as const, message: 'Only Jira administrators can change Erasure Desk’s configuration.' };
 
 export async function isJiraAdministrator(deps: AdminDeps, accountId: string | null): Promise<boolean> {
-  return accountId !== null && (await deps.jira.isJiraAdmin(accountId));
+  // Asked as the calling user (GET /rest/api/3/mypermissions): checking another account needs Administer Jira.
+  return accountId !== null && (await deps.user.isJiraAdmin());
 }
 
 const fieldErrors = (error: z.ZodError) => error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));

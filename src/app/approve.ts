@@ -10,7 +10,7 @@ import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
 import { approvalStartedComment, validationFailedComment } from './comments';
 import { finalizeIfSettled } from './finalize';
-import type { AppDeps } from './ports';
+import { type AppDeps, JiraLookupForbidden } from './ports';
 import { resumeJobs } from './retry';
 import { readTicketSubject } from './ticket-subject';
 
@@ -162,7 +162,16 @@ async function approverProblems(deps: AppDeps, projectKey: string, actor: string
   if (approval.forbidReporter && reporter !== null && reporter === actor) {
     problems.push({ field: 'approver', message: 'the person who raised the request cannot approve it (four-eyes rule); another privacy officer must approve' });
   }
-  if (!(await isPrivacyOfficer(deps, projectKey, actor))) {
+  let officer: boolean;
+  try {
+    officer = await isPrivacyOfficer(deps, projectKey, actor);
+  } catch (error) {
+    // The site's permission scheme decides what the app may look up: say what to change, do not fail the trigger.
+    if (!(error instanceof JiraLookupForbidden)) throw error;
+    problems.push({ field: 'approver', message: `the approver's rights could not be checked: ${error.message}` });
+    return problems;
+  }
+  if (!officer) {
     const who = [approval.projectRole ? `the "${approval.projectRole}" project role` : null, approval.groups.length ? `the group(s) ${approval.groups.join(', ')}` : null]
       .filter(Boolean)
       .join(' or ');

@@ -1,3 +1,4 @@
+import type { AccountPlace, StoredAccount } from '../core/actor-commitment';
 import type { AuditEvent, AuditEventInput } from '../core/audit';
 import type { ProviderId } from '../core/erasure';
 import type { LegalHold } from '../core/legal-hold';
@@ -34,9 +35,35 @@ export interface JiraPort {
   transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'>;
   isInProjectRole(projectKey: string, roleName: string, accountId: string): Promise<boolean>;
   getUserGroups(accountId: string): Promise<string[]>;
-  /** Whether the user holds Jira's global Administer permission (checked by Jira, not by group names). */
-  isJiraAdmin(accountId: string): Promise<boolean>;
   editLabels(key: string, add: string[], remove: string[]): Promise<void>;
+}
+
+/**
+ * What the calling user may see and is, asked of Jira as that user (`api.asUser()`; resolvers only). Checks of
+ * a user's own rights work for an app this way, unlike the bulk check for another account (Administer Jira).
+ */
+export interface UserJiraPort {
+  /** The issue as the user sees it, or null when it does not exist or they may not browse it. */
+  visibleIssue(issueIdOrKey: string): Promise<{ id: string; key: string; projectKey: string } | null>;
+  /** Jira's global Administer permission, for the calling user. */
+  isJiraAdmin(): Promise<boolean>;
+  /** The calling user's own groups. */
+  myGroups(): Promise<string[]>;
+}
+
+/**
+ * Jira refused a look-up the app needs (HTTP 403): on real sites this depends on the permission scheme
+ * (project roles need Administer Projects; user groups need Browse users and groups). The message says what
+ * a Jira administrator must change; callers show it instead of failing.
+ */
+export class JiraLookupForbidden extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly remedy: string,
+  ) {
+    super(`Jira refused Erasure Desk's ${endpoint} look-up (HTTP 403). ${remedy}`);
+    this.name = 'JiraLookupForbidden';
+  }
 }
 
 /** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */
@@ -136,6 +163,19 @@ export interface AppStore {
   /** Declared by the providers that need them (src/providers/ada/cooldown.ts, src/providers/genesys/token.ts). */
   adaSubmissions: AdaSubmissionLog;
   genesysTokens: SharedTokenCache;
+}
+
+/**
+ * Atlassian's personal data reporting (implemented by src/store/account-registry.ts): the accounts the store
+ * registered while writing them, where each is stored, the audit openings, and the cycle's saved position.
+ */
+export interface PersonalDataStore {
+  page(limit: number, cursor?: string): Promise<{ accounts: StoredAccount[]; cursor?: string }>;
+  places(accountId: string): Promise<AccountPlace[]>;
+  forget(accountId: string, places: AccountPlace[]): Promise<void>;
+  eraseActorOpening(commitment: string): Promise<void>;
+  getCycle(): Promise<unknown>;
+  setCycle(state: unknown): Promise<void>;
 }
 
 export interface AppDeps {

@@ -1,6 +1,6 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import type { AdfDocument, IntakeJira, IssueSnapshot, JiraPort } from '../app/ports';
+import { type AdfDocument, type IntakeJira, type IssueSnapshot, JiraLookupForbidden, type JiraPort, type UserJiraPort } from '../app/ports';
 
 /**
  * The Jira operations the workflow performs, on `@forge/api` `requestJira` as the app (the app acts on DSAR
@@ -36,7 +36,11 @@ interface JiraResponse {
   headers: { get(name: string): string | null };
   text(): Promise<string>;
 }
-export type JiraHttp = (path: Route, init?: { method?: string; headers?: Record<string, string>; body?: string | ArrayBuffer }) => Promise<JiraResponse>;
+type JiraInit = { method?: string; headers?: Record<string, string>; body?: string | ArrayBuffer };
+/** What `api.asApp()` and `api.asUser()` offer: each call below names its route and method literally, so Forge's linter can check its scopes. */
+export interface JiraRequester {
+  requestJira(path: Route, init?: JiraInit): Promise<JiraResponse>;
+}
 
 /** One file as multipart/form-data (RFC 7578), built as bytes: Forge's request body is a string or ArrayBuffer. */
 export function multipartFile(filename: string, bytes: Uint8Array, mediaType: string): { body: ArrayBuffer; contentType: string } {
@@ -56,9 +60,9 @@ export function multipartFile(filename: string, bytes: Uint8Array, mediaType: st
 const MAX_ATTEMPTS = 4;
 
 /** Jira Cloud rate-limits apps with 429 + Retry-After; a few bounded retries keep a burst from failing a case. */
-async function send(http: JiraHttp, endpoint: string, path: Route, init: Parameters<JiraHttp>[1] = {}): Promise<JiraResponse> {
+async function send(endpoint: string, request: () => Promise<JiraResponse>): Promise<JiraResponse> {
   for (let attempt = 1; ; attempt += 1) {
-    const response = await http(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+    const response = await request();
     const retryable = response.status === 429 || response.status === 503;
     if (!retryable || attempt >= MAX_ATTEMPTS) {
       if (response.status >= 400) throw new JiraRequestError(response.status, endpoint, await errorMessages(response));
@@ -87,7 +91,8 @@ async function json<S extends z.ZodType>(response: JiraResponse, schema: S, endp
   return parsed.data;
 }
 
-const jsonInit = (method: string, body: unknown) => ({ method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const ACCEPT = { Accept: 'application/json' };
+const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' };
 
 const issueSchema = z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()) });
 const transitionsSchema = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })) });
@@ -105,70 +110,88 @@ const groupsSchema = z.array(z.object({ name: z.string() }));
 const searchSchema = z.object({ issues: z.array(z.object({ key: z.string() })), nextPageToken: z.string().optional() });
 const attachmentsSchema = z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string(), size: z.number() }));
 
-export function createJiraAdapter(http: JiraHttp): JiraPort & IntakeJira {
+async function forbiddenAs<T>(endpoint: string, remedy: string, lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await lookUp();
+  } catch (error) {
+    if (error instanceof JiraRequestError && error.status === 403) throw new JiraLookupForbidden(endpoint, remedy);
+    throw error;
+  }
+}
+
+const ROLE_REMEDY = 'Give the app (the "Erasure Desk" user) the Administer Projects permission in this project, or use approval groups instead of a project role on the admin page.';
+const GROUP_REMEDY = 'Give the app the "Browse users and groups" global permission, or use a project role instead of approval groups on the admin page.';
+
+export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira {
   const statusOf = async (key: string) => {
-    const issue = await json(await send(http, 'GET /issue', route`/rest/api/3/issue/${key}?fields=status`), issueSchema, 'GET /issue');
+    const response = await send('GET /issue', () => app.requestJira(route`/rest/api/3/issue/${key}?fields=status`, { method: 'GET', headers: ACCEPT }));
+    const issue = await json(response, issueSchema, 'GET /issue');
     return (issue.fields.status as { name?: string } | undefined)?.name ?? null;
   };
-  const groupsOf = async (accountId: string) =>
-    (await json(await send(http, 'GET /user/groups', route`/rest/api/3/user/groups?accountId=${accountId}`), groupsSchema, 'GET /user/groups')).map((g) => g.name);
+  const groupsOf = (accountId: string) =>
+    forbiddenAs('user groups', GROUP_REMEDY, async () => {
+      const response = await send('GET /user/groups', () => app.requestJira(route`/rest/api/3/user/groups?accountId=${accountId}`, { method: 'GET', headers: ACCEPT }));
+      return (await json(response, groupsSchema, 'GET /user/groups')).map((g) => g.name);
+    });
 
   return {
     async getIssue(key, fields): Promise<IssueSnapshot> {
-      const response = await send(http, 'GET /issue', route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`);
+      const response = await send('GET /issue', () => app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, { method: 'GET', headers: ACCEPT }));
       return json(response, issueSchema, 'GET /issue');
     },
     async addComment(key, body: AdfDocument) {
-      const response = await send(http, 'POST /issue/comment', route`/rest/api/3/issue/${key}/comment`, jsonInit('POST', { body }));
+      const response = await send('POST /issue/comment', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }),
+      );
       return json(response, z.object({ id: z.string() }), 'POST /issue/comment');
     },
     async attachFile(key, filename, bytes, mediaType) {
       const { body, contentType } = multipartFile(filename, bytes, mediaType);
-      // Jira refuses multipart uploads without this header (XSRF protection).
-      const response = await send(http, 'POST /issue/attachments', route`/rest/api/3/issue/${key}/attachments`, {
-        method: 'POST',
-        headers: { 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType },
-        body,
-      });
+      // Jira refuses multipart uploads without X-Atlassian-Token (XSRF protection).
+      const response = await send('POST /issue/attachments', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/attachments`, { method: 'POST', headers: { ...ACCEPT, 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType }, body }),
+      );
       const [first] = await json(response, attachmentsSchema, 'POST /issue/attachments');
       if (!first) throw new JiraRequestError(response.status, 'POST /issue/attachments', ['no attachment returned']);
       return first;
     },
     async transitionTo(key, statusName) {
       if ((await statusOf(key)) === statusName) return 'already_in_status';
-      const { transitions } = await json(await send(http, 'GET /issue/transitions', route`/rest/api/3/issue/${key}/transitions`), transitionsSchema, 'GET /issue/transitions');
+      const listed = await send('GET /issue/transitions', () => app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'GET', headers: ACCEPT }));
+      const { transitions } = await json(listed, transitionsSchema, 'GET /issue/transitions');
       const match = transitions.find((t) => t.to.name === statusName);
       if (!match) throw new JiraTransitionUnavailable(key, statusName, transitions.map((t) => t.to.name));
-      await send(http, 'POST /issue/transitions', route`/rest/api/3/issue/${key}/transitions`, jsonInit('POST', { transition: { id: match.id } }));
+      await send('POST /issue/transitions', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ transition: { id: match.id } }) }),
+      );
       return 'transitioned';
     },
-    async isInProjectRole(projectKey, roleName, accountId) {
-      const roles = await json(await send(http, 'GET /project/role', route`/rest/api/3/project/${projectKey}/role`), rolesSchema, 'GET /project/role');
-      const url = Object.entries(roles).find(([name]) => name === roleName)?.[1];
-      const roleId = url?.split('/').pop();
-      if (!roleId) return false;
-      const role = await json(await send(http, 'GET /project/role/id', route`/rest/api/3/project/${projectKey}/role/${roleId}`), roleSchema, 'GET /project/role/id');
-      if (role.actors.some((a) => a.actorUser?.accountId === accountId)) return true;
-      const roleGroups = role.actors.map((a) => a.actorGroup?.name ?? a.actorGroup?.displayName).filter((g): g is string => !!g);
-      if (roleGroups.length === 0) return false;
-      const userGroups = await groupsOf(accountId);
-      return roleGroups.some((g) => userGroups.includes(g));
-    },
+    isInProjectRole: (projectKey, roleName, accountId) =>
+      forbiddenAs('project role', ROLE_REMEDY, async () => {
+        const listed = await send('GET /project/role', () => app.requestJira(route`/rest/api/3/project/${projectKey}/role`, { method: 'GET', headers: ACCEPT }));
+        const roles = await json(listed, rolesSchema, 'GET /project/role');
+        const url = Object.entries(roles).find(([name]) => name === roleName)?.[1];
+        const roleId = url?.split('/').pop();
+        if (!roleId) return false;
+        const fetched = await send('GET /project/role/id', () => app.requestJira(route`/rest/api/3/project/${projectKey}/role/${roleId}`, { method: 'GET', headers: ACCEPT }));
+        const role = await json(fetched, roleSchema, 'GET /project/role/id');
+        if (role.actors.some((a) => a.actorUser?.accountId === accountId)) return true;
+        const roleGroups = role.actors.map((a) => a.actorGroup?.name ?? a.actorGroup?.displayName).filter((g): g is string => !!g);
+        if (roleGroups.length === 0) return false;
+        const userGroups = await groupsOf(accountId);
+        return roleGroups.some((g) => userGroups.includes(g));
+      }),
     getUserGroups: groupsOf,
-    async isJiraAdmin(accountId) {
-      const response = await send(http, 'POST /permissions/check', route`/rest/api/3/permissions/check`, jsonInit('POST', { accountId, globalPermissions: ['ADMINISTER'] }));
-      const granted = await json(response, z.object({ globalPermissions: z.array(z.string()).default([]) }), 'POST /permissions/check');
-      return granted.globalPermissions.includes('ADMINISTER');
-    },
     async editLabels(key, add, remove) {
       const update = { labels: [...add.map((l) => ({ add: l })), ...remove.map((l) => ({ remove: l }))] };
-      await send(http, 'PUT /issue', route`/rest/api/3/issue/${key}`, jsonInit('PUT', { update }));
+      await send('PUT /issue', () => app.requestJira(route`/rest/api/3/issue/${key}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ update }) }));
     },
     async searchIssueKeys(jql) {
       const keys: string[] = [];
       let nextPageToken: string | undefined;
       do {
-        const response = await send(http, 'POST /search/jql', route`/rest/api/3/search/jql`, jsonInit('POST', { jql, fields: ['key'], maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) }));
+        const query = { jql, fields: ['key'], maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) };
+        const response = await send('POST /search/jql', () => app.requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(query) }));
         const page = await json(response, searchSchema, 'POST /search/jql');
         keys.push(...page.issues.map((i) => i.key));
         nextPageToken = page.nextPageToken;
@@ -176,16 +199,52 @@ export function createJiraAdapter(http: JiraHttp): JiraPort & IntakeJira {
       return keys;
     },
     async createIssue(input) {
-      const body = { fields: { project: { key: input.projectKey }, issuetype: { name: input.issueType }, summary: input.summary, ...input.fields } };
-      return json(await send(http, 'POST /issue', route`/rest/api/3/issue`, jsonInit('POST', body)), z.object({ key: z.string() }), 'POST /issue');
+      const fields = { project: { key: input.projectKey }, issuetype: { name: input.issueType }, summary: input.summary, ...input.fields };
+      const response = await send('POST /issue', () => app.requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ fields }) }));
+      return json(response, z.object({ key: z.string() }), 'POST /issue');
     },
     async setIssueProperty(key, property, value) {
-      await send(http, 'PUT /issue/properties', route`/rest/api/3/issue/${key}/properties/${property}`, jsonInit('PUT', value));
+      await send('PUT /issue/properties', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/properties/${property}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(value) }),
+      );
+    },
+  };
+}
+
+const visibleIssueSchema = z.object({ id: z.string(), key: z.string(), fields: z.object({ project: z.object({ key: z.string() }) }) });
+const myPermissionsSchema = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean() })) });
+const myselfSchema = z.object({ groups: z.object({ items: z.array(z.object({ name: z.string() })) }) });
+
+export function createUserJiraAdapter(user: JiraRequester): UserJiraPort {
+  return {
+    async visibleIssue(issueIdOrKey) {
+      try {
+        const response = await send('GET /issue', () => user.requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { method: 'GET', headers: ACCEPT }));
+        const issue = await json(response, visibleIssueSchema, 'GET /issue');
+        return { id: issue.id, key: issue.key, projectKey: issue.fields.project.key };
+      } catch (error) {
+        if (error instanceof JiraRequestError && (error.status === 404 || error.status === 403)) return null;
+        throw error;
+      }
+    },
+    async isJiraAdmin() {
+      const response = await send('GET /mypermissions', () => user.requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { method: 'GET', headers: ACCEPT }));
+      const granted = await json(response, myPermissionsSchema, 'GET /mypermissions');
+      return granted.permissions.ADMINISTER?.havePermission === true;
+    },
+    async myGroups() {
+      const response = await send('GET /myself', () => user.requestJira(route`/rest/api/3/myself?expand=groups`, { method: 'GET', headers: ACCEPT }));
+      return (await json(response, myselfSchema, 'GET /myself')).groups.items.map((g) => g.name);
     },
   };
 }
 
 /** Production: requests as the app through Forge's product proxy. */
 export function createAppJira(): JiraPort & IntakeJira {
-  return createJiraAdapter((path, init) => api.asApp().requestJira(path, init) as Promise<JiraResponse>);
+  return createJiraAdapter(api.asApp() as JiraRequester);
+}
+
+/** Production: requests as the user who invoked the resolver. */
+export function createUserJira(): UserJiraPort {
+  return createUserJiraAdapter(api.asUser() as JiraRequester);
 }

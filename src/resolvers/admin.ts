@@ -1,3 +1,4 @@
+import { webTrigger } from '@forge/api';
 import Resolver from '@forge/resolver';
 import {
   addLegalHold,
@@ -18,6 +19,7 @@ import { buildAdminDeps } from '../deps';
  * Jira (src/app/admin.ts), because these calls change where and how personal data is erased.
  */
 const resolver = new Resolver();
+const AMIQUS_WEBTRIGGER = 'amiqus-webhook-endpoint';
 
 /** Defines a call that runs only for a Jira administrator (Jira's Administer global permission). */
 function defineForAdmins(name: string, handler: (deps: AdminDeps, payload: unknown, accountId: string) => Promise<unknown>): void {
@@ -31,6 +33,8 @@ function defineForAdmins(name: string, handler: (deps: AdminDeps, payload: unkno
 
 defineForAdmins('getSettings', (deps) => getSettings(deps));
 defineForAdmins('saveSettings', (deps, payload) => saveSettings(deps, payload));
+// The URL Amiqus delivers to: Forge mints it per installation (webTrigger.getUrl), so only the app can show it.
+defineForAdmins('getWebhookUrl', async () => ({ ok: true, url: await webTrigger.getUrl(AMIQUS_WEBTRIGGER) }));
 defineForAdmins('getSecretStatus', (deps) => getSecretStatus(deps));
 defineForAdmins('setSecret', (deps, payload) => setProviderSecret(deps, payload));
 defineForAdmins('listHolds', (deps) => listHolds(deps));

@@ -1,27 +1,32 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { isPrivacyOfficer, NOT_ALLOWED } from '../app/access';
+import { isPrivacyOfficer, lookupRefused, NOT_ALLOWED } from '../app/access';
 import { confirmDownstream, extendDeadline, getPanelView } from '../app/case-actions';
-import type { AppDeps } from '../app/ports';
+import type { AppDeps, UserJiraPort } from '../app/ports';
 import { genesysPreviewStatus, requestGenesysPreview } from '../app/preview';
 import { requestRetry } from '../app/retry';
-import { buildDeps, RESOLVER_PROVIDER_RETRY } from '../deps';
+import { buildDeps, buildUserJira, RESOLVER_PROVIDER_RETRY } from '../deps';
 
 /**
- * The issue panel's backend. The ticket key comes from the Forge context (the issue the panel is on),
- * never from the payload, so a caller cannot act on another ticket.
+ * The issue panel's backend. Forge guarantees only `accountId`, `accountType`, `license` and `installContext`
+ * in the context; `extension.issue` is what the browser says. So it is only a claim: the issue is fetched from
+ * Jira as the calling user, and the key and project Jira returns are the ones acted on. A user who cannot
+ * browse the issue gets nothing, not even the view.
  */
-const contextSchema = z.object({ extension: z.object({ issue: z.object({ key: z.string() }) }) });
-const NOT_ON_A_TICKET = { ok: false as const, message: 'Open this panel on a DSAR ticket.' };
+const claimSchema = z.object({ extension: z.object({ issue: z.union([z.object({ id: z.union([z.string(), z.number()]).transform(String) }), z.object({ key: z.string() })]) }) });
+const NOT_ON_A_TICKET = { ok: false as const, message: 'Open this panel on a DSAR ticket you can see.' };
 
 const resolver = new Resolver();
 
-function issueKeyOf(context: unknown): string | null {
-  const parsed = contextSchema.safeParse(context);
-  return parsed.success ? parsed.data.extension.issue.key : null;
+/** The issue Jira shows this user, or null (no claim, no such issue, or not theirs to browse). */
+async function issueFor(context: Record<string, unknown>): Promise<{ user: UserJiraPort; accountId: string; key: string; projectKey: string } | null> {
+  const claim = claimSchema.safeParse(context);
+  if (!claim.success || typeof context.accountId !== 'string') return null;
+  const user = buildUserJira();
+  const claimed = claim.data.extension.issue;
+  const issue = await user.visibleIssue('id' in claimed ? claimed.id : claimed.key);
+  return issue ? { user, accountId: context.accountId, key: issue.key, projectKey: issue.projectKey } : null;
 }
-
-const projectOf = (issueKey: string) => issueKey.split('-')[0] as string;
 
 interface OfficerCall<I> {
   deps: AppDeps;
@@ -41,22 +46,29 @@ function defineForOfficers<S extends z.ZodType>(
   options: { callsProviders?: boolean } = {},
 ): void {
   resolver.define(name, async ({ payload, context }) => {
-    const key = issueKeyOf(context);
-    if (!key) return NOT_ON_A_TICKET;
     const parsed = input ? input.schema.safeParse(payload) : null;
     if (input && !parsed?.success) return { ok: false, message: input.invalid };
+    // Someone who cannot even see the ticket is certainly not its privacy officer.
+    const found = await issueFor(context);
+    if (!found) return NOT_ALLOWED;
     const deps = await buildDeps(options.callsProviders ? { providerRetry: RESOLVER_PROVIDER_RETRY } : {});
-    const accountId = typeof context.accountId === 'string' ? context.accountId : undefined;
-    if (!accountId || !(await isPrivacyOfficer(deps, projectOf(key), accountId))) return NOT_ALLOWED;
-    return handler({ deps, key, accountId, input: parsed?.data as z.infer<S> });
+    try {
+      if (!(await isPrivacyOfficer(deps, found.projectKey, found.accountId, () => found.user.myGroups()))) return NOT_ALLOWED;
+    } catch (error) {
+      const refused = lookupRefused(error);
+      if (refused) return refused;
+      throw error;
+    }
+    return handler({ deps, key: found.key, accountId: found.accountId, input: parsed?.data as z.infer<S> });
   });
 }
 
+// Anyone who can browse the ticket sees the case's progress (no identifiers are in it).
 resolver.define('getView', async ({ context }) => {
-  const key = issueKeyOf(context);
-  if (!key) return NOT_ON_A_TICKET;
+  const found = await issueFor(context);
+  if (!found) return NOT_ON_A_TICKET;
   const deps = await buildDeps();
-  return { ok: true, view: await getPanelView(deps, key) };
+  return { ok: true, view: await getPanelView(deps, found.key) };
 });
 
 defineForOfficers('retry', null, async ({ deps, key, accountId }) => {

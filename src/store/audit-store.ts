@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { kvs, Sort } from '@forge/kvs';
+import { type ActorOpening, actorCommitment, ERASED_ACCOUNT, isActorCommitment } from '../core/actor-commitment';
+import { accountRegistry } from './account-registry';
 import { appendAuditEvent, type AuditEvent, type AuditEventInput, auditEventSchema } from '../core/audit';
-import { ENTITIES, entityKeys } from './keys';
+import { ENTITIES, entityKeys, kvsKeys } from './keys';
 import { isConflict } from './kvs-store';
 
 /**
@@ -19,7 +22,26 @@ export class AuditAppendContention extends Error {
   }
 }
 
+/**
+ * The event with its actor (`data.by`) replaced by a salted commitment; the opening is stored beside the
+ * chain and registered for personal data reporting, so a closed account can be erased without touching the chain.
+ */
+async function committed(input: AuditEventInput): Promise<AuditEventInput> {
+  const data = input.data as { by?: unknown };
+  if (typeof data.by !== 'string' || isActorCommitment(data.by) || data.by === ERASED_ACCOUNT) return input;
+  const opening: ActorOpening = { accountId: data.by, salt: randomBytes(16).toString('hex') };
+  const commitment = actorCommitment(opening);
+  await kvs.set(kvsKeys.actorOpening(commitment), opening);
+  await accountRegistry.note(opening.accountId, input.at, { kind: 'audit-actor', commitment });
+  return { ...input, data: { ...input.data, by: commitment } } as AuditEventInput;
+}
+
 export const auditStore = {
+  /** Who a commitment in the trail names, while the account's opening is kept; null once erased. */
+  async openActor(commitment: string): Promise<ActorOpening | null> {
+    return (await kvs.get<ActorOpening>(kvsKeys.actorOpening(commitment))) ?? null;
+  },
+
   async list(ticketKey: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     let cursor: string | undefined;
@@ -41,7 +63,9 @@ export const auditStore = {
     return events;
   },
 
-  async append(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+  async append(ticketKey: string, plainInputs: AuditEventInput[]): Promise<AuditEvent[]> {
+    const inputs: AuditEventInput[] = [];
+    for (const input of plainInputs) inputs.push(await committed(input));
     let chain = await this.list(ticketKey);
     for (const input of inputs) {
       for (let attempt = 1; ; attempt += 1) {

@@ -1,6 +1,7 @@
 import { kvs } from '@forge/kvs';
 import { type LegalHold, legalHoldSchema } from '../core/legal-hold';
 import { fromEntityValue, toEntityValue } from './entity-codec';
+import { accountRegistry } from './account-registry';
 import { ENTITIES } from './keys';
 
 /**
@@ -22,6 +23,7 @@ export const holdStore = {
   },
   async save(hold: LegalHold): Promise<LegalHold> {
     const parsed = legalHoldSchema.parse(hold);
+    await accountRegistry.note(parsed.createdBy, parsed.createdAt, { kind: 'hold', holdId: parsed.id });
     await kvs.entity(ENTITIES.hold).set(parsed.id, toEntityValue(parsed));
     return parsed;
   },

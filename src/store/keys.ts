@@ -28,6 +28,13 @@ export const kvsKeys = {
   genesysPreview: (ticketKey: string) => `genesys-preview:${ticketKey}`,
   /** SHA-256 of an Ada identifier → when it was last submitted (Ada's 7-day rule). */
   adaSubmitted: (identifierKey: string) => `ada-submitted:${identifierKey}`,
+  /** Personal data reporting: each stored account id, each place it is stored, the cycle's position. */
+  storedAccountPrefix: 'pd-account:',
+  storedAccount: (accountId: string) => `pd-account:${accountId}`,
+  accountPlacePrefix: (accountId: string) => `pd-place:${accountId}:`,
+  reportingCycle: 'pd-report:cycle',
+  /** The opening (salt and account id) of an actor commitment in the audit trail. */
+  actorOpening: (commitment: string) => `actor-opening:${commitment}`,
 };
 
 /** Forge secret storage (`kvs.setSecret`): encrypted, never returned by `get` or `query`. */

@@ -4,6 +4,7 @@ import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
 import { type CaseRecord, caseRecordSchema, type Claim, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
 import { fromEntityValue, readStoredTime, storedTime, toEntityValue } from './entity-codec';
+import { noteCaseAccounts } from './account-registry';
 import { ENTITIES, entityKeys, kvsKeys } from './keys';
 
 /**
@@ -68,8 +69,15 @@ const parseJob = (raw: unknown): JobRecord => jobRecordSchema.parse(fromEntityVa
 
 export const caseStore = {
   get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
-  create: (record: CaseRecord): Promise<boolean> => createVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
-  update: (record: CaseRecord): Promise<CaseRecord> => updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record),
+  // Account ids in a case are registered for Atlassian's personal data reporting before they are stored.
+  async create(record: CaseRecord): Promise<boolean> {
+    await noteCaseAccounts(record, new Date().toISOString());
+    return createVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record);
+  },
+  async update(record: CaseRecord): Promise<CaseRecord> {
+    await noteCaseAccounts(record, new Date().toISOString());
+    return updateVersioned(ENTITIES.case, entityKeys.case(record.ticketKey), record);
+  },
   async listOpen(limit: number, cursor?: string): Promise<{ cases: CaseRecord[]; cursor?: string }> {
     let query = kvs
       .entity<CaseRecord>(ENTITIES.case)

@@ -1,6 +1,7 @@
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import { type PreviewRequest, previewRequestSchema } from '../core/records';
+import { accountRegistry } from './account-registry';
 import { kvsKeys } from './keys';
 
 /** Which DSAR ticket was opened for an Amiqus client, so a later reminder lands on the same ticket. */
@@ -20,5 +21,8 @@ export const genesysPreviews = {
     const parsed = previewRequestSchema.safeParse(await kvs.get<unknown>(kvsKeys.genesysPreview(ticketKey)));
     return parsed.success ? parsed.data : null;
   },
-  set: (ticketKey: string, request: PreviewRequest): Promise<void> => kvs.set(kvsKeys.genesysPreview(ticketKey), request),
+  async set(ticketKey: string, request: PreviewRequest): Promise<void> {
+    await accountRegistry.note(request.requestedBy, request.requestedAt, { kind: 'preview', ticketKey });
+    await kvs.set(kvsKeys.genesysPreview(ticketKey), request);
+  },
 };

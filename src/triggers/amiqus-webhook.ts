@@ -9,6 +9,16 @@ const webtriggerRequestSchema = z.object({
   headers: z.record(z.string(), z.array(z.string())).default({}),
 });
 
+/**
+ * Forge passes header names in the caller's casing (its docs show `Content-Type` beside `accept-encoding`:
+ * https://developer.atlassian.com/platform/forge/manifest-reference/modules/web-trigger/), and HTTP header
+ * names are case-insensitive (RFC 9110 §5.1), so a look-up must ignore case.
+ */
+export function headerValue(headers: Record<string, string[]>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1][0];
+}
+
 export async function amiqusWebhook(request: unknown): Promise<{ statusCode: number; headers: Record<string, string[]>; body: string }> {
   const parsed = webtriggerRequestSchema.safeParse(request);
   if (!parsed.success) return { statusCode: 400, headers: {}, body: '' };
@@ -18,7 +28,7 @@ export async function amiqusWebhook(request: unknown): Promise<{ statusCode: num
   if (!directory) return { statusCode: 404, headers: {}, body: '' };
   const response = await handleAmiqusWebhook(deps, createAppJira(), directory, {
     rawBody: body,
-    header: (name) => headers[name.toLowerCase()]?.[0],
+    header: (name) => headerValue(headers, name),
   });
   return { statusCode: response.status, headers: { 'content-type': ['text/plain'] }, body: response.body };
 }

@@ -8,7 +8,7 @@ import type { Settings } from '../core/settings';
  * and the legal-hold register.
  */
 
-type Reply = { ok: boolean; message?: string; errors?: Array<{ field: string; message: string }>; settings?: Settings; status?: Record<string, boolean>; holds?: Array<{ id: string; reason: string; expiresOn: string | null }> };
+type Reply = { ok: boolean; message?: string; errors?: Array<{ field: string; message: string }>; settings?: Settings; status?: Record<string, boolean>; holds?: Array<{ id: string; reason: string; expiresOn: string | null }>; url?: string };
 
 const SECRET_FIELDS: Record<string, string[]> = { amiqus: ['token', 'webhookSecret'], ada: ['apiKey'], genesys: ['clientId', 'clientSecret'] };
 
@@ -19,9 +19,11 @@ function Admin() {
   const [secretDrafts, setSecretDrafts] = useState<Record<string, Record<string, string>>>({});
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const [webhookUrl, setWebhookUrl] = useState<string | null>(null);
 
   const load = async () => {
-    const [s, st, h] = await Promise.all([call<Reply>('getSettings'), call<Reply>('getSecretStatus'), call<Reply>('listHolds')]);
+    const [s, st, h, w] = await Promise.all([call<Reply>('getSettings'), call<Reply>('getSecretStatus'), call<Reply>('listHolds'), call<Reply>('getWebhookUrl')]);
+    setWebhookUrl(w.url ?? null);
     setSettingsText(JSON.stringify(s.settings, null, 2));
     setStatus(st.status ?? {});
     setHolds(h.holds ?? []);
@@ -60,6 +62,9 @@ function Admin() {
       <Text>Statuses, field mapping, approvers, four-eyes rule, deadline policy, downstream systems and provider options.</Text>
       <TextArea value={settingsText} onChange={(e) => setSettingsText(String(e.target.value ?? ''))} />
       <Button appearance="primary" onClick={() => void save()}>Save settings</Button>
+      <Heading size="medium">Amiqus webhook</Heading>
+      <Text>Register this URL in Amiqus for client.deletion_reminder_due, then store the signing secret Amiqus returns below.</Text>
+      <Text>{webhookUrl ?? 'Not available.'}</Text>
       <Heading size="medium">Provider credentials</Heading>
       {Object.entries(SECRET_FIELDS).map(([provider, fields]) => (
         <Stack key={provider} space="space.050">

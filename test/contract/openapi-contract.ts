@@ -94,6 +94,13 @@ export class OpenApiContract {
       .reduce<Json>((node, key) => node[key] as Json, this.doc);
   }
 
+  /** Checks a body against a named schema in `components/schemas` (OpenAPI 3). */
+  checkComponent(name: string, body: unknown): ContractCheck {
+    const validate = this.ajv.compile({ $ref: `${SPEC_ID}#/${pointer('components', 'schemas', name)}` });
+    const ok = validate(body);
+    return { ok: Boolean(ok), errors: (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim()) };
+  }
+
   check(response: ContractResponse): ContractCheck {
     const schema = this.responseSchema(response.method, response.pathTemplate, response.status);
     if (schema === undefined) {

@@ -2,6 +2,7 @@ import { validate } from '@forge/manifest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { INTAKE_PROPERTY } from '../../src/app/intake';
 import * as app from '../../src/index';
 
 const MANIFEST = join(__dirname, '..', '..', 'manifest.yml');
@@ -22,6 +23,15 @@ describe('manifest.yml', () => {
     expect(result.success).toBe(true);
   });
 
+  it('indexes the issue property path that intake searches by JQL (jira:entityProperty), as a number', () => {
+    const jql = readFileSync(join(__dirname, '..', '..', 'src', 'app', 'intake.ts'), 'utf8');
+    const [, property, path] = /issue\.property\[\$\{(\w+)\}\]\.(\w+)/.exec(jql) ?? [];
+    expect(property).toBe('INTAKE_PROPERTY');
+    const modules = manifest.modules['jira:entityProperty'] as Array<{ entityType: string; propertyKey: string; values: Array<{ path: string; type: string }> }>;
+    const indexed = modules.filter((m) => m.entityType === 'issue' && m.propertyKey === INTAKE_PROPERTY).flatMap((m) => m.values);
+    expect(indexed).toContainEqual({ path, type: 'number' });
+  });
+
   it('names only handlers that exist and are exported functions of src/index.ts', () => {
     const exported = app as unknown as Record<string, unknown>;
     const handlers = manifest.modules.function!.map((f) => String(f.handler));
@@ -37,7 +47,7 @@ describe('manifest.yml', () => {
     const functionKeys = new Set(manifest.modules.function!.map((f) => f.key));
     const uses = (module: string) => manifest.modules[module]!.map((m) => (m.function ?? (m.resolver as { function?: string })?.function) as string);
     expect(manifest.modules.trigger![0]!.events).toEqual(['avi:jira:updated:issue']);
-    expect(manifest.modules.scheduledTrigger!.map((t) => t.function).sort()).toEqual(['amiqus-due-poll', 'deadline-watch', 'provider-status-poll']);
+    expect(manifest.modules.scheduledTrigger!.map((t) => t.function).sort()).toEqual(['amiqus-due-poll', 'deadline-watch', 'personal-data-report', 'provider-status-poll']);
     for (const module of ['jira:issuePanel', 'jira:adminPage', 'trigger', 'scheduledTrigger', 'webtrigger', 'consumer']) {
       for (const key of uses(module)) expect(functionKeys.has(key)).toBe(true);
     }
@@ -45,7 +55,7 @@ describe('manifest.yml', () => {
 
   it('targets the nodejs22.x runtime with least-privilege scopes', () => {
     expect(manifest.app.runtime.name).toBe('nodejs22.x');
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:jira-user', 'read:jira-work', 'storage:app', 'write:jira-work']);
+    expect([...manifest.permissions.scopes].sort()).toEqual(['read:jira-user', 'read:jira-work', 'report:personal-data', 'storage:app', 'write:jira-work']);
   });
 
   it('allows egress to Amiqus, Ada’s three hosts and every Genesys Cloud region (login and api)', () => {

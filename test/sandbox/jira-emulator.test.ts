@@ -134,6 +134,9 @@ describe('Jira emulator: JQL search (the subset the app sends)', () => {
   });
 
   it('matches issue.property[prop].path = value against a property set over REST', async () => {
+    // Indexed, as a jira:entityProperty module would have them.
+    jira.state.indexedProperties.add('erasure-desk.phase');
+    jira.state.indexedProperties.add('erasure-desk.round');
     const a = openTicket('A');
     const b = openTicket('B');
     const put = await call('PUT', `/rest/api/3/issue/${a.key}/properties/erasure-desk`, 'app', { phase: 'erasing', round: 2 });
@@ -141,6 +144,14 @@ describe('Jira emulator: JQL search (the subset the app sends)', () => {
     await call('PUT', `/rest/api/3/issue/${b.key}/properties/erasure-desk`, 'app', { phase: 'done', round: 1 });
     expect((await search('project = DSAR AND issue.property[erasure-desk].phase = "erasing"')).keys).toEqual([a.key]);
     expect((await search('issue.property[erasure-desk].round = 1')).keys).toEqual([b.key]);
+  });
+
+  it('finds nothing by an issue property path no jira:entityProperty module indexes, as Jira', async () => {
+    const a = openTicket('A');
+    await call('PUT', `/rest/api/3/issue/${a.key}/properties/erasure-desk`, 'app', { phase: 'erasing' });
+    expect((await search('issue.property[erasure-desk].phase = "erasing"')).keys).toEqual([]);
+    jira.state.indexedProperties.add('erasure-desk.phase');
+    expect((await search('issue.property[erasure-desk].phase = "erasing"')).keys).toEqual([a.key]);
   });
 
   it('pages with maxResults and nextPageToken, returning every match exactly once', async () => {
@@ -435,7 +446,7 @@ describe('Jira emulator: principals and permissions', () => {
   });
 
   it('answers an endpoint it does not emulate with 404 in Jira\'s error shape', async () => {
-    const r = await call('GET', '/rest/api/3/myself', 'app');
+    const r = await call('GET', '/rest/api/3/serverInfo', 'app');
     expect(r.status).toBe(404);
     expect(r.json.errors).toEqual({});
     expect(r.json.errorMessages).toEqual([expect.stringContaining('No such endpoint')]);
