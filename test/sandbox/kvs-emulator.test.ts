@@ -357,6 +357,7 @@ describe('Forge runtime: scheduled triggers', () => {
       amiqusDuePoll: record('amiqusDuePoll'),
       providerStatusPoll: record('providerStatusPoll'),
       deadlineWatch: record('deadlineWatch'),
+      personalDataReport: record('personalDataReport'),
     });
   }
 
@@ -377,6 +378,7 @@ describe('Forge runtime: scheduled triggers', () => {
     polls.forEach((p, i) => expect(p.at).toBe(START + (i + 1) * 5 * 60_000));
     expect(fired.filter((f) => f.fn === 'amiqusDuePoll')).toEqual([{ fn: 'amiqusDuePoll', at: START + 86_400_000, moduleKey: 'amiqus-due-clients' }]);
     expect(fired.filter((f) => f.fn === 'deadlineWatch')).toEqual([{ fn: 'deadlineWatch', at: START + 86_400_000, moduleKey: 'deadline-watch-schedule' }]);
+    expect(fired.filter((f) => f.fn === 'personalDataReport')).toEqual([{ fn: 'personalDataReport', at: START + 86_400_000, moduleKey: 'personal-data-report-schedule' }]);
 
     expect(platform.stats.get('provider-status-poll')?.count).toBe(288);
     expect(platform.stats.get('amiqus-due-poll')?.count).toBe(1);
