@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { AST_NODE_TYPES, parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { type JiraOperation, jiraOperation } from '../../sandbox/jira/scopes';
 
 /**
  * The Jira calls the app's source makes, found the way Forge's linter finds them (a `requestJira` call whose
@@ -69,29 +70,7 @@ export function jiraCallsIn(file: string): JiraCall[] {
 
 export const allJiraCalls = (): JiraCall[] => sourceFiles().flatMap(jiraCallsIn);
 
-type Spec = { paths: Record<string, Record<string, { operationId?: string; 'x-atlassian-oauth2-scopes'?: Array<{ scopes: string[]; state: string }> }>> };
-let spec: Spec | null = null;
-export function jiraSpec(): Spec {
-  spec ??= JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'specs', 'jira-platform-openapi.json'), 'utf8')) as Spec;
-  return spec;
-}
-
-export interface Operation {
-  operationId: string;
-  template: string;
-  method: string;
-  /** The OAuth 2.0 (classic) scopes Jira lists as current for the operation. */
-  scopes: string[];
-}
-
-/** The spec's operation for a method and path; literal segments win over parameters, as Jira routes them. */
-export function operationFor(method: string, path: string): Operation | null {
-  const candidates = Object.entries(jiraSpec().paths)
-    .filter(([template, ops]) => ops[method.toLowerCase()] && new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.replace(/\{\}/g, 'x')))
-    .sort(([a], [b]) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
-  const [template, ops] = candidates[0] ?? [];
-  const op = template && ops ? ops[method.toLowerCase()] : undefined;
-  if (!template || !op) return null;
-  const scopes = (op['x-atlassian-oauth2-scopes'] ?? []).filter((s) => s.state === 'Current').flatMap((s) => s.scopes);
-  return { operationId: op.operationId ?? `${method} ${template}`, template, method: method.toUpperCase(), scopes };
+/** The spec's operation for a method and a path as the source writes it (each `${…}` as `{}`). */
+export function operationFor(method: string, path: string): JiraOperation | null {
+  return jiraOperation(method, path.replace(/\{\}/g, 'x'));
 }
