@@ -34,7 +34,13 @@ function load(): NonNullable<typeof table> {
   return rows.sort((a, b) => a.params - b.params);
 }
 
+const seen = new Map<string, JiraOperation | null>();
+
 export function jiraOperation(method: string, pathname: string): JiraOperation | null {
-  table ??= load();
-  return table.find((r) => r.method === method.toUpperCase() && r.regex.test(pathname))?.op ?? null;
+  const key = `${method.toUpperCase()} ${pathname}`;
+  if (!seen.has(key)) {
+    table ??= load();
+    seen.set(key, table.find((r) => r.method === method.toUpperCase() && r.regex.test(pathname))?.op ?? null);
+  }
+  return seen.get(key) ?? null;
 }

@@ -12,6 +12,12 @@ import { kvsKeys } from './keys';
 const placeId = (p: AccountPlace) => (p.kind === 'audit-actor' ? `${p.kind}:${p.commitment}` : p.kind === 'hold' ? `${p.kind}:${p.holdId}` : `${p.kind}:${p.ticketKey}`);
 const placeKey = (accountId: string, p: AccountPlace) => `${kvsKeys.accountPlacePrefix(accountId)}${placeId(p)}`;
 
+/**
+ * Registered in this instance already: a case is rewritten on every job step, and re-registering the same
+ * account and place is an idempotent write that only costs KVS calls. A new instance registers again.
+ */
+const registered = new Set<string>();
+
 export const accountRegistry = {
   async note(accountId: string, at: string, place: AccountPlace): Promise<void> {
     if (accountId === '' || accountId === ERASED_ACCOUNT) return;
@@ -43,6 +49,7 @@ export const accountRegistry = {
   async forget(accountId: string, places: AccountPlace[]): Promise<void> {
     for (const p of places) await kvs.delete(placeKey(accountId, p));
     await kvs.delete(kvsKeys.storedAccount(accountId));
+    for (const key of registered) if (key.startsWith(`${accountId}|`)) registered.delete(key);
   },
 
   eraseActorOpening: (commitment: string): Promise<void> => kvs.delete(kvsKeys.actorOpening(commitment)),
@@ -58,5 +65,10 @@ export function caseAccounts(record: CaseRecord): string[] {
 
 /** Registers a case's account ids before the case is written. */
 export async function noteCaseAccounts(record: CaseRecord, at: string): Promise<void> {
-  for (const accountId of caseAccounts(record)) await accountRegistry.note(accountId, at, { kind: 'case', ticketKey: record.ticketKey });
+  for (const accountId of caseAccounts(record)) {
+    const key = `${accountId}|${record.ticketKey}`;
+    if (registered.has(key)) continue;
+    await accountRegistry.note(accountId, at, { kind: 'case', ticketKey: record.ticketKey });
+    registered.add(key);
+  }
 }
