@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto';
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
 import { consoleLogger, type AppDeps, type AppStore, type JobQueue, type PersonalDataStore, type UserJiraPort } from './app/ports';
 import type { ProviderId } from './core/erasure';
 import type { Settings } from './core/settings';
+import { SharedRateBudget } from './app/rate-budget';
+import { rateBudgetStore } from './store/rate-budget-store';
+import { entityKeys } from './store/keys';
+import { PROVIDER_DESCRIPTIONS } from './providers/descriptions';
 import { createAppJira, createUserJira } from './jira/app-jira';
 import type { FetchFn, RetryPolicy } from './providers/http';
 import type { AmiqusDirectory, ErasureProvider } from './providers/port';
-import { buildProvider, createAmiqusDirectory } from './providers/registry';
+import { buildProvider, createAmiqusDirectory, rateCredential } from './providers/registry';
 import { forgeStore } from './store';
 import { accountRegistry } from './store/account-registry';
 
@@ -60,7 +65,8 @@ export const RESOLVER_PROVIDER_RETRY: Partial<RetryPolicy> = { maxAttempts: 3, t
 export async function buildDeps(overrides: { settings?: Settings; providerRetry?: Partial<RetryPolicy> } = {}): Promise<AppDeps> {
   const settings = overrides.settings ?? (await store.settings.get());
   const cache = new Map<ProviderId, Promise<ErasureProvider | undefined>>();
-  return {
+  const budgets = new Map<ProviderId, SharedRateBudget>();
+  const deps: AppDeps = {
     settings,
     jira: createAppJira(),
     store,
@@ -71,22 +77,35 @@ export async function buildDeps(overrides: { settings?: Settings; providerRetry?
       let built = cache.get(id);
       if (!built) {
         built = settings.providers[id].enabled
-          ? store.secrets.get(id).then((secret) =>
-              secret === undefined
-                ? undefined
-                : buildProvider(id, settings, secret, {
-                    fetch: egressFetch,
-                    adaLog: store.adaSubmissions,
-                    genesysTokens: store.genesysTokens,
-                    ...(overrides.providerRetry ? { retry: overrides.providerRetry } : {}),
-                  }),
-            )
+          ? store.secrets.get(id).then((secret) => {
+              if (secret === undefined) return undefined;
+              const budget = sharedBudget(id, rateCredential(id, settings, secret));
+              budgets.set(id, budget);
+              return buildProvider(id, settings, secret, {
+                fetch: egressFetch,
+                adaLog: store.adaSubmissions,
+                genesysTokens: store.genesysTokens,
+                budget,
+                ...(overrides.providerRetry ? { retry: overrides.providerRetry } : {}),
+              });
+            })
           : Promise.resolve(undefined);
         cache.set(id, built);
       }
       return built;
     },
+    async budget(id) {
+      return (await deps.provider(id)) ? budgets.get(id) : undefined;
+    },
   };
+  return deps;
+}
+
+/** One budget per provider credential, keyed by a hash so storage never holds the credential. */
+function sharedBudget(id: ProviderId, credential: string): SharedRateBudget {
+  const hash = createHash('sha256').update(credential).digest('hex').slice(0, 24);
+  // Amiqus sizes its limit per token and says so in X-RateLimit-Limit; the others' headers only lower ours.
+  return new SharedRateBudget({ key: entityKeys.rateBudget(id, hash), windows: PROVIDER_DESCRIPTIONS[id].limits.rate, store: rateBudgetStore, now: () => Date.now(), adoptStatedLimit: PROVIDER_DESCRIPTIONS[id].limits.adoptStatedLimit });
 }
 
 /** What the admin page's calls need: no settings read, since saving settings is one of them. */

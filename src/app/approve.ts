@@ -140,20 +140,28 @@ async function startCase(
   ]);
 
   const messages: JobMessage[] = [];
+  const started: ProviderId[] = [];
   for (const provider of input.applicable) {
     const hold = held.get(provider);
+    // A provider that takes many subjects per job gets this one in its next shared job (made by the poll).
+    const shared = !hold && (await deps.provider(provider))?.batching !== undefined;
     const planned = newJob(event.issueKey, provider, at);
     const withheld = hold ? applyJobEvent(planned, { type: 'legal_hold', holdId: hold.id, reason: hold.reason, expiresOn: hold.expiresOn }, at) : null;
-    await deps.store.jobs.create(planAttempt(withheld?.job ?? planned, at));
-    if (withheld) await deps.store.audit.append(event.issueKey, [withheld.audit]);
-    else messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
+    const job = planAttempt(withheld?.job ?? planned, at);
+    await deps.store.jobs.create(shared ? { ...job, batchEnrolled: true, nextPollAt: Date.parse(at) } : job);
+    if (withheld) {
+      await deps.store.audit.append(event.issueKey, [withheld.audit]);
+    } else {
+      started.push(provider);
+      if (!shared) messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
+    }
   }
   if (messages.length > 0) await deps.queue.push(messages);
   if (settings.statuses.inProgress) await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress);
   await deps.jira.addComment(event.issueKey, approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems));
-  deps.log.info('erasure started', { ticket: event.issueKey, jobs: messages.length, held: held.size });
-  if (messages.length === 0) await finalizeIfSettled(deps, event.issueKey);
-  return { kind: 'started', providers: messages.map((m) => m.provider), held: [...held.keys()] };
+  deps.log.info('erasure started', { ticket: event.issueKey, jobs: started.length, held: held.size });
+  if (started.length === 0) await finalizeIfSettled(deps, event.issueKey);
+  return { kind: 'started', providers: started, held: [...held.keys()] };
 }
 
 async function approverProblems(deps: AppDeps, projectKey: string, actor: string, reporter: string | null): Promise<FieldProblem[]> {

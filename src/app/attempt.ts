@@ -21,6 +21,12 @@ export function planAttempt(job: ErasureJob & { version?: number }, at: string):
     withheld: [],
     polls: 0,
     transientFailures: 0,
+    submitStartedAt: null,
+    // Every new attempt goes alone: a retry's identifiers were sent before (Ada's 7 days); only approval
+    // enrols a first attempt in a shared job.
+    batchEnrolled: false,
+    batchRef: null,
+    batchDigests: [],
     version: job.version ?? 0,
   };
 }

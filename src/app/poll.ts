@@ -5,6 +5,7 @@ import { STALE_PENDING_MS } from './attempt';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
+import { submitSharedJobs } from './shared-jobs';
 
 /**
  * Use case: the scheduled poll. Reads the jobs whose next poll time has come (oldest first), asks each
@@ -20,21 +21,31 @@ export interface PollReport {
   stoppedForTime: boolean;
 }
 
-const PAGE = 50;
+const PAGE = 100;
+/** Enough for a large backlog in one run; more stay due and come first in the next. */
+const MAX_JOBS_PER_POLL = 5_000;
 
 export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promise<PollReport> {
   const started = Date.now();
+  const outOfTime = () => Date.now() - started > budgetMs;
   const report: PollReport = { polled: 0, settled: 0, redispatched: 0, providerCalls: {}, stoppedForTime: false };
+  // Every due job first, then one status round per provider for all of them: Genesys's listing is
+  // org-wide and paged, so one scan answers for every pending request, not one scan per page of jobs.
+  const byProvider = new Map<ProviderId, JobRecord[]>();
+  const enrolled = new Map<ProviderId, JobRecord[]>();
   let cursor: string | undefined;
   do {
-    if (Date.now() - started > budgetMs) {
+    if (outOfTime()) {
       report.stoppedForTime = true;
       break;
     }
     const page = await deps.store.jobs.dueForPoll(deps.now().getTime(), PAGE, cursor);
     cursor = page.cursor;
-    const byProvider = new Map<ProviderId, JobRecord[]>();
     for (const job of page.jobs) {
+      if (job.state === 'pending' && job.batchEnrolled) {
+        enrolled.set(job.provider, [...(enrolled.get(job.provider) ?? []), job]);
+        continue;
+      }
       if (job.state === 'pending') {
         await redispatch(deps, job, report);
         continue;
@@ -42,21 +53,41 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
       if (!job.providerRef) continue;
       byProvider.set(job.provider, [...(byProvider.get(job.provider) ?? []), job]);
     }
-    for (const [providerId, jobs] of byProvider) {
-      await pollProvider(deps, providerId, jobs, report);
+  } while (cursor && [...byProvider.values()].reduce((n, j) => n + j.length, 0) < MAX_JOBS_PER_POLL);
+  for (const [providerId, jobs] of enrolled) {
+    if (outOfTime()) break;
+    const sent = await submitSharedJobs(deps, providerId, jobs, outOfTime);
+    report.providerCalls[providerId] = (report.providerCalls[providerId] ?? 0) + sent;
+  }
+  for (const [providerId, jobs] of byProvider) {
+    if (outOfTime()) {
+      report.stoppedForTime = true;
+      break;
     }
-  } while (cursor);
+    await pollProvider(deps, providerId, jobs, report, outOfTime);
+  }
   return report;
 }
 
-async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobRecord[], report: PollReport): Promise<void> {
+async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobRecord[], report: PollReport, outOfTime: () => boolean): Promise<void> {
   const provider = await deps.provider(providerId);
   if (!provider) return;
   const at = deps.now().toISOString();
+  // Jobs of one shared provider job (an Ada batch) are asked about once.
+  const refs = [...new Set(jobs.map((j) => j.providerRef as string))];
+  const budget = await deps.budget?.(providerId);
+  if (budget) {
+    const booked = await budget.book(provider.callsToPoll?.(refs) ?? refs.length);
+    // No room now: these jobs stay due and the next run asks again; submits are not starved by polls.
+    if (!booked.ok) {
+      deps.log.info('waiting for rate budget', { provider: providerId, jobs: jobs.length, reserved: false });
+      return;
+    }
+  }
   let statuses;
   try {
     report.providerCalls[providerId] = (report.providerCalls[providerId] ?? 0) + 1;
-    statuses = await provider.pollStatus(jobs.map((j) => j.providerRef as string));
+    statuses = await provider.pollStatus(refs);
   } catch (error) {
     if (!(isTransient(error) || error instanceof ProviderError)) throw error;
     // Try these jobs again later; a provider outage must not stop the other providers' polls.
@@ -72,14 +103,20 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     return;
   }
   for (const job of jobs) {
+    // What is left is still due, and the next run starts with it.
+    if (outOfTime()) {
+      report.stoppedForTime = true;
+      return;
+    }
     const status = statuses.get(job.providerRef as string);
     report.polled += 1;
     if (!status) {
       await saveQuietly(deps, { ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
       continue;
     }
+    const own = job.batchDigests.length > 0 && provider.batching ? provider.batching.memberOutcome(status, job.batchDigests) : status;
     try {
-      const saved = await recordOutcome(deps, applyOutcome(job, status, at));
+      const saved = await recordOutcome(deps, applyOutcome(job, own, at));
       if (saved.pollQueue === 'idle') report.settled += 1;
     } catch (error) {
       if (!(error instanceof ConcurrentUpdate)) throw error;

@@ -8,6 +8,7 @@ import type { AdaSubmissionLog } from '../providers/ada/cooldown';
 import type { ProviderSecrets } from '../providers/descriptions';
 import type { SharedTokenCache } from '../providers/genesys/token';
 import type { ErasureProvider } from '../providers/port';
+import type { SharedRateBudget } from './rate-budget';
 
 /**
  * What the use cases need from the outside world, as small interfaces. On Forge they are built in
@@ -184,6 +185,8 @@ export interface AppDeps {
   store: AppStore;
   /** Built lazily, since credentials come from secret storage and only some providers apply to a case. */
   provider(id: ProviderId): Promise<ErasureProvider | undefined>;
+  /** The provider's shared rate budget, for a worker to pre-book its calls or adopt a reserved slot. */
+  budget?(id: ProviderId): Promise<SharedRateBudget | undefined>;
   queue: JobQueue;
   now(): Date;
   log: Logger;

@@ -1,7 +1,10 @@
 import { subjectFingerprint } from '../core/audit';
-import { ProviderError, isTransient, OutcomeUnknown } from '../providers/errors';
-import type { ErasureOutcome, SubmitResult } from '../providers/port';
+import { ProviderError, isTransient, OutcomeUnknown, RateLimited } from '../providers/errors';
+import type { BudgetSlot } from '../providers/call-budget';
+import type { ErasureOutcome, ErasureProvider, ErasureRef, SubmitResult } from '../providers/port';
+import type { Subject } from '../core/subject';
 import { type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
+import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
@@ -23,10 +26,13 @@ const MAX_TRANSIENT_FAILURES = 8;
 const SUBMIT_CLAIM_TTL_SECONDS = 5 * 60;
 
 export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise<RunJobResult> {
+  // The claim below would be wasted on a delivery that arrived before the slot it was given.
+  if (message.slot && message.slot.at > deps.now().getTime()) return requeueForSlot(deps, message, message.slot);
   const job = await deps.store.jobs.get(message.ticketKey, message.provider);
   if (!job) return { kind: 'ignored', reason: 'no such job' };
   if (job.attempt !== message.attempt) return { kind: 'ignored', reason: 'event for an earlier attempt' };
   if (job.state !== 'pending') return { kind: 'ignored', reason: `job already ${job.state}` };
+  if (job.batchEnrolled) return { kind: 'ignored', reason: 'waiting for the next shared provider job' };
 
   const at = deps.now().toISOString();
   const claimKey: Claim = { kind: 'submit', ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt };
@@ -34,7 +40,7 @@ export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise
     return { kind: 'ignored', reason: 'another invocation is submitting this job' };
   }
   try {
-    return await submit(deps, job, at);
+    return await submit(deps, job, at, message);
   } catch (error) {
     if (error instanceof ConcurrentUpdate) return { kind: 'ignored', reason: 'job recorded by another invocation' };
     throw error;
@@ -43,34 +49,67 @@ export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise
   }
 }
 
-async function submit(deps: AppDeps, job: JobRecord, at: string): Promise<RunJobResult> {
-  const record = await deps.store.cases.get(job.ticketKey);
-  if (!record || record.phase !== 'open') return { kind: 'ignored', reason: 'case is not open' };
+/** What the approval covers, read again from the ticket: the subject, or why the job cannot go ahead. */
+export type ApprovedSubject =
+  | { kind: 'subject'; subject: Subject; provider: ErasureProvider }
+  | { kind: 'problem'; outcome: ErasureOutcome }
+  | { kind: 'case_closed' };
 
+export async function approvedSubject(deps: AppDeps, job: JobRecord): Promise<ApprovedSubject> {
+  const record = await deps.store.cases.get(job.ticketKey);
+  if (!record || record.phase !== 'open') return { kind: 'case_closed' };
   const { read } = await readTicketSubject(deps, job.ticketKey);
   if (!read.subject || subjectFingerprint(job.ticketKey, read.subject) !== record.subjectFingerprint) {
-    return settle(deps, job, at, {
-      kind: 'needs_attention',
-      providerRef: null,
-      reason: 'the identifiers on the ticket changed after approval, so the approval no longer covers them',
-      nextStep: 'Check the identifiers, then move the ticket to the approval status again',
-    });
+    return {
+      kind: 'problem',
+      outcome: {
+        kind: 'needs_attention',
+        providerRef: null,
+        reason: 'the identifiers on the ticket changed after approval, so the approval no longer covers them',
+        nextStep: 'Check the identifiers, then move the ticket to the approval status again',
+      },
+    };
   }
   const provider = await deps.provider(job.provider);
   if (!provider) {
-    return settle(deps, job, at, {
-      kind: 'needs_attention',
-      providerRef: null,
-      reason: `${job.provider} is disabled or has no credentials`,
-      nextStep: 'Configure the provider on the admin page, then use Retry on the panel',
-    });
+    return {
+      kind: 'problem',
+      outcome: {
+        kind: 'needs_attention',
+        providerRef: null,
+        reason: `${job.provider} is disabled or has no credentials`,
+        nextStep: 'Configure the provider on the admin page, then use Retry on the panel',
+      },
+    };
+  }
+  return { kind: 'subject', subject: read.subject, provider };
+}
+
+async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMessage): Promise<RunJobResult> {
+  const approved = await approvedSubject(deps, job);
+  if (approved.kind === 'case_closed') return { kind: 'ignored', reason: 'case is not open' };
+  if (approved.kind === 'problem') return settle(deps, job, at, approved.outcome);
+  const { provider } = approved;
+  const read = { subject: approved.subject };
+
+  const ref: ErasureRef = { ticketKey: job.ticketKey, attempt: job.attempt, plannedAt: job.attemptPlannedAt, mayHaveSubmitted: job.submitStartedAt !== null };
+  // Book every call this submit makes before making any, so a refusal never leaves a submit half done.
+  const budget = await deps.budget?.(job.provider);
+  if (budget && !(message.slot && budget.adopt(message.slot))) {
+    const booked = await budget.book(provider.callsToSubmit?.(read.subject, ref) ?? 1);
+    if (!booked.ok) return waitForBudget(deps, job, message, booked);
+  }
+  let current = job;
+  if (!PROVIDER_DESCRIPTIONS[job.provider].idempotentSubmit && job.submitStartedAt === null) {
+    current = await deps.store.jobs.update({ ...job, submitStartedAt: at });
   }
 
   let result: SubmitResult;
   try {
-    result = await provider.submitErasure(read.subject, { ticketKey: job.ticketKey, attempt: job.attempt, plannedAt: job.attemptPlannedAt });
+    result = await provider.submitErasure(read.subject, ref);
   } catch (error) {
-    if (isTransient(error) || error instanceof OutcomeUnknown) return defer(deps, job, error);
+    if (error instanceof RateLimited && error.slot) return requeueForSlot(deps, message, error.slot);
+    if (isTransient(error) || error instanceof OutcomeUnknown) return defer(deps, current, error);
     if (error instanceof ProviderError) {
       return settle(deps, job, at, {
         kind: 'needs_attention',
@@ -81,9 +120,30 @@ async function submit(deps: AppDeps, job: JobRecord, at: string): Promise<RunJob
     }
     throw error;
   }
-  const applied = applyOutcome(job, result.outcome, at, { requests: result.requests, withheld: result.withheld });
+  const applied = applyOutcome(current, result.outcome, at, { requests: result.requests, withheld: result.withheld });
   const saved = await recordOutcome(deps, applied);
   return { kind: 'recorded', state: saved.state };
+}
+
+/**
+ * The shared budget had no room now. Not a failure: the worker comes back at the slot the budget reserved
+ * for it (or, with none that soon, after Forge's longest delay), and the job's poll time moves past
+ * then only if the poller would otherwise take it for lost.
+ */
+async function waitForBudget(deps: AppDeps, job: JobRecord, message: JobMessage, refusal: { retryAtMs: number; slot: BudgetSlot | null }): Promise<RunJobResult> {
+  const now = deps.now().getTime();
+  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((refusal.retryAtMs - now) / 1000)));
+  if (job.nextPollAt < now + (delaySeconds + 60) * 1000) await deps.store.jobs.update({ ...job, nextPollAt: now + (delaySeconds + 600) * 1000 });
+  const { slot: _previous, ...rest } = message;
+  await deps.queue.push([{ ...rest, ...(refusal.slot ? { slot: refusal.slot } : {}) }], delaySeconds);
+  deps.log.info('waiting for rate budget', { ticket: job.ticketKey, provider: job.provider, delaySeconds, reserved: refusal.slot !== null });
+  return { kind: 'deferred', delaySeconds };
+}
+
+async function requeueForSlot(deps: AppDeps, message: JobMessage, slot: BudgetSlot): Promise<RunJobResult> {
+  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((slot.at - deps.now().getTime()) / 1000)));
+  await deps.queue.push([{ ...message, slot }], delaySeconds);
+  return { kind: 'deferred', delaySeconds };
 }
 
 async function settle(deps: AppDeps, job: JobRecord, at: string, outcome: ErasureOutcome): Promise<RunJobResult> {

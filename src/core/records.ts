@@ -61,6 +61,17 @@ export const jobRecordSchema = erasureJobSchema.extend({
   polls: z.number().int().min(0),
   /** Consecutive transient failures, for backoff and for handing a stuck job to a person. */
   transientFailures: z.number().int().min(0),
+  /**
+   * Set just before this attempt's first call that the provider cannot de-duplicate (Genesys has no
+   * idempotency key): only an attempt that may already have reached the provider reconciles first.
+   */
+  submitStartedAt: z.string().nullable().default(null),
+  /** Waiting to go into the next shared provider job (Ada), instead of a job of its own. */
+  batchEnrolled: z.boolean().default(false),
+  /** The shared job's reference once assigned (written before it is submitted, so a crash resubmits the same). */
+  batchRef: z.string().nullable().default(null),
+  /** Digests of this ticket's identifiers in the shared job, to read its own dispositions. */
+  batchDigests: z.array(z.string()).default([]),
   version: z.number().int().min(0),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
@@ -69,6 +80,8 @@ export const jobMessageSchema = z.object({
   ticketKey: z.string(),
   provider: providerIdSchema,
   attempt: z.number().int().positive(),
+  /** Calls the shared rate budget reserved for this delivery (src/app/rate-budget.ts). */
+  slot: z.object({ at: z.number(), calls: z.number().int().positive() }).optional(),
 });
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../core/erasure';
+import type { BudgetSlot } from './call-budget';
 
 /**
  * Typed failures from provider calls. Each carries what a person needs to act (provider, endpoint, what to
@@ -48,6 +49,8 @@ export class RateLimited extends ProviderError {
     provider: ProviderId,
     endpoint: string,
     readonly retryAfterMs: number,
+    /** Calls the shared budget reserved for the worker at a later time, to make when it comes back. */
+    readonly slot: BudgetSlot | null = null,
   ) {
     super(provider, endpoint, `rate limited; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
   }

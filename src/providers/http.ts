@@ -1,4 +1,5 @@
 import type { ProviderId } from '../core/erasure';
+import { type CallBudget, rateObservation } from './call-budget';
 import { OutcomeUnknown, ProviderUnavailable, RateLimited } from './errors';
 import type { ProviderDescription } from './port';
 import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, systemClock } from './rate-limit';
@@ -70,6 +71,11 @@ export interface ProviderHttpOptions {
   provider: ProviderId;
   fetch: FetchFn;
   limiter?: RateLimiter;
+  /**
+   * The budget shared by every invocation on this credential. With one, a call the budget refuses and a
+   * 429 both end the send at once with RateLimited (saying when to come back): no sleeping inside an invocation.
+   */
+  budget?: CallBudget;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   /** Injected for deterministic tests of the jitter. */
@@ -104,14 +110,19 @@ export class ProviderHttp {
     const remaining = () => this.policy.maxTotalMs - (this.clock.now() - started);
 
     for (let attempt = 1; ; attempt += 1) {
-      if (this.options.limiter) {
+      if (this.options.budget) {
+        const decision = await this.options.budget.acquire();
+        if (!decision.ok) throw new RateLimited(this.provider, spec.endpoint, Math.max(0, decision.retryAtMs - this.clock.now()), decision.slot);
+      } else if (this.options.limiter) {
         const slot = await this.options.limiter.acquire(Math.max(0, remaining()));
         if (!slot.ok) throw new RateLimited(this.provider, spec.endpoint, slot.waitMs);
       }
       const result = await this.attempt(spec, attempt);
+      if (result.kind === 'response' && this.options.budget) await this.options.budget.observe(rateObservation(result.response.status, result.response.headers, this.clock.now()));
       const decision = this.decide(spec, result);
       if (decision.kind === 'return') return decision.response;
 
+      if (decision.reason === 'throttled' && this.options.budget) throw new RateLimited(this.provider, spec.endpoint, decision.hintMs ?? this.backoff(attempt));
       const delay = decision.hintMs ?? this.backoff(attempt);
       const last = attempt >= this.policy.maxAttempts || delay > remaining();
       if (last) throw this.giveUp(spec, decision, delay);
@@ -208,6 +219,8 @@ function describeNetworkError(error: unknown): string {
 /** What every provider's factory takes for its HTTP policy. */
 export interface ProviderHttpConfig {
   fetch: FetchFn;
+  /** Shared by all invocations; without one, each invocation paces itself alone (tests, the CLI). */
+  budget?: CallBudget;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   onCall?: (metric: CallMetric) => void;
@@ -219,7 +232,7 @@ export function createProviderHttp(description: Pick<ProviderDescription, 'id' |
   const http = new ProviderHttp({
     provider: description.id,
     fetch: config.fetch,
-    limiter: new RateLimiter(description.limits.rate, clock, description.limits.adoptStatedLimit),
+    ...(config.budget ? { budget: config.budget } : { limiter: new RateLimiter(description.limits.rate, clock, description.limits.adoptStatedLimit) }),
     clock,
     ...(config.retry ? { retry: config.retry } : {}),
     ...(config.onCall ? { onCall: config.onCall } : {}),

@@ -18,6 +18,11 @@ export interface ErasureRef {
    * after it, so an earlier case's request for the same person is never mistaken for this one's.
    */
   plannedAt: string;
+  /**
+   * False when no earlier delivery of this attempt can have reached the provider (the job records that
+   * before its first unkeyed call), so the adapter may skip reconciling. Absent means it may have.
+   */
+  mayHaveSubmitted?: boolean;
 }
 
 export function idempotencyKey(provider: ProviderId, ref: ErasureRef): string {
@@ -42,6 +47,8 @@ export interface IdentifierDisposition {
   disposition: string;
   matched: number | null;
   reason: string | null;
+  /** Digest of the identifier, to give each ticket of a shared job its own dispositions; never recorded. */
+  digest?: string;
 }
 
 /** An identifier deliberately not sent, and why (e.g. a phone number that may have been recycled). */
@@ -112,6 +119,11 @@ export interface ProviderDescription {
     /** Minutes between status polls: the n-th poll waits the n-th entry, then the last one. */
     pollMinutes: readonly number[];
   };
+  /**
+   * Whether a repeated submit is harmless without reconciling first (Amiqus: deleting one client twice
+   * answers 404; Ada: client_reference returns the same job for 24 h). Genesys has no idempotency key.
+   */
+  idempotentSubmit?: boolean;
 }
 
 export interface ErasureProvider {
@@ -120,8 +132,14 @@ export interface ErasureProvider {
    * crash: the adapter reconciles with the provider and returns the existing request instead of a second one.
    */
   submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult>;
+  /** How many provider calls submitErasure will make for this subject, booked from the rate budget at once. */
+  callsToSubmit?(subject: Subject, ref: ErasureRef): number;
   /** Status of many submitted jobs in as few calls as the provider allows. */
   pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>>;
+  /** How many calls pollStatus will make for these refs, booked from the rate budget at once. */
+  callsToPoll?(providerRefs: readonly string[]): number;
+  /** Shared jobs (several tickets in one provider job), where the provider takes them. */
+  readonly batching?: BatchingProvider;
   /** An export of what the provider holds, where it offers one. Read-only: never erases anything. */
   preview?(subject: Subject, ref: ErasureRef): Promise<PreviewResult>;
   /** Where a preview export has got to, with its result links once ready. */
@@ -140,4 +158,30 @@ export interface DueClient {
 export interface AmiqusDirectory {
   listDue(which: 'today' | 'overdue'): Promise<DueClient[]>;
   getClient(id: number): Promise<DueClient | null>;
+}
+
+/** One ticket's part of a shared provider job. */
+export interface BatchEntry {
+  ticketKey: string;
+  /** Digests of the identifiers the entry adds to the job (for its own dispositions later). */
+  digests: string[];
+  /** Identifier kinds, for the ticket's record (never the values). */
+  kinds: string[];
+  bytes: number;
+}
+
+/** A provider that erases many subjects in one job (Ada's Bulk End-User Deletion). */
+export interface BatchingProvider {
+  limits: { maxIdentifiers: number; maxBodyBytes: number };
+  /** What this subject adds to a shared job; null when the API version cannot batch. */
+  entryFor(subject: Subject, ticketKey: string): BatchEntry | null;
+  /**
+   * When an identifier was sent in another job within the provider's cooldown (Ada: 7 days, and the
+   * whole job fails): the date it may be sent again. Such a subject is never put in a shared job.
+   */
+  cooldownUntil(subject: Subject, ownReference: string): Promise<string | null>;
+  /** Submits one shared job; `reference` makes repeating it (after a crash) return the same job. */
+  submitBatch(subjects: Subject[], reference: string): Promise<{ providerRef: string; providerStatus: string }>;
+  /** A shared job's status, narrowed to one ticket's identifiers. */
+  memberOutcome(result: PollResult, digests: readonly string[]): PollResult;
 }

@@ -6,8 +6,16 @@ import { createAmiqusApi, createAmiqusDirectoryFromApi, createAmiqusProvider } f
 import type { ProviderSecrets } from './descriptions';
 import { createGenesysProvider } from './genesys';
 import type { SharedTokenCache } from './genesys/token';
+import type { CallBudget } from './call-budget';
 import type { CallMetric, FetchFn, RetryPolicy } from './http';
 import type { AmiqusDirectory, ErasureProvider } from './port';
+
+/** The credential a provider's published limits apply to (Ada: per instance; Genesys: per OAuth client; Amiqus: per token). */
+export function rateCredential<P extends ProviderId>(id: P, settings: Settings, secret: ProviderSecrets[P]): string {
+  if (id === 'amiqus') return (secret as ProviderSecrets['amiqus']).token;
+  if (id === 'ada') return `${settings.providers.ada.handle}.${settings.providers.ada.region}`;
+  return (secret as ProviderSecrets['genesys']).clientId;
+}
 
 /** What the adapters need from the platform: egress, Ada's submission log, the shared Genesys token. */
 export interface ProviderIo {
@@ -17,11 +25,18 @@ export interface ProviderIo {
   onCall?: (metric: CallMetric) => void;
   /** A tighter retry policy where the caller has little time (a UI resolver). */
   retry?: Partial<RetryPolicy>;
+  /** The rate budget shared by every invocation on this provider's credential. */
+  budget?: CallBudget;
 }
 
 type Builder<P extends ProviderId> = (settings: Settings, secret: ProviderSecrets[P], io: ProviderIo) => ErasureProvider;
 
-const http = (io: ProviderIo) => ({ fetch: io.fetch, ...(io.onCall ? { onCall: io.onCall } : {}), ...(io.retry ? { retry: io.retry } : {}) });
+const http = (io: ProviderIo) => ({
+  fetch: io.fetch,
+  ...(io.onCall ? { onCall: io.onCall } : {}),
+  ...(io.retry ? { retry: io.retry } : {}),
+  ...(io.budget ? { budget: io.budget } : {}),
+});
 
 /** How each adapter is built from the admin page's settings and the provider's secret. */
 const BUILDERS: { [P in ProviderId]: Builder<P> } = {

@@ -8,7 +8,7 @@ import type { ProviderId } from '../core/erasure';
  */
 
 /** Custom entities (manifest.yml), each with the indexes its queries use. */
-export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold', claim: 'claim' } as const;
+export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold', claim: 'claim', rateBudget: 'rate-budget' } as const;
 
 export const entityKeys = {
   case: (ticketKey: string) => ticketKey,
@@ -17,6 +17,8 @@ export const entityKeys = {
   auditEvent: (ticketKey: string, seq: number) => `${ticketKey}:${String(seq).padStart(6, '0')}`,
   /** One-time claims live in an entity so a lapsed one can be taken over with a conditional write. */
   claim: (claim: Claim) => claimName(claim),
+  /** One shared rate budget per provider credential; the credential appears only as a hash. */
+  rateBudget: (provider: ProviderId, credentialHash: string) => `${provider}:${credentialHash}`,
 };
 
 /** Plain key-value entries. */

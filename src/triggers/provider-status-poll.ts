@@ -2,8 +2,8 @@ import { pollProviderStatus } from '../app/poll';
 import { buildDeps } from '../deps';
 import { SCHEDULED_OK, type ScheduledResult } from './scheduled-result';
 
-/** Manifest timeoutSeconds is 120; stop polling well before it and leave the rest to the next run. */
-const BUDGET_MS = 90_000;
+/** Manifest timeoutSeconds is 120; stop at well under half of it and leave the rest to the next run. */
+const BUDGET_MS = 45_000;
 
 export async function providerStatusPoll(): Promise<ScheduledResult> {
   const deps = await buildDeps();

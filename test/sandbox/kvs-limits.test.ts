@@ -37,6 +37,10 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     withheld: [],
     polls: 0,
     transientFailures: 0,
+    submitStartedAt: null,
+    batchEnrolled: false,
+    batchRef: null,
+    batchDigests: [],
     version: 0,
     ...overrides,
   };

@@ -1,8 +1,12 @@
 import type { Subject } from '../../core/subject';
-import { type ErasureOutcome, type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
+import { type BatchEntry, type BatchingProvider, type ErasureOutcome, type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
 import { ADA_COOLDOWN_MS, ADA_IDEMPOTENCY_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
 import type { AdaApi } from './client';
 import type { AdaIdentifier, AdaJob } from './schemas';
+
+/** docs.ada.cx, Bulk End-User Deletion: 1..1,000 identifiers a job, body at most 512 KB (413 beyond). */
+const ADA_MAX_IDENTIFIERS = 1_000;
+const ADA_MAX_BODY_BYTES = 512 * 1024;
 
 export interface AdaOptions {
   api: 'v2' | 'v1';
@@ -25,7 +29,41 @@ export function adaIdentifiers(subject: Subject, emailVariables: string[]): AdaI
 const kindOf = (type: string) => (type === 'chatter_id' ? 'ada_chatter_id' : type === 'variable_match' ? 'email_variable' : type);
 
 function dispositions(job: AdaJob): IdentifierDisposition[] {
-  return job.identifiers.map((i) => ({ kind: kindOf(i.type), disposition: i.disposition, matched: i.matched_chatters ?? null, reason: i.reason ?? null }));
+  return job.identifiers.map((i) => ({
+    kind: kindOf(i.type),
+    disposition: i.disposition,
+    matched: i.matched_chatters ?? null,
+    reason: i.reason ?? null,
+    digest: adaIdentifierKey({ type: i.type, value: i.value, variable: i.variable ?? null }),
+  }));
+}
+
+/**
+ * One ticket's outcome in a shared job, from its own identifiers' dispositions: another ticket's
+ * `invalid` identifier makes the job `partial` but says nothing about this ticket. A failed job failed
+ * for everyone in it.
+ */
+export function adaMemberOutcome(result: PollResult, digests: readonly string[]): PollResult {
+  if (result.kind === 'in_progress' || result.kind === 'needs_attention' || result.kind === 'submitted') return result;
+  const wanted = new Set(digests);
+  const own = (result.dispositions ?? []).filter((d) => d.digest !== undefined && wanted.has(d.digest)).map(({ digest: _digest, ...d }) => d);
+  const ref = result.providerRef;
+  if (result.kind === 'failed') return { ...result, dispositions: own };
+  if (own.length === 0) {
+    return { kind: 'needs_attention', providerRef: ref, reason: `Ada's job ${ref ?? ''} reports no result for this ticket's identifiers`, nextStep: 'Check the job with Ada quoting its id, then record the outcome' };
+  }
+  if (own.every((d) => d.disposition === 'not_found')) {
+    return { kind: 'not_found', providerRef: ref, summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)', dispositions: own };
+  }
+  const failed = own.filter((d) => d.disposition !== 'accepted' && d.disposition !== 'not_found');
+  if (failed.length === 0) return { kind: 'completed', providerRef: ref, summary: `Ada deletion job ${ref ?? ''} completed for this ticket's identifiers`, dispositions: own };
+  return {
+    kind: 'partially_completed',
+    providerRef: ref,
+    summary: `Ada deletion job ${ref ?? ''} completed in part for this ticket`,
+    nextStep: `Check with Ada why ${failed.map((f) => `${f.kind} (${f.disposition})`).join(', ')} did not erase; retry only those after 7 days`,
+    dispositions: own,
+  };
 }
 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -103,12 +141,54 @@ export function cooldownFor(last: { at: string; clientReference: string } | null
   };
 }
 
-/** Ada's Bulk End-User Deletion API: submit one job per case attempt, then poll it (up to 30 days). */
+/** Ada's Bulk End-User Deletion API: many tickets per job where their identifiers allow, polled up to 30 days. */
 export class AdaProvider implements ErasureProvider {
+  readonly batching: BatchingProvider | undefined;
   constructor(
     private readonly api: AdaApi,
     private readonly options: AdaOptions,
-  ) {}
+  ) {
+    this.batching = options.api === 'v2' ? this.batchingSide() : undefined;
+  }
+
+  /** One GET per distinct job: tickets sharing a job share its poll. */
+  callsToPoll(providerRefs: readonly string[]): number {
+    return new Set(providerRefs).size;
+  }
+
+  private batchingSide(): BatchingProvider {
+    const emailVariables = this.options.emailVariables;
+    const log = this.options.log;
+    const now = () => this.options.now();
+    return {
+      limits: { maxIdentifiers: ADA_MAX_IDENTIFIERS, maxBodyBytes: ADA_MAX_BODY_BYTES },
+      entryFor(subject, ticketKey): BatchEntry | null {
+        const identifiers = adaIdentifiers(subject, emailVariables);
+        if (identifiers.length === 0) return null;
+        return { ticketKey, digests: identifiers.map(adaIdentifierKey), kinds: [...new Set(identifiers.map((i) => kindOf(i.type)))], bytes: Buffer.byteLength(JSON.stringify(identifiers)) + 1 };
+      },
+      async cooldownUntil(subject, ownReference) {
+        for (const key of adaIdentifiers(subject, emailVariables).map(adaIdentifierKey)) {
+          const last = await log.lastSubmission(key);
+          if (last && last.clientReference !== ownReference && now() - Date.parse(last.at) < ADA_COOLDOWN_MS) {
+            return new Date(Date.parse(last.at) + ADA_COOLDOWN_MS).toISOString().slice(0, 10);
+          }
+        }
+        return null;
+      },
+      submitBatch: async (subjects, reference) => {
+        const identifiers = subjects.flatMap((s) => adaIdentifiers(s, emailVariables));
+        const accepted = await this.api.submitDeletion(identifiers, reference);
+        await log.record(identifiers.map(adaIdentifierKey), new Date(now()).toISOString(), reference);
+        return { providerRef: accepted.jobId, providerStatus: accepted.status };
+      },
+      memberOutcome: adaMemberOutcome,
+    };
+  }
+
+  callsToSubmit(): number {
+    return 1;
+  }
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     const identifiers = adaIdentifiers(subject, this.options.emailVariables);

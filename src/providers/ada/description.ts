@@ -9,6 +9,7 @@ export const ADA_DESCRIPTION = {
   credentials: z.object({ apiKey: z.string().min(16, { message: 'looks too short for an Ada API key' }) }),
   // {"errors": [{"type", "message", "details"}]}
   errors: { authStatuses: [401, 403], messageAt: [['errors', 0, 'message']] },
+  idempotentSubmit: true,
   limits: {
     // Per instance: 10 requests/s, 100/min and 10,000/day (PROVIDERS.md; docs.ada.cx Bulk End-User Deletion API).
     rate: [

@@ -8,6 +8,16 @@ const UNCONFIRMED = 'deleted, not yet confirmed (the client still reads back)';
 export class AmiqusProvider implements ErasureProvider {
   constructor(private readonly api: AmiqusApi) {}
 
+  callsToSubmit(): number {
+    // GET (is_deletable, PROVIDERS.md: route non-deletable clients to a person) then DELETE.
+    return 2;
+  }
+
+  /** One read-back per unconfirmed deletion. */
+  callsToPoll(providerRefs: readonly string[]): number {
+    return providerRefs.length;
+  }
+
   async submitErasure(subject: Subject, _ref: ErasureRef): Promise<SubmitResult> {
     const id = subject.amiqusClientId as number;
     const ref = String(id);

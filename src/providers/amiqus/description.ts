@@ -14,6 +14,7 @@ export const AMIQUS_DESCRIPTION = {
   }),
   // {"message": "..."} (or {"error": "..."}); 403 means the token may not do this, not that it is invalid.
   errors: { authStatuses: [401], messageAt: [['message'], ['error']] },
+  idempotentSubmit: true,
   limits: {
     // Amiqus states its limit per token in X-RateLimit-Limit (e.g. 200); the window is unconfirmed.
     rate: [{ limit: 200, windowMs: 60_000 }],

@@ -8,6 +8,7 @@ import type { GdprRequest, GdprSubject } from './schemas';
 const MAX_POLL_PAGES = 10;
 /** Pages the reconciliation before a submit may read (100 a page): the whole listing of any realistic org. */
 const MAX_RECONCILE_PAGES = 50;
+const LISTING_PAGE_SIZE = 100;
 const MAX_SINGLE_GETS = 20;
 
 /** Maps a Genesys request status to our outcome. ERROR carries no detail and may be partial. */
@@ -56,13 +57,18 @@ function sameSubject(target: GdprSubject, listed: GdprSubject): boolean {
 export class GenesysProvider implements ErasureProvider {
   constructor(private readonly api: GenesysApi) {}
 
+  /** The email search, the reconciling listing scan when an earlier delivery may have submitted, and the create. */
+  callsToSubmit(subject: Subject, ref: ErasureRef): number {
+    return (subject.email ? 1 : 0) + (ref.mayHaveSubmitted === false ? 0 : 1) + 1;
+  }
+
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     const requests: RequestRecord[] = [];
     const { target, withheld, kinds } = await this.target(subject, requests);
 
     // Reconcile first: a request we made for this attempt (crash after submit, or an ambiguous timeout)
     // is adopted, never duplicated. Requests from before this attempt was planned belong to other cases.
-    if (target) {
+    if (target && ref.mayHaveSubmitted !== false) {
       const existing = await this.findExisting(target, ref.plannedAt);
       requests.push({ endpoint: 'GET /api/v2/gdpr/requests', identifierKinds: [], providerRef: existing?.id ?? null, reconciled: !!existing });
       if (existing) return { outcome: this.submitted(existing), requests, withheld };
@@ -160,10 +166,17 @@ export class GenesysProvider implements ErasureProvider {
   }
 
   /** Many statuses from the paged listing; only requests it does not show are fetched one by one. */
+  /** One listing scan for all of them (100 a page, newest first, so pending requests come first). */
+  callsToPoll(providerRefs: readonly string[]): number {
+    return Math.max(1, Math.ceil(new Set(providerRefs).size / LISTING_PAGE_SIZE));
+  }
+
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
     const wanted = new Set(providerRefs);
     const found = new Map<string, PollResult>();
-    for (let page = 1; page <= MAX_POLL_PAGES && found.size < wanted.size; page += 1) {
+    // The scan may go as deep as the requests asked about could reach, plus the usual margin.
+    const maxPages = Math.ceil(wanted.size / LISTING_PAGE_SIZE) + MAX_POLL_PAGES;
+    for (let page = 1; page <= maxPages && found.size < wanted.size; page += 1) {
       const { entities, pageCount } = await this.api.listRequests(page);
       for (const r of entities) if (wanted.has(r.id)) found.set(r.id, genesysOutcome(r));
       if (page >= pageCount) break;

@@ -12,6 +12,7 @@ export const GENESYS_DESCRIPTION = {
   }),
   // {"message", "code", "status", "contextId"}: the code is the stable part; contextId is what support asks for.
   errors: { authStatuses: [401, 403], messageAt: [['code'], ['message']], supportRefAt: ['contextId'] },
+  idempotentSubmit: false,
   limits: {
     // 300 requests per minute per token is the documented org-wide figure (PROVIDERS.md).
     rate: [{ limit: 300, windowMs: 60_000 }],

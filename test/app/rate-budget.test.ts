@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { SharedRateBudget } from '../../src/app/rate-budget';
+import type { RateWindow } from '../../src/core/rate-budget';
+import { rateBudgetStore } from '../../src/store/rate-budget-store';
+import { ForgePlatform } from '../../sandbox/forge/runtime';
+import { VirtualClock } from '../../sandbox/virtual-date';
+
+/**
+ * The shared budget on the Forge storage emulator, through the real `@forge/kvs` client: many invocations
+ * at once (Promise.all, as Forge runs consumers concurrently) must never together exceed a window.
+ */
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const START = Date.parse('2026-11-25T09:00:00Z');
+let clock: VirtualClock;
+let platform: ForgePlatform;
+
+beforeEach(() => {
+  clock = new VirtualClock(() => START);
+  platform = new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: 'http://127.0.0.1:9', clock }).install();
+});
+afterEach(() => platform.uninstall());
+
+function invocation(windows: RateWindow[], ops?: { count: number }): SharedRateBudget {
+  return new SharedRateBudget({ key: 'genesys:test', windows, store: rateBudgetStore, now: () => clock.now(), adoptStatedLimit: false, onStorageOp: () => void (ops && (ops.count += 1)) });
+}
+
+describe('the rate budget shared through Forge storage', () => {
+  it('never grants more than the limit to invocations racing for it, and grants all of it', async () => {
+    const windows = [{ limit: 25, windowMs: 60_000 }];
+    let granted = 0;
+    // Waves of 20 concurrent invocations, as Forge runs consumers concurrently; losers of a race come back.
+    for (let wave = 0; wave < 6; wave += 1) {
+      const decisions = await Promise.all(Array.from({ length: 20 }, () => invocation(windows).acquire()));
+      granted += decisions.filter((d) => d.ok).length;
+      expect(granted).toBeLessThanOrEqual(25);
+    }
+    expect(granted).toBe(25);
+  });
+
+  it('reserves a later slot for a worker that will come back, and lets it call when delivered then', async () => {
+    const windows = [{ limit: 2, windowMs: 60_000 }];
+    for (let i = 0; i < 2; i += 1) expect((await invocation(windows).acquire()).ok).toBe(true);
+    const refused = await invocation(windows).book(2);
+    expect(refused.ok).toBe(false);
+    if (refused.ok || !refused.slot) throw new Error('expected a reserved slot');
+    // 63 s: the window's 60 one-second buckets, the one a call at the window's edge shares, and the slack.
+    expect(refused.slot).toEqual({ at: START + 63_000, calls: 2 });
+
+    clock.advance(63_500);
+    const redelivered = invocation(windows);
+    expect(redelivered.adopt(refused.slot)).toBe(true);
+    expect(await redelivered.acquire()).toEqual({ ok: true });
+    expect(await redelivered.acquire()).toEqual({ ok: true });
+    // Its two calls were the reservation: a third caller in that minute waits.
+    expect((await invocation(windows).acquire()).ok).toBe(false);
+  });
+
+  it('costs one read and one write for a grant, and nothing more for the calls it covers', async () => {
+    const ops = { count: 0 };
+    const budget = invocation([{ limit: 300, windowMs: 60_000 }], ops);
+    expect((await budget.book(3)).ok).toBe(true);
+    for (let i = 0; i < 3; i += 1) expect((await budget.acquire()).ok).toBe(true);
+    expect(ops.count).toBe(2);
+  });
+
+  it('writes what a 429 taught so that every other invocation waits out Retry-After', async () => {
+    const windows = [{ limit: 300, windowMs: 60_000 }];
+    const first = invocation(windows);
+    await first.acquire();
+    await first.observe({ status: 429, retryAfterMs: 30_000 });
+    const other = await invocation(windows).acquire();
+    expect(other).toEqual({ ok: false, retryAtMs: START + 30_000, slot: null });
+  });
+});
