@@ -201,6 +201,7 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
     const manifest = parse(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as {
       app: { storage: { entities: Array<{ name: string; indexes?: Array<{ name: string; partition?: string[] }> }> } };
     };
+    // An entity read only by key (rate-budget) declares no index.
     const declared = manifest.app.storage.entities.flatMap((e) => (e.indexes ?? []).map((i) => ({ entity: e.name, index: i.name, partition: i.partition ?? [] })));
     expect(declared.map((d) => `${d.entity}/${d.index}`)).toEqual(['erasure-case/by-phase-due', 'erasure-job/by-ticket', 'erasure-job/by-poll', 'audit-event/by-ticket', 'legal-hold/by-created']);
     for (const d of declared) {
