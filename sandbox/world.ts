@@ -12,6 +12,7 @@ import type { JiraSnapshot } from './jira/state';
 import { type AdaSimulator, type AdaSnapshot, startAdaSimulator } from './simulators/ada';
 import { type AmiqusSimulator, type AmiqusSnapshot, startAmiqusSimulator } from './simulators/amiqus';
 import { type GenesysSimulator, type GenesysSnapshot, startGenesysSimulator } from './simulators/genesys';
+import { createUiHost } from './ui-host/server';
 import { createVirtualClock, installVirtualDate, type VirtualClock } from './virtual-date';
 
 /**
@@ -91,6 +92,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   platform.egressAliases.set(new URL(ada.url).origin, 'sandbox.eu.ada.support');
   platform.egressAliases.set(new URL(genesys.loginUrl).origin, 'login.mypurecloud.ie');
   platform.egressAliases.set(new URL(genesys.apiUrl).origin, 'api.mypurecloud.ie');
+  // The panel and the admin page, bundled from src/ui and drawn by the sandbox's UI Kit host on Jira's page.
+  const ui = createUiHost({ repoRoot: REPO_ROOT, platform, knownAccount: (id) => jira.state.users.has(id) });
+  jira.mount((req, res, url, body) => ui.handle(req, res, url, body));
   jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }));
 
   const admin = (fn: string, payload: unknown) => platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: ADMIN_ACCOUNT });

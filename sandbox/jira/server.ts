@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { adfText, isAdfDoc } from './adf';
 import { parseMultipartFile } from './multipart';
 import { searchIssues } from './jql';
-import { renderBoard } from './page';
+import { renderAdminPage, renderBoard } from './page';
 import { answerReportAccounts } from './personal-data';
 import { jiraOperation } from './scopes';
 import { APP_ACCOUNT_ID, type Issue, JiraState, statusId } from './state';
@@ -21,8 +21,12 @@ export interface JiraEmulator {
   calls: Map<string, number>;
   /** Every answered REST call, for the contract test against jira-platform-openapi.json. */
   exchanges: JiraExchange[];
+  /** Serves extra pages on Jira's origin (the UI Kit host's extension frames); tried before Jira's routes. */
+  mount(handler: PageHandler): void;
   close(): Promise<void>;
 }
+
+export type PageHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 
 export interface JiraExchange {
   method: string;
@@ -34,6 +38,8 @@ export interface JiraExchange {
 export interface JiraEmulatorOptions {
   /** The scopes the app was installed with (manifest.yml); calls as the app or a user outside them get 401. */
   scopes?: string[];
+  /** The port to listen on (0, the default: any free one). */
+  port?: number;
 }
 
 type Route = { method: string; pattern: RegExp; handle: (ctx: Ctx, m: RegExpMatchArray) => Promise<void> | void };
@@ -347,13 +353,18 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
   const calls = new Map<string, number>();
   const exchanges: JiraExchange[] = [];
   const granted = options.scopes ? new Set(options.scopes) : null;
+  const pages: PageHandler[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(req);
-      if (url.pathname === '/' && req.method === 'GET') return send(res, 200, renderBoard(state), 'text/html; charset=utf-8');
+      for (const page of pages) if (await page(req, res, url, body)) return;
+      if (url.pathname === '/' && req.method === 'GET') return send(res, 200, renderBoard(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
+      if (url.pathname === '/admin' && req.method === 'GET') return send(res, 200, renderAdminPage(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
       if (url.pathname === '/_sandbox/move' && req.method === 'POST') return moveFromPage(state, body, res);
       if (url.pathname === '/app/report-accounts' && req.method === 'POST') return reportAccounts(state, granted, req, body, res);
+      const download = /^\/_sandbox\/attachment\/(\d+)$/.exec(url.pathname);
+      if (download && req.method === 'GET') return downloadFromPage(state, download[1] as string, url.searchParams.get('as') ?? '', res);
       const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
       if (!route) return jiraError(res, 404, [`No such endpoint in the Jira emulator: ${req.method} ${url.pathname}`]);
       const actor = String(req.headers['x-sandbox-actor'] ?? '');
@@ -372,15 +383,38 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
       if (answer) exchanges.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: answer.body });
     })().catch((error: unknown) => send(res, 500, { errorMessages: [error instanceof Error ? error.message : 'internal error'], errors: {} }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await listenOn(server, options.port ?? 0);
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     state,
     calls,
     exchanges,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    mount: (handler) => void pages.push(handler),
+    close: () =>
+      new Promise((resolve) => {
+        // A browser keeps connections alive; without this a closing world would wait for them.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+}
+
+/** Listens on the port asked for (0: any free one), failing with a message a person can act on. */
+export function listenOn(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what uses it or choose another port`) : error));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+/** A person downloading an attachment from the page, with the browse permission of the user they act as. */
+function downloadFromPage(state: JiraState, id: string, actor: string, res: ServerResponse): void {
+  const a = state.findAttachment(id);
+  const issue = a ? [...state.issues.values()].find((i) => i.attachments.includes(a)) : undefined;
+  if (!a || !issue || !state.canBrowse(actor, issue.projectKey)) return send(res, 404, 'The attachment does not exist or you do not have permission to see it.', 'text/plain');
+  res.writeHead(200, { 'content-type': a.mimeType, 'content-disposition': `attachment; filename="${a.filename.replace(/["\\\r\n]/g, '_')}"` });
+  res.end(a.bytes);
 }
 
 /** Atlassian's personal data reporting API; only the app reports, and only with the `report:personal-data` scope. */
@@ -405,6 +439,6 @@ function moveFromPage(state: JiraState, body: Buffer, res: ServerResponse): void
   const actor = form.get('actor') ?? '';
   if (!issue || !state.statuses.includes(to) || !state.users.has(actor)) return send(res, 400, 'unknown ticket, status or user', 'text/plain');
   state.transition(issue, to, actor);
-  res.writeHead(303, { location: '/' });
+  res.writeHead(303, { location: `/?as=${encodeURIComponent(actor)}#${encodeURIComponent(issue.key)}` });
   res.end();
 }
