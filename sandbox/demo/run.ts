@@ -17,14 +17,7 @@ export interface TicketResult {
 export async function runScenarios(world: World, scenarios: Scenario[], maxMs = 3 * 86_400_000): Promise<TicketResult[]> {
   const opened: Array<{ scenario: Scenario; ticket: string }> = [];
   for (const scenario of scenarios) {
-    if (scenario.legalHold && scenario.subject.email) {
-      await world.platform.invokeResolver(
-        'erasure-desk-admin',
-        'addHold',
-        { reason: scenario.legalHold.reason, expiresOn: scenario.legalHold.expiresOn, identifiers: [{ kind: 'email', value: scenario.subject.email }], providers: scenario.legalHold.providers },
-        { accountId: ADMIN_ACCOUNT },
-      );
-    }
+    await addScenarioHold(world, scenario);
     const ticket = world.openTicket(scenario);
     await world.move(ticket, 'Verifying identity', DEMO_USERS.officer.accountId);
     await world.move(ticket, 'Approved', approverFor(scenario));
@@ -34,6 +27,17 @@ export async function runScenarios(world: World, scenarios: Scenario[], maxMs = 
   const settled = () => opened.every((o) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(o.ticket)?.status ?? '')) && world.platform.pendingEvents() === 0;
   await world.runUntil(settled, maxMs);
   return Promise.all(opened.map((o) => resultOf(world, o.scenario, o.ticket)));
+}
+
+/** The legal hold a scenario calls for, entered on the admin page's resolver as a Jira admin would. */
+export async function addScenarioHold(world: World, scenario: Scenario): Promise<void> {
+  if (!scenario.legalHold || !scenario.subject.email) return;
+  await world.platform.invokeResolver(
+    'erasure-desk-admin',
+    'addHold',
+    { reason: scenario.legalHold.reason, expiresOn: scenario.legalHold.expiresOn, identifiers: [{ kind: 'email', value: scenario.subject.email }], providers: scenario.legalHold.providers },
+    { accountId: ADMIN_ACCOUNT },
+  );
 }
 
 export async function resultOf(world: World, scenario: Scenario, ticket: string): Promise<TicketResult> {

@@ -1,0 +1,189 @@
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { addScenarioHold } from '../../sandbox/demo/run';
+import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
+import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
+import { REPO_ROOT, TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
+import { jobStore } from '../../src/store/kvs-store';
+import { chromiumMissing, clickButton, frameNamed, launchBrowser, screenshot, settled, textIn, waitForText } from './harness';
+
+/**
+ * The issue panel as a privacy officer uses it: the real `src/ui/panel.tsx`, bundled for the browser and drawn
+ * by the sandbox's UI Kit host on the Jira emulator's page, its `invoke` calls running the real resolvers as
+ * the officer. Chromium clicks; the world's virtual clock moves the providers on between looks.
+ */
+
+const scenario = (id: string): Scenario => DEMO_SCENARIOS.find((s) => s.id === id) as Scenario;
+const OFFICER = DEMO_USERS.officer.accountId;
+const describeInChromium = chromiumMissing ? describe.skip : describe;
+if (chromiumMissing) process.stderr.write(`${chromiumMissing}\n`);
+
+describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
+  let world: World;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const tickets: Record<string, string> = {};
+
+  const status = (key: string) => world.jira.state.issues.get(key)?.status ?? '';
+  const openBoard = async () => {
+    await page.goto(`${world.jira.url}/?as=${encodeURIComponent(OFFICER)}`);
+  };
+  const panel = (key: string) => frameNamed(page, `panel-${key}`);
+  const panelShot = (key: string, name: string) => screenshot(page, `section[id="${key}"] aside.panel`, name);
+  /** Moves a ticket from the page's move form, as the viewing officer, then lets Jira deliver the event. */
+  const moveOnPage = async (key: string, to: string) => {
+    await page.select(`section[id="${key}"] select[name="to"]`, to);
+    await Promise.all([page.waitForNavigation(), page.click(`section[id="${key}"] form.move button`)]);
+    await world.pump();
+  };
+
+  beforeAll(async () => {
+    world = await startWorld();
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    page = await browser.newPage();
+    // Tickets the officer approves with the Jira API, settled before the browser looks at them.
+    for (const id of ['legal-hold', 'genesys-error', 'ada-partial']) {
+      await addScenarioHold(world, scenario(id));
+      tickets[id] = world.openTicket(scenario(id));
+      await world.move(tickets[id] as string, 'Verifying identity', OFFICER);
+      await world.move(tickets[id] as string, 'Approved', OFFICER);
+    }
+    await world.runUntil(() => ['legal-hold', 'genesys-error', 'ada-partial'].every((id) => TERMINAL_STATUSES.includes(status(tickets[id] as string))), 86_400_000);
+    // Tickets the officer works on in the browser.
+    tickets['all-three'] = world.openTicket(scenario('all-three'));
+    tickets['ada-and-genesys'] = world.openTicket(scenario('ada-and-genesys'));
+  }, 60_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await world?.close();
+  });
+
+  it('shows a ticket that has not been approved as not started, with the export preview on offer', async () => {
+    await openBoard();
+    const frame = await panel(tickets['all-three'] as string);
+    expect(await textIn(frame)).toContain('No erasure yet');
+    expect(await textIn(frame)).toContain('Request export preview');
+    await panelShot(tickets['all-three'] as string, 'panel-not-started');
+  });
+
+  it('approves from the ticket page and watches each provider progress in the panel', async () => {
+    const key = tickets['all-three'] as string;
+    await openBoard();
+    await moveOnPage(key, 'Verifying identity');
+    await moveOnPage(key, 'Approved');
+    await page.reload();
+    const frame = await panel(key);
+    const text = await textIn(frame);
+    for (const provider of ['Amiqus', 'Ada', 'Genesys Cloud']) expect(text).toContain(provider);
+    // Amiqus erases at once; Ada and Genesys work asynchronously and are still running.
+    expect(text).toMatch(/ERASED/i);
+    expect(text).toMatch(/SUBMITTED|IN PROGRESS/i);
+    expect(text).toContain('Deadline (GDPR Art. 12(3))');
+    await panelShot(key, 'panel-in-progress');
+  });
+
+  it('extends the deadline with a reason while the erasure runs, and says so on the ticket', async () => {
+    const key = tickets['all-three'] as string;
+    const frame = await panel(key);
+    await frame.select('select[id$="-months"]', '2');
+    await frame.type('textarea', 'Genesys Cloud is slow to purge recordings this week');
+    await clickButton(frame, 'Extend deadline');
+    await waitForText(frame, 'Deadline extended to');
+    await waitForText(frame, 'Extended by 2 month(s)');
+    // Two months is the most Art. 12(3) allows: the panel stops offering more.
+    expect(await frame.$('select[id$="-months"]')).toBeNull();
+    expect(world.jira.state.issues.get(key)?.comments.some((c) => c.text.includes('Deadline extended') && c.text.includes('slow to purge recordings'))).toBe(true);
+  });
+
+  it('shows every provider erased once the clock has run, then confirms each downstream system by hand', async () => {
+    const key = tickets['all-three'] as string;
+    await world.runUntil(() => TERMINAL_STATUSES.includes(status(key)), 86_400_000);
+    await page.reload();
+    const frame = await panel(key);
+    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent))).toEqual(['erased', 'erased', 'erased']);
+    expect(await textIn(frame)).toContain('Compliance record attached. SHA-256');
+    await panelShot(key, 'panel-completed');
+    await clickButton(frame, 'Confirm erased');
+    await waitForText(frame, 'CRM (Salesforce) confirmed.');
+    await clickButton(frame, 'Confirm erased');
+    await waitForText(frame, 'Data warehouse confirmed.');
+    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.filter((e) => e.textContent === 'confirmed').length)).toBe(2);
+    await panelShot(key, 'panel-downstream-confirmed');
+  });
+
+  it('shows a legal hold, a provider that held nothing, a partial erasure and a failure as what they are', async () => {
+    await openBoard();
+    const held = await panel(tickets['legal-hold'] as string);
+    expect(await textIn(held)).toMatch(/LEGAL HOLD/i);
+    expect(await textIn(held)).toMatch(/NOTHING FOUND/i);
+    await panelShot(tickets['legal-hold'] as string, 'panel-legal-hold');
+    const partial = await panel(tickets['ada-partial'] as string);
+    expect(await textIn(partial)).toMatch(/PARTLY ERASED/i);
+    await panelShot(tickets['ada-partial'] as string, 'panel-partially-completed');
+    const failed = await panel(tickets['genesys-error'] as string);
+    expect(await textIn(failed)).toMatch(/FAILED/i);
+    await panelShot(tickets['genesys-error'] as string, 'panel-failed');
+  });
+
+  it('retries the provider that failed, from the panel', async () => {
+    const key = tickets['genesys-error'] as string;
+    const frame = await panel(key);
+    await clickButton(frame, 'Retry providers that did not complete');
+    await waitForText(frame, 'Retry started for genesys');
+    await world.pump();
+    const genesys = (await jobStore.listForCase(key)).find((j) => j.provider === 'genesys');
+    expect(genesys?.attempt).toBe(2);
+  });
+
+  it('requests a Genesys export preview before approval and shows the export link when it is ready', async () => {
+    const key = tickets['ada-and-genesys'] as string;
+    await openBoard();
+    const frame = await panel(key);
+    await clickButton(frame, 'Request export preview');
+    await waitForText(frame, 'export');
+    await world.runUntil(() => false, 30 * 60_000, 60_000);
+    await clickButton(frame, 'Show preview status');
+    await waitForText(frame, 'Open the export');
+    await settled(frame);
+    await panelShot(key, 'panel-export-preview');
+  });
+});
+
+describeInChromium('the UI Kit host drawing a ForgeDoc', () => {
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+
+  beforeAll(async () => {
+    const launched = await launchBrowser();
+    closeBrowser = launched.close;
+    page = await launched.browser.newPage();
+    const { outputFiles } = await build({ entryPoints: [join(REPO_ROOT, 'sandbox/ui-host/browser/render.ts')], bundle: true, write: false, format: 'iife', globalName: 'UiKitRender', platform: 'browser' });
+    await page.setContent('<div id="root"></div>');
+    await page.addScriptTag({ content: outputFiles[0]?.text ?? '' });
+  });
+  afterAll(() => closeBrowser?.());
+
+  const draw = (doc: unknown) =>
+    page.evaluate((d) => {
+      const w = window as unknown as { UiKitRender: { ForgeDocRenderer: new (root: HTMLElement) => { render(doc: unknown): void } }; renderer?: { render(doc: unknown): void } };
+      w.renderer ??= new w.UiKitRender.ForgeDocRenderer(document.getElementById('root') as HTMLElement);
+      w.renderer.render(d);
+    }, doc);
+  const node = (type: string, key: string, props: Record<string, unknown> = {}, children: unknown[] = []) => ({ type, key, props, children });
+  const text = (key: string, value: string) => node('String', key, { text: value });
+
+  it('draws a component it does not know as a visible "unknown component" box, children included', async () => {
+    await draw(node('Root', 'r', {}, [node('Frobnicator', 'f', {}, [text('t', 'still shown')])]));
+    expect(await page.$eval('[data-uikit="unknown"] .uk-unknown-label', (el) => el.textContent)).toBe('Unknown UI Kit component: Frobnicator');
+    expect(await page.$eval('[data-uikit="unknown"]', (el) => el.textContent)).toContain('still shown');
+  });
+
+  it('keeps a text field, its focus and what was typed when the app re-renders around it', async () => {
+    await draw(node('Root', 'r', {}, [node('Stack', 's', { space: 'space.100' }, [node('Textfield', 'tf', { value: 'ab' }), text('t', 'one')])]));
+    await page.focus('input');
+    await draw(node('Root', 'r', {}, [node('Stack', 's', { space: 'space.100' }, [node('Text', 'p', {}, [text('t2', 'above')]), node('Textfield', 'tf', { value: 'abc' })])]));
+    expect(await page.evaluate(() => ({ focused: document.activeElement?.tagName, value: (document.querySelector('input') as HTMLInputElement).value }))).toEqual({ focused: 'INPUT', value: 'abc' });
+  });
+});
