@@ -119,7 +119,7 @@ async function startCase(
     dueOn: deadline.due,
     extensions: [],
     downstream: settings.downstreamSystems.map((system) => ({ system, confirmedBy: null, confirmedAt: null })),
-    finalization: { round: 0, step: 'none', attachmentId: null, digest: null },
+    finalization: { round: 0, step: 'none', attachmentId: null, digest: null, chainHead: null },
     deadlineWarning: 'none',
     version: 0,
   };

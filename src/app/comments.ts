@@ -74,9 +74,10 @@ export function caseClosedComment(outcome: 'done' | 'blocked', jobs: JobRecord[]
     ),
     bullets(jobs.map((j) => [strong(`${label(j.provider)}: `), text(STATE_WORDS[j.state]), ...(j.nextStep ? [text(` — next step: ${j.nextStep}`)] : [])])),
     para(
-      text(`Compliance record attached (round ${record.round}). SHA-256: `),
+      text(`Compliance record attached (round ${record.round}). File SHA-256: `),
       code(digest),
-      text('. Verify it with the hash chain inside the record.'),
+      ...(record.finalization.chainHead ? [text('; hash-chain head: '), code(record.finalization.chainHead)] : []),
+      text('. Check it without the app: npm run verify -- FILE --sha256 <file hash> --head <chain head>.'),
     ),
     ...(open.length > 0 ? [para(text(`Still to confirm by hand: ${open.join(', ')}.`))] : []),
   );

@@ -39,11 +39,12 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
   let record: CaseRecord =
     initial.finalization.round === initial.round
       ? initial
-      : { ...initial, finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null } };
+      : { ...initial, finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null, chainHead: null } };
 
   if (record.finalization.step === 'none') {
     const events = await deps.store.audit.append(record.ticketKey, [{ at, kind: 'case_closed', data: { outcome, status } }]);
-    const json = complianceRecordJson(buildComplianceRecord(record.ticketKey, events, at));
+    const built = buildComplianceRecord(record.ticketKey, events, at);
+    const json = complianceRecordJson(built);
     const attachment = await deps.jira.attachFile(
       record.ticketKey,
       `erasure-record-${record.ticketKey}-round-${record.round}.json`,
@@ -52,7 +53,7 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
     );
     record = await deps.store.cases.update({
       ...record,
-      finalization: { round: record.round, step: 'attached', attachmentId: attachment.id, digest: complianceRecordDigest(json) },
+      finalization: { round: record.round, step: 'attached', attachmentId: attachment.id, digest: complianceRecordDigest(json), chainHead: built.chain.head },
     });
   }
   const digest = record.finalization.digest as string;

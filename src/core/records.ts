@@ -27,6 +27,8 @@ export const finalizationSchema = z.object({
   step: z.enum(['none', 'attached', 'commented', 'transitioned']),
   attachmentId: z.string().nullable(),
   digest: z.string().nullable(),
+  /** The last event's hash in the attached record: quoted in the summary comment beside the file's digest. */
+  chainHead: z.string().nullable().default(null),
 });
 
 export const caseRecordSchema = z.object({
