@@ -62,6 +62,11 @@ export interface WorldOptions {
   simulators?: { genesysStepMs?: number; adaJobDurationMs?: number };
   /** A snapshot from an earlier run; virtual time resumes no earlier than where it stopped. */
   restore?: WorldSnapshot;
+  /**
+   * Listen on fixed ports, so URLs (and the Amiqus webhook registered at the web trigger) survive a restart:
+   * Jira on `basePort`, then Amiqus, Ada, Genesys and the web triggers on the next four. Default: any free ports.
+   */
+  basePort?: number;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -70,14 +75,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const clock = createVirtualClock(saved ? Math.max(saved.virtualNow, startAt) : startAt);
   const restoreDate = installVirtualDate(clock);
   const now = () => clock.now();
+  const port = (offset: number) => (options.basePort ? { port: options.basePort + offset } : {});
   const [amiqus, ada, genesys] = await Promise.all([
-    startAmiqusSimulator({ now, ...(saved ? { restore: saved.amiqus } : {}) }),
-    startAdaSimulator({ now, ...(options.simulators?.adaJobDurationMs ? { jobDurationMs: options.simulators.adaJobDurationMs } : {}), ...(saved ? { restore: saved.ada } : {}) }),
-    startGenesysSimulator({ now, ...(options.simulators?.genesysStepMs ? { stepMs: options.simulators.genesysStepMs } : {}), ...(saved ? { restore: saved.genesys } : {}) }),
+    startAmiqusSimulator({ now, ...port(1), ...(saved ? { restore: saved.amiqus } : {}) }),
+    startAdaSimulator({ now, ...port(2), ...(options.simulators?.adaJobDurationMs ? { jobDurationMs: options.simulators.adaJobDurationMs } : {}), ...(saved ? { restore: saved.ada } : {}) }),
+    startGenesysSimulator({ now, ...port(3), ...(options.simulators?.genesysStepMs ? { stepMs: options.simulators.genesysStepMs } : {}), ...(saved ? { restore: saved.genesys } : {}) }),
   ]);
   const jiraState = createDemoState(() => new Date(clock.now()));
   if (saved) jiraState.restore(saved.jira);
-  const jira = await startJiraEmulator(jiraState, { scopes: manifestScopes() });
+  const jira = await startJiraEmulator(jiraState, { scopes: manifestScopes(), port: options.basePort ?? 0 });
   for (const path of indexedIssueProperties()) jira.state.indexedProperties.add(path);
   jira.state.users.set(ADMIN_ACCOUNT, { accountId: ADMIN_ACCOUNT, displayName: 'Jira Admin', groups: ['jira-admins'] });
   const platform = new ForgePlatform({
@@ -109,7 +115,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   };
   await expectOk(admin('saveSettings', { settings: options.settings ? options.settings(base) : base }), 'saveSettings');
   // Amiqus delivers its webhooks to the app's web trigger, signed with the secret it issued for the hook.
-  const webtriggers = await startWebtriggerServer(platform);
+  const webtriggers = await startWebtriggerServer(platform, options.basePort ? options.basePort + 4 : 0);
   const hookUrl = webtriggers.urlFor('amiqus-webhook-endpoint');
   const hook = amiqus.webhooks().find((w) => w.url === hookUrl) ?? amiqus.registerWebhook(hookUrl, ['client.deletion_reminder_due']);
   await expectOk(admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token, webhookSecret: hook.secret } }), 'amiqus secret');

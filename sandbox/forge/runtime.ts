@@ -316,6 +316,14 @@ export class ForgePlatform {
     }
   }
 
+  /** Runs one scheduled trigger now, as its interval coming round would, and delivers what it queues. */
+  async fireScheduledTrigger(key: string): Promise<void> {
+    const t = this.manifest.modules.scheduledTrigger?.find((s) => s.key === key);
+    if (!t) throw new Error(`manifest.yml has no scheduled trigger ${key}`);
+    await this.fireScheduled(t.function, t.key);
+    await this.drain();
+  }
+
   /**
    * Moves virtual time forward in steps, firing scheduled triggers when their interval comes round and
    * delivering queue and product events as they fall due.
@@ -329,8 +337,7 @@ export class ForgePlatform {
         const next = this.nextFire.get(t.key) ?? Infinity;
         if (this.options.clock.now() >= next) {
           this.nextFire.set(t.key, next + INTERVAL_MS[t.interval]);
-          await this.fireScheduled(t.function, t.key);
-          await this.drain();
+          await this.fireScheduledTrigger(t.key);
         }
       }
     }

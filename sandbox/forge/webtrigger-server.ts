@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOn } from '../simulators/kit';
 import type { ForgePlatform } from './runtime';
 
 /**
@@ -46,7 +47,7 @@ export function callerHeaders(rawHeaders: string[]): Record<string, string[]> {
   return headers;
 }
 
-export async function startWebtriggerServer(platform: ForgePlatform): Promise<WebtriggerServer> {
+export async function startWebtriggerServer(platform: ForgePlatform, port = 0): Promise<WebtriggerServer> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -62,7 +63,7 @@ export async function startWebtriggerServer(platform: ForgePlatform): Promise<We
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listenOn(server, port);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   platform.webtriggerUrlFor = (moduleKey) => `${url}/x/${moduleKey}`;
   return {

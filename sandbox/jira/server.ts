@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOn } from '../simulators/kit';
 import { adfText, isAdfDoc } from './adf';
 import { parseMultipartFile } from './multipart';
 import { searchIssues } from './jql';
@@ -398,14 +399,6 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
         server.close(() => resolve());
       }),
   };
-}
-
-/** Listens on the port asked for (0: any free one), failing with a message a person can act on. */
-export function listenOn(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: stop what uses it or choose another port`) : error));
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
 }
 
 /** A person downloading an attachment from the page, with the browse permission of the user they act as. */

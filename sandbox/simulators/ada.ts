@@ -56,7 +56,7 @@ export interface AdaSnapshot {
 const DAY = 86_400_000;
 const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
 
-export async function startAdaSimulator(options: { now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; perDay?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
+export async function startAdaSimulator(options: { port?: number; now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; perDay?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
   const now = options.now ?? Date.now;
   const duration = options.jobDurationMs ?? 20 * 60_000;
   const apiKey = 'ada_sandbox_key_0123456789abcdef';
@@ -193,6 +193,7 @@ export async function startAdaSimulator(options: { now?: () => number; jobDurati
   ];
 
   const server = await startSimServer(routes, faults, {
+    ...(options.port ? { port: options.port } : {}),
     notFound: errors(404, 'not_found', 'Not found'),
     before: (req) => {
       // Jobs finish on Ada's side whether or not anyone asks: settle every due job before answering.

@@ -85,7 +85,7 @@ export interface AmiqusSnapshot {
   ledger: LedgerEntry[];
 }
 
-export async function startAmiqusSimulator(options: { now?: () => number; token?: string; rateLimit?: number; windowMs?: number; restore?: AmiqusSnapshot } = {}): Promise<AmiqusSimulator> {
+export async function startAmiqusSimulator(options: { port?: number; now?: () => number; token?: string; rateLimit?: number; windowMs?: number; restore?: AmiqusSnapshot } = {}): Promise<AmiqusSimulator> {
   const now = options.now ?? Date.now;
   const token = options.token ?? 'aq_pat_sandbox_0123456789abcdefghijklmnop';
   const limiter = new WindowLimiter(options.rateLimit ?? 200, options.windowMs ?? 60_000);
@@ -258,6 +258,7 @@ export async function startAmiqusSimulator(options: { now?: () => number; token?
   }
 
   const server = await startSimServer(routes, faults, {
+    ...(options.port ? { port: options.port } : {}),
     notFound,
     before: (req) => {
       if (bearer(req) !== token) return { status: 401, body: { error: 'Unauthenticated.' } };

@@ -72,7 +72,7 @@ const STRING_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'e
 const LIST_SUBJECT_FIELDS = new Set(['addresses', 'phoneNumbers', 'emailAddresses']);
 const ALLOWED_SUBJECT_FIELDS = new Set(['name', 'userId', 'externalContactId', 'dialerContactId', 'journeyCustomer', 'socialHandle', 'externalId', 'addresses', 'phoneNumbers', 'emailAddresses']);
 
-export async function startGenesysSimulator(options: { now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; listingOrder?: 'shuffled' | 'oldest_first' | 'newest_first'; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
+export async function startGenesysSimulator(options: { port?: number; now?: () => number; stepMs?: number; tokenTtlSeconds?: number; rateLimit?: number; endpointLimits?: Record<string, number>; listingOrder?: 'shuffled' | 'oldest_first' | 'newest_first'; restore?: GenesysSnapshot } = {}): Promise<GenesysSimulator> {
   const now = options.now ?? Date.now;
   const stepMs = options.stepMs ?? 2 * 60_000;
   const clientId = 'sandbox-genesys-client';
@@ -249,6 +249,7 @@ export async function startGenesysSimulator(options: { now?: () => number; stepM
   }
 
   server = await startSimServer(routes, faults, {
+    ...(options.port ? { port: options.port } : {}),
     notFound: error(404, 'not.found', 'The requested resource was not found'),
     before: (req, route) => {
       counted = null;

@@ -101,10 +101,18 @@ export interface SimServer {
   exchanges: Array<{ label: string; method: string; path: string; status: number; body: unknown }>;
 }
 
+/** Listens on the port asked for (0: any free one); a taken port fails with a message a person can act on. */
+export function listenOn(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on 127.0.0.1 is in use: stop what uses it, or start the sandbox with --port N`) : error));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
 export async function startSimServer(
   routes: SimRoute[],
   faults: Faults,
-  options: { before?: (req: SimRequest, route: SimRoute) => SimResponse | null; decorate?: (res: SimResponse) => SimResponse; notFound: SimResponse },
+  options: { before?: (req: SimRequest, route: SimRoute) => SimResponse | null; decorate?: (res: SimResponse) => SimResponse; notFound: SimResponse; port?: number },
 ): Promise<SimServer> {
   const exchanges: SimServer['exchanges'] = [];
   const server: Server = createServer((req, res) => {
@@ -143,7 +151,7 @@ export async function startSimServer(
     res.end(decorated.body === undefined ? undefined : typeof decorated.body === 'string' ? decorated.body : JSON.stringify(decorated.body));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listenOn(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
