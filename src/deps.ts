@@ -12,6 +12,8 @@ import { createAppJira, createUserJira } from './jira/app-jira';
 import type { FetchFn, RetryPolicy } from './providers/http';
 import type { AmiqusDirectory, ErasureProvider } from './providers/port';
 import { buildProvider, createAmiqusDirectory, rateCredential } from './providers/registry';
+import { checkProviderConnection } from './providers/connection-check';
+import type { AdminDeps } from './app/admin';
 import { forgeStore } from './store';
 import { accountRegistry } from './store/account-registry';
 
@@ -109,8 +111,18 @@ function sharedBudget(id: ProviderId, credential: string): SharedRateBudget {
 }
 
 /** What the admin page's calls need: no settings read, since saving settings is one of them. */
-export function buildAdminDeps(): Pick<AppDeps, 'jira' | 'store' | 'now'> & { user: UserJiraPort } {
-  return { jira: createAppJira(), user: createUserJira(), store, now: () => new Date() };
+export function buildAdminDeps(): AdminDeps {
+  const jira = createAppJira();
+  return {
+    jira,
+    user: createUserJira(),
+    tickets: jira,
+    catalog: jira,
+    store,
+    now: () => new Date(),
+    // One harmless authenticated call with the stored credentials (src/providers/connection-check.ts).
+    testConnection: async (settings, id) => checkProviderConnection(id, settings, await store.secrets.get(id), egressFetch),
+  };
 }
 
 /** Jira as the user who invoked a resolver (`api.asUser()`). */

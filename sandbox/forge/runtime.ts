@@ -180,6 +180,7 @@ export class ForgePlatform {
       // webTrigger.getUrl: Forge's GraphQL mutation, answered with the loopback web trigger server's URL.
       const key = (JSON.parse(String(init.body)) as { variables: { input: { triggerKey: string } } }).variables.input.triggerKey;
       if (!this.webtriggerUrlFor) return new Response(JSON.stringify({ errors: [{ message: 'no web trigger server running' }] }), { status: 503 });
+      if (!this.manifest.modules.webtrigger?.some((t) => t.key === key)) return new Response(JSON.stringify({ errors: [{ message: `manifest.yml has no web trigger ${key}` }] }), { status: 200, headers: { 'content-type': 'application/json' } });
       return new Response(JSON.stringify({ data: { createWebTriggerUrl: { url: this.webtriggerUrlFor(key) } } }), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path === '/app/report-accounts') {

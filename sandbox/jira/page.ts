@@ -14,7 +14,7 @@ export const ADMIN_MODULE = 'erasure-desk-admin';
 const DEFAULT_VIEWER = '712020:officer-priya';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#172b4d;background:#f7f8f9}
-header{background:#fff;border-bottom:1px solid #dcdfe4;padding:.6rem 1.5rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap;position:sticky;top:0;z-index:1}
+header{background:#fff;border-bottom:1px solid #dcdfe4;padding:.6rem 1.5rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap}
 header h1{font-size:1.1rem;margin:0}main{max-width:1280px;margin:0 auto;padding:1rem 1.5rem}
 .ticket{display:grid;grid-template-columns:minmax(0,1fr) 440px;gap:1rem;background:#fff;border:1px solid #dcdfe4;border-radius:6px;padding:1rem;margin:1rem 0}
 .ticket h2{font-size:1.05rem;margin:0 0 .5rem}.status{background:#0c66e4;color:#fff;border-radius:3px;padding:0 .4rem;font-size:.8em;white-space:nowrap}

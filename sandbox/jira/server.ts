@@ -322,6 +322,15 @@ const ROUTES: Route[] = [
     },
   },
   {
+    // Every field, system and custom, as Jira lists them for pickers.
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/field$/,
+    handle: (ctx) => {
+      const system = [{ id: 'summary', name: 'Summary' }, { id: 'labels', name: 'Labels' }, { id: 'duedate', name: 'Due date' }].map((f) => ({ ...f, custom: false, schema: { type: 'string' } }));
+      send(ctx.res, 200, [...system, ...ctx.state.fields.map((f) => ({ id: f.id, key: f.id, name: f.name, custom: true, schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' } }))]);
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/myself$/,
     handle: (ctx) => {
@@ -331,6 +340,11 @@ const ROUTES: Route[] = [
       const groups = { size: user.groups.length, items: expand.includes('groups') ? user.groups.map((g) => ({ name: g, groupId: g })) : [] };
       send(ctx.res, 200, { accountId: user.accountId, accountType: ctx.actor === 'app' ? 'app' : 'atlassian', active: true, displayName: user.displayName, groups });
     },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/status$/,
+    handle: (ctx) => send(ctx.res, 200, ctx.state.statuses.map((s) => ({ id: statusId(s), name: s, statusCategory: { key: s === 'Done' ? 'done' : 'indeterminate' } }))),
   },
   {
     method: 'GET',

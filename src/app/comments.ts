@@ -1,6 +1,7 @@
 import { PROVIDER_LABELS, type ProviderId } from '../core/erasure';
 import type { FieldProblem } from '../core/subject';
 import type { DueClient, IdentifierDisposition } from '../providers/port';
+import type { LegalHold } from '../core/legal-hold';
 import type { CaseRecord, JobRecord } from '../core/records';
 import { adfDoc, bullets, type Inline, para, strong, text, code } from './adf-nodes';
 import type { AdfDocument } from './ports';
@@ -147,4 +148,20 @@ function fieldLabel(field: string): string {
   };
   const name = names[head ?? ''] ?? (head && head in PROVIDER_LABELS ? PROVIDER_LABELS[head as ProviderId] : head || 'Ticket');
   return index !== undefined && /^\d+$/.test(index) ? `${name} (line ${Number(index) + 1})` : name;
+}
+
+const holdScope = (hold: LegalHold) => (hold.providers === 'all' ? 'all providers' : hold.providers.map(label).join(', '));
+
+/** Names the hold and its reason, never the identifiers it matched. */
+export function legalHoldPlacedComment(hold: LegalHold): AdfDocument {
+  return adfDoc(
+    para(
+      strong('Legal hold placed'),
+      text(` (${hold.id}) on ${holdScope(hold)} until ${hold.expiresOn ?? 'further notice'}: ${hold.reason}. Erasure there is withheld while it stands (GDPR Art. 17(3)(e)).`),
+    ),
+  );
+}
+
+export function legalHoldReleasedComment(hold: LegalHold, reason: string): AdfDocument {
+  return adfDoc(para(strong('Legal hold released'), text(` (${hold.id}, on ${holdScope(hold)}): ${reason}. Providers it withheld can now be retried from the Erasure Desk panel.`)));
 }

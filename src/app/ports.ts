@@ -67,6 +67,12 @@ export class JiraLookupForbidden extends Error {
   }
 }
 
+/** What the admin page's pickers offer: Jira's fields and statuses, as Jira names them (src/jira/app-jira.ts). */
+export interface JiraCatalog {
+  listFields(): Promise<Array<{ id: string; name: string; custom: boolean }>>;
+  listStatuses(): Promise<string[]>;
+}
+
 /** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */
 export interface IntakeJira {
   searchIssueKeys(jql: string): Promise<string[]>;

@@ -49,7 +49,16 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
   z.object({ kind: z.literal('retry_requested'), data: z.object({ providers: z.array(providerIdSchema), by: z.string() }) }),
   z.object({ kind: z.literal('case_closed'), data: z.object({ outcome: z.enum(['done', 'blocked']), status: z.string() }) }),
+  // The legal-hold register's own trail (chain key LEGAL_HOLD_REGISTER): who placed and released each hold, why.
+  z.object({
+    kind: z.literal('legal_hold_added'),
+    data: z.object({ holdId: z.string(), reason: z.string(), expiresOn: z.string().nullable(), providers: z.union([z.literal('all'), z.array(providerIdSchema)]), identifierCount: z.number().int(), by: z.string(), affectedTickets: z.array(z.string()) }),
+  }),
+  z.object({ kind: z.literal('legal_hold_released'), data: z.object({ holdId: z.string(), reason: z.string(), by: z.string(), affectedTickets: z.array(z.string()) }) }),
 ]);
+
+/** The audit chain the legal-hold register writes to (not a ticket: holds span tickets). */
+export const LEGAL_HOLD_REGISTER = 'legal-hold-register';
 type EventBody = z.infer<typeof auditEventInputSchema>;
 export type AuditEventKind = EventBody['kind'];
 export type AuditEventInput = EventBody & { at: string };

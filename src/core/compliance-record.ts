@@ -116,6 +116,8 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         }
         break;
       case 'case_opened':
+      case 'legal_hold_added':
+      case 'legal_hold_released':
         break;
     }
   }

@@ -1,6 +1,6 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import { type AdfDocument, type IntakeJira, type IssueSnapshot, JiraLookupForbidden, type JiraPort, type UserJiraPort } from '../app/ports';
+import { type AdfDocument, type IntakeJira, type IssueSnapshot, type JiraCatalog, JiraLookupForbidden, type JiraPort, type UserJiraPort } from '../app/ports';
 
 /**
  * The Jira operations the workflow performs, on `@forge/api` `requestJira` as the app (the app acts on DSAR
@@ -122,7 +122,10 @@ async function forbiddenAs<T>(endpoint: string, remedy: string, lookUp: () => Pr
 const ROLE_REMEDY = 'Give the app (the "Erasure Desk" user) the Administer Projects permission in this project, or use approval groups instead of a project role on the admin page.';
 const GROUP_REMEDY = 'Give the app the "Browse users and groups" global permission, or use a project role instead of approval groups on the admin page.';
 
-export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira {
+const fieldsSchema = z.array(z.object({ id: z.string(), name: z.string(), custom: z.boolean().default(false) }));
+const statusesSchema = z.array(z.object({ name: z.string() }));
+
+export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & JiraCatalog {
   const statusOf = async (key: string) => {
     const response = await send('GET /issue', () => app.requestJira(route`/rest/api/3/issue/${key}?fields=status`, { method: 'GET', headers: ACCEPT }));
     const issue = await json(response, issueSchema, 'GET /issue');
@@ -203,6 +206,15 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira {
       const response = await send('POST /issue', () => app.requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ fields }) }));
       return json(response, z.object({ key: z.string() }), 'POST /issue');
     },
+    async listFields() {
+      const response = await send('GET /field', () => app.requestJira(route`/rest/api/3/field`, { method: 'GET', headers: ACCEPT }));
+      return json(response, fieldsSchema, 'GET /field');
+    },
+    async listStatuses() {
+      const response = await send('GET /status', () => app.requestJira(route`/rest/api/3/status`, { method: 'GET', headers: ACCEPT }));
+      const statuses = await json(response, statusesSchema, 'GET /status');
+      return [...new Set(statuses.map((s) => s.name))];
+    },
     async setIssueProperty(key, property, value) {
       await send('PUT /issue/properties', () =>
         app.requestJira(route`/rest/api/3/issue/${key}/properties/${property}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(value) }),
@@ -240,7 +252,7 @@ export function createUserJiraAdapter(user: JiraRequester): UserJiraPort {
 }
 
 /** Production: requests as the app through Forge's product proxy. */
-export function createAppJira(): JiraPort & IntakeJira {
+export function createAppJira(): JiraPort & IntakeJira & JiraCatalog {
   return createJiraAdapter(api.asApp() as JiraRequester);
 }
 

@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import type { Settings } from '../../src/core/settings';
 import { addScenarioHold } from '../../sandbox/demo/run';
 import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
 import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
@@ -19,10 +20,17 @@ const OFFICER = DEMO_USERS.officer.accountId;
 const describeInChromium = chromiumMissing ? describe.skip : describe;
 if (chromiumMissing) process.stderr.write(`${chromiumMissing}\n`);
 
+// One Chromium for the whole suite; each describe opens its own pages (and its own sandbox world).
+let browser: Browser;
+let closeBrowser: (() => Promise<void>) | undefined;
+beforeAll(async () => {
+  if (chromiumMissing) return;
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+afterAll(() => closeBrowser?.());
+
 describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
   let world: World;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let page: Page;
   const tickets: Record<string, string> = {};
 
@@ -41,7 +49,6 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
 
   beforeAll(async () => {
     world = await startWorld();
-    ({ browser, close: closeBrowser } = await launchBrowser());
     page = await browser.newPage();
     // Tickets the officer approves with the Jira API, settled before the browser looks at them.
     for (const id of ['legal-hold', 'genesys-error', 'ada-partial']) {
@@ -56,7 +63,7 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
     tickets['ada-and-genesys'] = world.openTicket(scenario('ada-and-genesys'));
   }, 60_000);
   afterAll(async () => {
-    await closeBrowser?.();
+    await page?.close();
     await world?.close();
   });
 
@@ -152,18 +159,15 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
 });
 
 describeInChromium('the UI Kit host drawing a ForgeDoc', () => {
-  let closeBrowser: () => Promise<void>;
   let page: Page;
 
   beforeAll(async () => {
-    const launched = await launchBrowser();
-    closeBrowser = launched.close;
-    page = await launched.browser.newPage();
+    page = await browser.newPage();
     const { outputFiles } = await build({ entryPoints: [join(REPO_ROOT, 'sandbox/ui-host/browser/render.ts')], bundle: true, write: false, format: 'iife', globalName: 'UiKitRender', platform: 'browser' });
     await page.setContent('<div id="root"></div>');
     await page.addScriptTag({ content: outputFiles[0]?.text ?? '' });
   });
-  afterAll(() => closeBrowser?.());
+  afterAll(() => page?.close());
 
   const draw = (doc: unknown) =>
     page.evaluate((d) => {
@@ -185,5 +189,95 @@ describeInChromium('the UI Kit host drawing a ForgeDoc', () => {
     await page.focus('input');
     await draw(node('Root', 'r', {}, [node('Stack', 's', { space: 'space.100' }, [node('Text', 'p', {}, [text('t2', 'above')]), node('Textfield', 'tf', { value: 'abc' })])]));
     expect(await page.evaluate(() => ({ focused: document.activeElement?.tagName, value: (document.querySelector('input') as HTMLInputElement).value }))).toEqual({ focused: 'INPUT', value: 'abc' });
+  });
+});
+
+describeInChromium('the admin page in Chromium, as a Jira administrator', () => {
+  let world: World;
+  let page: Page;
+  let frame: Frame;
+  const ADMIN = '712020:jira-admin';
+  const settings = async () => ((await world.platform.invokeResolver('erasure-desk-admin', 'getSettings', {}, { accountId: ADMIN })) as { settings: Settings }).settings;
+  const replaceText = async (selector: string, value: string) => {
+    await frame.click(selector, { count: 3 });
+    await page.keyboard.press('Backspace');
+    if (value) await frame.type(selector, value);
+  };
+
+  beforeAll(async () => {
+    world = await startWorld();
+    world.openTicket(scenario('all-three'));
+    page = await browser.newPage();
+    await page.goto(`${world.jira.url}/admin?as=${encodeURIComponent(ADMIN)}`);
+    frame = await frameNamed(page, 'admin');
+  }, 60_000);
+  afterAll(async () => {
+    await page?.close();
+    await world?.close();
+  });
+
+  it('maps ticket fields and statuses with pickers filled from Jira, and saves them', async () => {
+    expect(await frame.$eval('select[id$="-field-email"]', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('email (customfield_10050)');
+    expect(await frame.$$eval('select[id$="-status-done"] option', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['Approved', 'Done', 'Needs attention']));
+    await screenshot(page, 'iframe[name="admin"]', 'admin-page');
+    await frame.select('select[id$="-field-genesysUserId"]', 'customfield_10055');
+    await frame.select('select[id$="-status-inProgress"]', '');
+    await clickButton(frame, 'Save settings');
+    await waitForText(frame, 'Settings saved.');
+    expect((await settings()).fields.genesysUserId).toBe('customfield_10055');
+    expect((await settings()).statuses.inProgress).toBe('');
+  });
+
+  it('shows a validation error next to the field it concerns and keeps what was stored', async () => {
+    await replaceText('input[id$="-deadline-at-risk"]', '400');
+    await clickButton(frame, 'Save settings');
+    await waitForText(frame, 'See the messages next to the fields.');
+    const next = await frame.$eval('input[id$="-deadline-at-risk"]', (el) => {
+      let n = el.nextElementSibling;
+      while (n && n.getAttribute('data-uikit') !== 'ErrorMessage') n = n.nextElementSibling;
+      return n?.textContent ?? null;
+    });
+    expect(next).toMatch(/60/);
+    expect((await settings()).deadline.atRiskDays).toBe(7);
+    await screenshot(page, 'iframe[name="admin"]', 'admin-page-validation-error');
+    await replaceText('input[id$="-deadline-at-risk"]', '7');
+    await clickButton(frame, 'Save settings');
+    await waitForText(frame, 'Settings saved.');
+  });
+
+  it('shows credentials as set or not set, stores new ones without echoing them, and tests each connection', async () => {
+    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent).filter((t) => t === 'set' || t === 'not set'))).toEqual(['set', 'set', 'set']);
+    await frame.type('input[id$="-secret-ada-apiKey"]', world.ada.apiKey);
+    await clickButton(frame, 'Store Ada credentials');
+    await waitForText(frame, 'ada credentials stored');
+    expect(await frame.$eval('input[id$="-secret-ada-apiKey"]', (el) => (el as HTMLInputElement).value)).toBe('');
+    expect(await frame.evaluate(() => document.documentElement.outerHTML)).not.toContain(world.ada.apiKey);
+    for (const name of ['Amiqus', 'Ada', 'Genesys Cloud']) await clickButton(frame, `Test ${name} connection`);
+    await waitForText(frame, 'Amiqus answered an authenticated request');
+    await waitForText(frame, 'Ada answered an authenticated request');
+    await waitForText(frame, 'Genesys Cloud issued a token and answered an authenticated request');
+  });
+
+  it('shows the web trigger URL to register at Amiqus', async () => {
+    await waitForText(frame, world.webtriggers.urlFor('amiqus-webhook-endpoint'));
+  });
+
+  it('places a legal hold on a subject, comments on their open ticket, and releases it only with a reason', async () => {
+    const email = scenario('all-three').subject.email as string;
+    await frame.type('input[id$="-hold-value"]', email);
+    await frame.type('textarea[id$="-hold-reason"]', 'Litigation hold: claim 2026-CV-200');
+    await clickButton(frame, 'Place hold');
+    await waitForText(frame, 'commented on DSAR-1');
+    expect(world.jira.state.issues.get('DSAR-1')?.comments.at(-1)?.text).toContain('Legal hold placed');
+    expect(world.jira.state.issues.get('DSAR-1')?.comments.at(-1)?.text).not.toContain(email);
+    await waitForText(frame, 'Litigation hold: claim 2026-CV-200 (until further notice)');
+    await screenshot(page, 'iframe[name="admin"]', 'admin-page-legal-hold');
+    await clickButton(frame, 'Release hold');
+    await waitForText(frame, 'Say which hold and why it is released.');
+    await frame.type('input[id*="-release-hold-"]', 'Claim settled on 2026-11-20');
+    await clickButton(frame, 'Release hold');
+    await waitForText(frame, 'released; commented on DSAR-1');
+    await waitForText(frame, 'No holds.');
+    expect(world.jira.state.issues.get('DSAR-1')?.comments.at(-1)?.text).toContain('Legal hold released');
   });
 });
