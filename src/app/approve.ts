@@ -1,17 +1,17 @@
 import { formatISO } from 'date-fns';
 import { subjectFingerprint } from '../core/audit';
 import { computeDeadline } from '../core/deadline';
-import { applyJobEvent, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
+import { applyJobEvent, caseStateOf, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
 import type { CaseRecord, JobMessage } from '../core/records';
 import { appliesTo, namesRecordAt, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
-import { approvalStartedComment, validationFailedComment } from './comments';
+import { approvalStartedComment, reapprovalNothingToDoComment, validationFailedComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import { type AppDeps, JiraLookupForbidden } from './ports';
-import { resumeJobs } from './retry';
+import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
 
 /**
@@ -89,7 +89,14 @@ async function approveClaimed(deps: AppDeps, event: ApprovalEvent, existing: Cas
 
   if (existing) {
     // A re-approval of a settled case resumes only what did not succeed; nothing already erased is redone.
-    const resumed = await resumeJobs(deps, existing, event.actorAccountId, event.changelogId);
+    const resumed = await resumeJobs(deps, existing, event.actorAccountId, { approvalId: event.changelogId });
+    if (resumed.length === 0) {
+      // Say why instead of leaving the ticket in the approval status with nothing happening.
+      const jobs = await deps.store.jobs.listForCase(event.issueKey);
+      const status = caseStateOf(jobs) === 'done' ? settings.statuses.done : settings.statuses.blocked;
+      await deps.jira.addComment(event.issueKey, reapprovalNothingToDoComment(status, retryNeedsSupportCase(jobs)));
+      await deps.jira.transitionTo(event.issueKey, status);
+    }
     return { kind: 'resumed', providers: resumed };
   }
   return startCase(deps, { event, projectKey, subject, receivedOn: read.receivedOn, applicable, at, today });

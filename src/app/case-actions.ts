@@ -3,7 +3,8 @@ import { deadlineStatus } from '../core/deadline';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
 import type { CaseRecord } from '../core/records';
 import { deadlineExtendedComment } from './comments';
-import { caseDeadline } from './case-deadline';
+import { caseDeadline, extensionRule } from './case-deadline';
+import { retryNeedsSupportCase } from './retry';
 import type { AppDeps } from './ports';
 
 /**
@@ -31,7 +32,7 @@ export interface PanelView {
   deadline: { receivedOn: string; dueOn: string; daysRemaining: number; state: string; extendedMonths: number; extensions: CaseRecord['extensions'] } | null;
   downstream: CaseRecord['downstream'];
   record: { attachmentId: string | null; digest: string | null };
-  actions: { retry: boolean; extendDeadline: boolean; confirmDownstream: boolean };
+  actions: { retry: boolean; extendDeadline: boolean; confirmDownstream: boolean; retryNeedsSupportCase: boolean };
 }
 
 export type ActionResult = { ok: true; message: string } | { ok: false; message: string };
@@ -48,7 +49,7 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
       deadline: null,
       downstream: [],
       record: { attachmentId: null, digest: null },
-      actions: { retry: false, extendDeadline: false, confirmDownstream: false },
+      actions: { retry: false, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: false },
     };
   }
   const jobs = await deps.store.jobs.listForCase(ticketKey);
@@ -79,7 +80,8 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
     record: { attachmentId: record.finalization.attachmentId, digest: record.finalization.digest },
     actions: {
       retry: record.phase === 'closed' && retryableJobs(jobs).length > 0,
-      extendDeadline: record.phase === 'open' && extendedMonths < 2 && today <= record.dueOn,
+      extendDeadline: extensionRule(record, today).allowed,
+      retryNeedsSupportCase: retryNeedsSupportCase(jobs),
       confirmDownstream: record.downstream.some((d) => d.confirmedBy === null),
     },
   };
@@ -91,6 +93,9 @@ export async function extendDeadline(deps: AppDeps, ticketKey: string, months: n
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
   if (!Number.isInteger(months) || months < 1 || months > 2) return { ok: false, message: 'An extension is one or two months.' };
   if (reason.trim().length < 10) return { ok: false, message: 'Give the reason for the extension (at least a sentence): it goes to the data subject and the record.' };
+  const rule = extensionRule(record, formatISO(deps.now(), { representation: 'date' }));
+  if (!rule.allowed) return { ok: false, message: rule.reason };
+  if (months > rule.monthsLeft) return { ok: false, message: `Only ${rule.monthsLeft} more month(s) can be added (two in all, GDPR Art. 12(3)).` };
   const at = deps.now().toISOString();
   const extension = { months, reason: reason.trim(), by, at };
   let due: string;

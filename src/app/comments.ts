@@ -84,8 +84,28 @@ export function caseClosedComment(outcome: 'done' | 'blocked', jobs: JobRecord[]
   );
 }
 
-export function retryStartedComment(providers: ProviderId[]): AdfDocument {
-  return adfDoc(para(strong('Retry started'), text(` for ${providers.map(label).join(', ')}. Completed providers are not contacted again.`)));
+export function retryStartedComment(providers: ProviderId[], genesysSupportCase: string | null = null): AdfDocument {
+  return adfDoc(
+    para(
+      strong('Retry started'),
+      text(` for ${providers.map(label).join(', ')}. Completed providers are not contacted again.`),
+      ...(genesysSupportCase ? [text(` Genesys Cloud resubmitted after its ERROR, confirmed by the officer with support case ${genesysSupportCase}.`)] : []),
+    ),
+  );
+}
+
+/** A settled ticket moved to the approval status again, with nothing the approval may redo. */
+export function reapprovalNothingToDoComment(status: string, genesysWaiting: boolean): AdfDocument {
+  return adfDoc(
+    para(
+      strong('Approved again, but there is nothing to redo.'),
+      text(' Every provider has completed, held nothing, or is under legal hold; erasures already done are never repeated.'),
+      ...(genesysWaiting
+        ? [text(' Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation, from Retry on the Erasure Desk panel, not a new approval.')]
+        : []),
+      text(` The ticket goes back to ${status}.`),
+    ),
+  );
 }
 
 export function deadlineWarningComment(state: 'at_risk' | 'overdue', dueOn: string, daysRemaining: number): AdfDocument {

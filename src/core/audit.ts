@@ -47,7 +47,16 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('downstream_listed'), data: z.object({ systems: z.array(z.string()) }) }),
   z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
-  z.object({ kind: z.literal('retry_requested'), data: z.object({ providers: z.array(providerIdSchema), by: z.string() }) }),
+  z.object({
+    kind: z.literal('retry_requested'),
+    data: z.object({
+      providers: z.array(providerIdSchema),
+      by: z.string(),
+      /** A Genesys job that ended in ERROR may have deleted part of the data: resubmitting needs both. */
+      genesysSupportCase: z.string().optional(),
+      genesysPartialConfirmed: z.boolean().optional(),
+    }),
+  }),
   z.object({ kind: z.literal('case_closed'), data: z.object({ outcome: z.enum(['done', 'blocked']), status: z.string() }) }),
   // The legal-hold register's own trail (chain key LEGAL_HOLD_REGISTER): who placed and released each hold, why.
   z.object({

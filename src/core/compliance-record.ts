@@ -34,7 +34,7 @@ export interface RecordSummary {
   providers: Partial<Record<ProviderId, ProviderSummary>>;
   legalHolds: Array<{ holdId: string; reason: string; expiresOn: string | null; providers: ProviderId[]; recordedAt: string }>;
   downstream: Array<{ system: string; confirmedBy: string | null; confirmedAt: string | null }>;
-  retries: Array<{ at: string; by: string; providers: ProviderId[] }>;
+  retries: Array<{ at: string; by: string; providers: ProviderId[]; genesysSupportCase?: string; genesysPartialConfirmed?: boolean }>;
   outcome: { outcome: 'done' | 'blocked'; status: string; at: string } | null;
 }
 
@@ -106,7 +106,13 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         s.downstream = s.downstream.map((d) => (d.system === e.data.system ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at } : d));
         break;
       case 'retry_requested':
-        s.retries.push({ at: e.at, by: e.data.by, providers: e.data.providers });
+        s.retries.push({
+          at: e.at,
+          by: e.data.by,
+          providers: e.data.providers,
+          ...(e.data.genesysSupportCase !== undefined ? { genesysSupportCase: e.data.genesysSupportCase } : {}),
+          ...(e.data.genesysPartialConfirmed !== undefined ? { genesysPartialConfirmed: e.data.genesysPartialConfirmed } : {}),
+        });
         break;
       case 'case_closed':
         s.outcome = { outcome: e.data.outcome, status: e.data.status, at: e.at };

@@ -1,8 +1,8 @@
 import type { Settings } from '../core/settings';
 import type { ProviderId } from '../core/erasure';
-import type { ProviderSecrets } from './credentials';
+import type { ProviderSecrets } from './descriptions';
 import { adaBaseUrl } from './ada';
-import { ADA_DESCRIPTION } from './ada/adapter';
+import { ADA_DESCRIPTION } from './ada/description';
 import { AdaApi } from './ada/client';
 import { createAmiqusApi } from './amiqus';
 import { createGenesysApi } from './genesys';
@@ -31,7 +31,7 @@ export async function checkProviderConnection<P extends ProviderId>(id: P, setti
       const s = secret as ProviderSecrets['ada'];
       const ada = settings.providers.ada;
       const base = (ada.baseUrl ?? adaBaseUrl(ada.handle, ada.region)).replace(/\/$/, '');
-      const { http } = createProviderHttp('ada', ADA_DESCRIPTION.rateLimits, { fetch });
+      const { http } = createProviderHttp(ADA_DESCRIPTION, { fetch });
       await new AdaApi(http, base, s.apiKey).getJob(CHECK_JOB_ID);
       return { ok: true, message: `Ada answered an authenticated request at ${base}.` };
     }

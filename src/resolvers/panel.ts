@@ -71,10 +71,14 @@ resolver.define('getView', async ({ context }) => {
   return { ok: true, view: await getPanelView(deps, found.key) };
 });
 
-defineForOfficers('retry', null, async ({ deps, key, accountId }) => {
-  const result = await requestRetry(deps, key, accountId);
+defineForOfficers(
+  'retry',
+  { schema: z.object({ genesysSupportCase: z.string().max(100).optional(), genesysConfirmed: z.boolean().optional() }).default({}), invalid: 'The support case reference is too long.' },
+  async ({ deps, key, accountId, input }) => {
+  const result = await requestRetry(deps, key, accountId, { ...(input.genesysSupportCase !== undefined ? { supportCase: input.genesysSupportCase } : {}), ...(input.genesysConfirmed !== undefined ? { confirmed: input.genesysConfirmed } : {}) });
   return result.ok ? { ok: true, message: `Retry started for ${result.providers.join(', ')}.` } : result;
-});
+  },
+);
 
 defineForOfficers(
   'extendDeadline',

@@ -1,4 +1,4 @@
-import ForgeReconciler, { Button, Code, Heading, Inline, Link, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea } from '@forge/react';
+import ForgeReconciler, { Button, Checkbox, Code, Heading, Inline, Label, Link, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea, Textfield } from '@forge/react';
 import { call } from './call';
 import React, { useEffect, useState } from 'react';
 import type { PanelView } from '../app/case-actions';
@@ -20,6 +20,10 @@ const STATE_LOOK: Record<string, { text: string; appearance: Appearance }> = {
 };
 
 type Result = { ok: boolean; message?: string; view?: PanelView };
+const MONTH_OPTIONS = [
+  { label: '1 month', value: '1' },
+  { label: '2 months', value: '2' },
+];
 
 /** The outcome of the officer's last action. */
 function Notice(props: { message: { ok: boolean; text: string } | null }) {
@@ -66,6 +70,8 @@ function Panel() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [months, setMonths] = useState('1');
   const [reason, setReason] = useState('');
+  const [supportCase, setSupportCase] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
 
   const load = async () => {
     const result = await call<Result>('getView');
@@ -117,7 +123,8 @@ function Panel() {
             <Stack space="space.050">
               <Select
                 inputId="months"
-                options={[{ label: '1 month', value: '1' }, { label: '2 months', value: '2' }]}
+                options={MONTH_OPTIONS.slice(0, 2 - view.deadline.extendedMonths)}
+                value={MONTH_OPTIONS.find((o) => o.value === months) ?? null}
                 onChange={(option: { value: string } | null) => setMonths(option?.value ?? '1')}
               />
               <TextArea placeholder="Reason (told to the data subject)" value={reason} onChange={(e) => setReason(String(e.target.value ?? ''))} />
@@ -143,8 +150,17 @@ function Panel() {
         </Text>
       )}
       <GenesysPreview act={act} />
+      {view.actions.retry && view.actions.retryNeedsSupportCase && (
+        <Stack space="space.050">
+          <Heading size="small">Genesys Cloud ended in ERROR</Heading>
+          <Text>Part of the data may already be deleted. Resubmit only after Genesys support has reviewed the error.</Text>
+          <Label labelFor="support-case">Genesys support case</Label>
+          <Textfield id="support-case" value={supportCase} onChange={(e) => setSupportCase(String(e.target.value ?? ''))} />
+          <Checkbox label="I confirm a new Genesys deletion request is wanted" isChecked={confirmed} onChange={(e) => setConfirmed(e.target.checked === true)} />
+        </Stack>
+      )}
       {view.actions.retry && (
-        <Button appearance="primary" onClick={() => void act('retry')}>
+        <Button appearance="primary" onClick={() => void act('retry', view.actions.retryNeedsSupportCase ? { genesysSupportCase: supportCase, genesysConfirmed: confirmed } : {})}>
           Retry providers that did not complete
         </Button>
       )}

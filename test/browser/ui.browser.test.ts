@@ -35,6 +35,7 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
   const tickets: Record<string, string> = {};
 
   const status = (key: string) => world.jira.state.issues.get(key)?.status ?? '';
+  const issueComments = (key: string) => world.jira.state.issues.get(key)?.comments.map((c) => c.text) ?? [];
   const openBoard = async () => {
     await page.goto(`${world.jira.url}/?as=${encodeURIComponent(OFFICER)}`);
   };
@@ -134,11 +135,17 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
     await panelShot(tickets['genesys-error'] as string, 'panel-failed');
   });
 
-  it('retries the provider that failed, from the panel', async () => {
+  it('retries the Genesys erasure that ended in ERROR only with a support case and a confirmation, from the panel', async () => {
     const key = tickets['genesys-error'] as string;
     const frame = await panel(key);
     await clickButton(frame, 'Retry providers that did not complete');
+    await waitForText(frame, 'Give the Genesys support case');
+    await frame.type('input[id$="-support-case"]', 'GEN-4711');
+    await frame.click('[data-uikit="Checkbox"] input');
+    await settled(frame);
+    await clickButton(frame, 'Retry providers that did not complete');
     await waitForText(frame, 'Retry started for genesys');
+    expect(issueComments(key).at(-1)).toContain('support case GEN-4711');
     await world.pump();
     const genesys = (await jobStore.listForCase(key)).find((j) => j.provider === 'genesys');
     expect(genesys?.attempt).toBe(2);

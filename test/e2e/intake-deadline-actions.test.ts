@@ -187,7 +187,9 @@ describe('the deadline watch and the panel’s actions', () => {
     expect(world.genesys.ledger.count('delete_request', contact)).toBe(1);
 
     expect(await panel(world, 'retry', key, DEMO_USERS.outsider.accountId)).toMatchObject({ ok: false });
-    const retried = await panel(world, 'retry', key, DEMO_USERS.officer2.accountId);
+    // A Genesys ERROR is resubmitted only with the support case that reviewed it and an explicit confirmation.
+    expect(await panel(world, 'retry', key, DEMO_USERS.officer2.accountId)).toMatchObject({ ok: false, message: expect.stringContaining('support case') });
+    const retried = await panel(world, 'retry', key, DEMO_USERS.officer2.accountId, { genesysSupportCase: 'GEN-4711', genesysConfirmed: true });
     expect(retried).toMatchObject({ ok: true, message: 'Retry started for genesys.' });
     await world.pump();
     expect(await world.runUntil(() => TERMINAL_STATUSES.includes(issue(world, key).status), 45 * DAY, 12 * 60 * 60_000)).toBe(true);

@@ -28,7 +28,7 @@ const view = (over: Partial<PanelView> = {}): PanelView => ({
   deadline: { receivedOn: '2026-11-22', dueOn: '2026-12-22', daysRemaining: 27, state: 'on_track', extendedMonths: 0, extensions: [] },
   downstream: [],
   record: { attachmentId: null, digest: null },
-  actions: { retry: false, extendDeadline: true, confirmDownstream: false },
+  actions: { retry: false, extendDeadline: true, confirmDownstream: false, retryNeedsSupportCase: false },
   ...over,
 });
 
@@ -73,12 +73,24 @@ describe('the issue panel', () => {
   });
 
   it('offers retry only when the resolver says it is allowed, and reports its outcome', async () => {
-    const ui = mount(PANEL, { getView: { ok: true, view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { retry: true, extendDeadline: false, confirmDownstream: false } }) }, retry: { ok: true, message: 'Retry started for genesys.' } });
+    const ui = mount(PANEL, { getView: { ok: true, view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: false } }) }, retry: { ok: true, message: 'Retry started for genesys.' } });
     await ui.until((d) => textOf(d).includes('Retry providers that did not complete'), 'the retry button');
     expect(findAll(ui.doc(), 'Select')).toHaveLength(0);
     (ui.find('Button', 'Retry providers that did not complete').props.onClick as () => void)();
     await ui.until((d) => textOf(d).includes('Retry started for genesys.'), 'the retry message');
     expect(ui.calls.map((c) => c.functionKey)).toContain('retry');
+  });
+
+  it('asks for the Genesys support case and a confirmation before a retry after a Genesys ERROR, and sends both', async () => {
+    const ui = mount(PANEL, { getView: { ok: true, view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: true } }) }, retry: { ok: true, message: 'Retry started for genesys.' } });
+    await ui.until((d) => textOf(d).includes('Genesys Cloud ended in ERROR'), 'the confirmation form');
+    (ui.find('Textfield').props.onChange as (e: unknown) => void)({ target: { value: 'GEN-4711' } });
+    await ui.until((d) => findAll(d, 'Textfield')[0]?.props.value === 'GEN-4711', 'the typed case');
+    (ui.find('Checkbox').props.onChange as (e: unknown) => void)({ target: { checked: true } });
+    await ui.until((d) => findAll(d, 'Checkbox')[0]?.props.isChecked === true, 'the ticked box');
+    (ui.find('Button', 'Retry providers that did not complete').props.onClick as () => void)();
+    await ui.until((d) => textOf(d).includes('Retry started for genesys.'), 'the retry message');
+    expect(ui.calls.find((c) => c.functionKey === 'retry')?.payload).toEqual({ genesysSupportCase: 'GEN-4711', genesysConfirmed: true });
   });
 
   it('shows downstream systems to confirm and the compliance record’s hash once attached', async () => {
