@@ -54,6 +54,9 @@ function providerSummary(summary: RecordSummary, provider: ProviderId): Provider
   return fresh;
 }
 
+/** Final job states that answer the request: erased, nothing held, or withheld under Art. 17(3)(e). */
+const MET_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found', 'blocked_legal_hold']);
+
 export function summarize(events: readonly AuditEvent[]): RecordSummary {
   const s: RecordSummary = { subject: null, approval: null, validationFailures: [], deadline: null, providers: {}, legalHolds: [], downstream: [], retries: [], outcome: null };
   for (const e of events) {
@@ -118,7 +121,8 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         s.outcome = { outcome: e.data.outcome, status: e.data.status, at: e.at };
         if (s.deadline) {
           s.deadline.completedOn = e.at.slice(0, 10);
-          s.deadline.met = s.deadline.completedOn <= s.deadline.due;
+          // Met only if, by the deadline, every provider erased, held nothing, or lawfully withheld (legal hold).
+          s.deadline.met = s.deadline.completedOn <= s.deadline.due && Object.values(s.providers).every((p) => !!p?.finalState && MET_STATES.has(p.finalState));
         }
         break;
       case 'case_opened':

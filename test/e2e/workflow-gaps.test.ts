@@ -68,6 +68,22 @@ describe('workflow gaps, end to end', () => {
     expect(records(key).at(-1)?.retries).toEqual([expect.objectContaining({ providers: ['genesys'], by: OFFICER, genesysSupportCase: 'GEN-4711', genesysPartialConfirmed: true })]);
   });
 
+  it('says the deadline was met only when every provider erased, held nothing or lawfully withheld in time', async () => {
+    const met = async (id: string) => {
+      const s = scenario(id);
+      if (s.legalHold && s.subject.email) {
+        await world.platform.invokeResolver('erasure-desk-admin', 'addHold', { reason: s.legalHold.reason, expiresOn: s.legalHold.expiresOn, identifiers: [{ kind: 'email', value: s.subject.email }], providers: s.legalHold.providers }, { accountId: '712020:jira-admin' });
+      }
+      const key = world.openTicket(s);
+      await approve(key);
+      expect(await settle(key)).toBe(true);
+      return (records(key).at(-1) as unknown as { deadline: { met: boolean } }).deadline.met;
+    };
+    expect(await met('ada-and-genesys')).toBe(true);
+    expect(await met('legal-hold')).toBe(true);
+    expect(await met('ada-partial')).toBe(false);
+  });
+
   it('allows extending the deadline exactly when the panel offers it', async () => {
     const key = world.openTicket(scenario('all-three'));
     await approve(key);
