@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
-import { consoleLogger, type AppDeps, type AppStore, type JobQueue, type PersonalDataStore, type UserJiraPort } from './app/ports';
+import { consoleLogger, type AppDeps, type AppStore, type IntakeJira, type JobQueue, type PersonalDataStore, type UserJiraPort } from './app/ports';
 import type { ProviderId } from './core/erasure';
 import type { Settings } from './core/settings';
 import { SharedRateBudget } from './app/rate-budget';
@@ -130,6 +130,11 @@ export const buildUserJira = (): UserJiraPort => createUserJira();
 
 /** The account registry behind Atlassian's personal data reporting (checked against the port here). */
 export const personalDataStore: PersonalDataStore = accountRegistry;
+
+/** JQL search, for the use cases that look across tickets (the deadline watch). */
+export function buildTicketSearch(): Pick<IntakeJira, 'searchIssueKeys'> {
+  return createAppJira();
+}
 
 /** Amiqus's list of clients due for deletion, for intake; undefined when Amiqus is off or unconfigured. */
 export async function buildAmiqusDirectory(settings: Settings): Promise<AmiqusDirectory | undefined> {

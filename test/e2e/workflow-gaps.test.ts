@@ -1,5 +1,5 @@
 import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
-import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
+import { DEMO_USERS, DSAR_FIELDS } from '../../sandbox/jira/demo-seed';
 import { TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
 
 /**
@@ -82,6 +82,31 @@ describe('workflow gaps, end to end', () => {
     expect(await met('ada-and-genesys')).toBe(true);
     expect(await met('legal-hold')).toBe(true);
     expect(await met('ada-partial')).toBe(false);
+  });
+
+  it('tracks the deadline from verified receipt on every DSAR ticket: warns before approval and keeps warning while blocked', async () => {
+    const DAY = 86_400_000;
+    const receivedDaysAgo = (key: string, days: number) => {
+      issue(key).customFields[DSAR_FIELDS.receivedOn] = new Date(Date.now() - days * DAY).toISOString().slice(0, 10);
+    };
+    const waiting = world.openTicket(scenario('self-approval'));
+    receivedDaysAgo(waiting, 26);
+    const blocked = world.openTicket(scenario('ada-partial'));
+    receivedDaysAgo(blocked, 20);
+    await approve(blocked);
+    expect(await settle(blocked)).toBe(true);
+    expect(issue(blocked).status).toBe('Erasure blocked');
+    receivedDaysAgo(blocked, 40);
+
+    await world.platform.fireScheduledTrigger('deadline-watch-schedule');
+    expect(issue(waiting).labels).toContain('gdpr-deadline-at-risk');
+    expect(lastComment(waiting)).toContain('Statutory deadline approaching.');
+    expect(issue(blocked).labels).toContain('gdpr-deadline-overdue');
+    expect(lastComment(blocked)).toContain('Statutory deadline missed.');
+    // Once per level: the next day's run does not repeat them.
+    const counts = [issue(waiting).comments.length, issue(blocked).comments.length];
+    await world.platform.fireScheduledTrigger('deadline-watch-schedule');
+    expect([issue(waiting).comments.length, issue(blocked).comments.length]).toEqual(counts);
   });
 
   it('allows extending the deadline exactly when the panel offers it', async () => {
