@@ -60,7 +60,7 @@ async function watchTicketsWithoutRunningErasure(deps: AppDeps, tickets: Pick<In
       const record = await deps.store.cases.get(key);
       const deadline = caseDeadline(receivedOn, deps.settings.deadline, record?.extensions ?? []);
       const status = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
-      const level = status.state === 'overdue' || status.state === 'missed' ? 'overdue' : status.state === 'at_risk' ? 'at_risk' : 'none';
+      const level = warningLevel(status.state);
       const labels = Array.isArray(issue.fields.labels) ? (issue.fields.labels as string[]) : [];
       if (level === 'none' || labels.includes(DEADLINE_LABELS[level])) continue;
       await deps.jira.editLabels(key, [DEADLINE_LABELS[level]], level === 'overdue' ? [DEADLINE_LABELS.at_risk] : []);
@@ -70,10 +70,15 @@ async function watchTicketsWithoutRunningErasure(deps: AppDeps, tickets: Pick<In
   }
 }
 
+/** The warning a deadline state calls for: at risk, overdue (missed counts as overdue), or none. */
+function warningLevel(state: string): 'at_risk' | 'overdue' | 'none' {
+  return state === 'overdue' || state === 'missed' ? 'overdue' : state === 'at_risk' ? 'at_risk' : 'none';
+}
+
 async function warnIfDue(deps: AppDeps, record: CaseRecord, today: string): Promise<boolean> {
   const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
   const status = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
-  const level = status.state === 'overdue' || status.state === 'missed' ? 'overdue' : status.state === 'at_risk' ? 'at_risk' : 'none';
+  const level = warningLevel(status.state);
   if (level === 'none' || level === record.deadlineWarning) return false;
   try {
     await deps.store.cases.update({ ...record, deadlineWarning: level });
