@@ -23,12 +23,6 @@ const issue = (world: World, key: string) => {
 };
 const texts = (world: World, key: string) => issue(world, key).comments.map((c) => c.text);
 const amiqusTickets = (world: World) => [...world.jira.state.issues.values()].filter((i) => i.summary.startsWith('Erasure due at Amiqus'));
-/**
- * These tests run six weeks of virtual time with every scheduled trigger firing (the deadline watch reads each
- * DSAR ticket daily); on a shared 2-core machine that can pass Jest's default 30 s.
- */
-const LONG_SIMULATION_MS = 120_000;
-
 const panel = (world: World, fn: string, key: string, accountId: string, payload: unknown = {}) =>
   world.platform.invokeResolver('erasure-desk-panel', fn, payload, { accountId, issueKey: key }) as Promise<Record<string, unknown>>;
 
