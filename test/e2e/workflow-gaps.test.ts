@@ -1,6 +1,7 @@
 import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
 import { DEMO_USERS, DSAR_FIELDS } from '../../sandbox/jira/demo-seed';
 import { TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
+import { auditStore } from '../../src/store/audit-store';
 
 /**
  * The workflow gaps a privacy team hits once the screens are in use, end to end through the real handlers:
@@ -65,7 +66,10 @@ describe('workflow gaps, end to end', () => {
     await world.pump();
     expect(world.genesys.ledger.count('delete_request', contact)).toBe(2);
     expect(await settle(key)).toBe(true);
-    expect(records(key).at(-1)?.retries).toEqual([expect.objectContaining({ providers: ['genesys'], by: OFFICER, genesysSupportCase: 'GEN-4711', genesysPartialConfirmed: true })]);
+    const retries = records(key).at(-1)?.retries;
+    expect(retries).toEqual([expect.objectContaining({ providers: ['genesys'], genesysSupportCase: 'GEN-4711', genesysPartialConfirmed: true })]);
+    // The record names who retried by the salted commitment the audit trail keeps; its opening is the officer.
+    expect((await auditStore.openActor(String(retries?.[0]?.by)))?.accountId).toBe(OFFICER);
   });
 
   it('says the deadline was met only when every provider erased, held nothing or lawfully withheld in time', async () => {

@@ -34,6 +34,8 @@ const EXPECTED: Record<string, 'app' | 'user' | 'app+user'> = {
   getUserGroups: 'app', // the approver's groups in the trigger (no user to act as); 403 → message
   getMyPermissions: 'user', // the admin page: Administer Jira, for the calling user
   getCurrentUser: 'user', // the panel: the calling user's own groups
+  getFields: 'app', // the admin page's field pickers
+  getStatuses: 'app', // the admin page's status pickers
 };
 
 /** Forge APIs other than product REST calls, and the scopes their docs require. */
