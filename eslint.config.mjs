@@ -17,7 +17,16 @@ const entryPoints = ['triggers', 'resolvers', 'ui', 'deps', 'index'];
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns: [notSandbox, ...patterns] }] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.sandbox-data/**', 'dist/**', 'jest.config.js', 'test/summary-reporter.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      '.sandbox-data/**',
+      'dist/**',
+      'jest.config.js',
+      'test/summary-reporter.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -42,21 +51,30 @@ export default tseslint.config(
   {
     files: ['src/app/**/*.ts'],
     rules: restrict(
-      above(['store', 'jira', ...entryPoints], 'use cases reach storage and Jira through the ports in src/app/ports.ts (wired in src/deps.ts)'),
+      above(
+        ['store', 'jira', ...entryPoints],
+        'use cases reach storage and Jira through the ports in src/app/ports.ts (wired in src/deps.ts)',
+      ),
       { group: ['@forge/*'], message: 'use cases run on the ports, not on Forge packages (src/deps.ts wires them)' },
     ),
   },
   {
     files: ['src/providers/**/*.ts'],
     rules: restrict(
-      above(['app', 'store', 'jira', ...entryPoints], 'providers implement src/providers/port.ts and never import use cases, storage or Jira'),
+      above(
+        ['app', 'store', 'jira', ...entryPoints],
+        'providers implement src/providers/port.ts and never import use cases, storage or Jira',
+      ),
       { group: ['@forge/*'], message: 'providers get fetch injected (src/deps.ts passes Forge egress fetch)' },
     ),
   },
   {
     files: ['src/store/**/*.ts'],
     rules: restrict(
-      above(['app', 'jira', ...entryPoints], 'store/ implements the storage ports structurally; src/deps.ts checks it against src/app/ports.ts'),
+      above(
+        ['app', 'jira', ...entryPoints],
+        'store/ implements the storage ports structurally; src/deps.ts checks it against src/app/ports.ts',
+      ),
       { group: ['@forge/*', '!@forge/kvs'], message: 'store/ is the adapter for @forge/kvs only' },
     ),
   },

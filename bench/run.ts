@@ -47,7 +47,11 @@ interface Snapshot {
 
 function snapshot(world: World): Snapshot {
   return {
-    exchanges: { amiqus: world.amiqus.server.exchanges.length, ada: world.ada.server.exchanges.length, genesys: world.genesys.server.exchanges.length },
+    exchanges: {
+      amiqus: world.amiqus.server.exchanges.length,
+      ada: world.ada.server.exchanges.length,
+      genesys: world.genesys.server.exchanges.length,
+    },
     jiraCalls: [...world.platform.jiraCalls.values()].reduce((a, b) => a + b, 0),
     // Copied because the platform mutates its stat objects in place.
     invocations: new Map([...world.platform.stats].map(([k, s]) => [k, { ...s }])),
@@ -72,7 +76,11 @@ function invocationsSince(world: World, before: Snapshot) {
 }
 
 function exchangesSince(world: World, before: Snapshot): PerProvider<SimServer['exchanges']> {
-  return { amiqus: world.amiqus.server.exchanges.slice(before.exchanges.amiqus), ada: world.ada.server.exchanges.slice(before.exchanges.ada), genesys: world.genesys.server.exchanges.slice(before.exchanges.genesys) };
+  return {
+    amiqus: world.amiqus.server.exchanges.slice(before.exchanges.amiqus),
+    ada: world.ada.server.exchanges.slice(before.exchanges.ada),
+    genesys: world.genesys.server.exchanges.slice(before.exchanges.genesys),
+  };
 }
 
 function mapProviders<T>(fn: (p: Provider) => T): PerProvider<T> {
@@ -90,8 +98,19 @@ function cloneSubject(template: Scenario, n: number): Scenario {
     ...template,
     id: `${template.id}-bench-${n}`,
     title: `${template.title} (bench ${n})`,
-    subject: { ...template.subject, fullName: `Bench Subject${n}`, email, amiqusClientId, adaChatterId, genesysExternalContactId },
-    holds: { amiqus: { clientId: amiqusClientId }, ada: { chatterId: adaChatterId, knownByEmail: true }, genesys: { externalContactId: genesysExternalContactId } },
+    subject: {
+      ...template.subject,
+      fullName: `Bench Subject${n}`,
+      email,
+      amiqusClientId,
+      adaChatterId,
+      genesysExternalContactId,
+    },
+    holds: {
+      amiqus: { clientId: amiqusClientId },
+      ada: { chatterId: adaChatterId, knownByEmail: true },
+      genesys: { externalContactId: genesysExternalContactId },
+    },
   };
 }
 
@@ -99,7 +118,10 @@ function cloneSubject(template: Scenario, n: number): Scenario {
 function erasureCounts(world: World, s: Scenario['subject']): PerProvider<number[]> {
   return {
     amiqus: [world.amiqus.ledger.count('delete_client', String(s.amiqusClientId))],
-    ada: [world.ada.ledger.count('end_user_erased', `email||${String(s.email).toLowerCase()}`), world.ada.ledger.count('end_user_erased', `chatter_id||${String(s.adaChatterId).toLowerCase()}`)],
+    ada: [
+      world.ada.ledger.count('end_user_erased', `email||${String(s.email).toLowerCase()}`),
+      world.ada.ledger.count('end_user_erased', `chatter_id||${String(s.adaChatterId).toLowerCase()}`),
+    ],
     genesys: [world.genesys.ledger.count('subject_deleted', String(s.genesysExternalContactId).toLowerCase())],
   };
 }
@@ -107,7 +129,8 @@ function erasureCounts(world: World, s: Scenario['subject']): PerProvider<number
 /** Busiest calendar minute of virtual time (providers count in fixed minute windows too). */
 function peakPerMinute(stamps: Stamp[], from: number): number {
   const buckets = new Map<number, number>();
-  for (const { at } of stamps) if (at >= from) buckets.set(Math.floor(at / 60_000), (buckets.get(Math.floor(at / 60_000)) ?? 0) + 1);
+  for (const { at } of stamps)
+    if (at >= from) buckets.set(Math.floor(at / 60_000), (buckets.get(Math.floor(at / 60_000)) ?? 0) + 1);
   return Math.max(0, ...buckets.values());
 }
 
@@ -120,7 +143,12 @@ function parseFlag(argv: string[], flag: string, fallback: number): number {
 }
 
 /** The minute-scale limit each provider publishes (PROVIDERS.md), the denominator of acceptedRatio. */
-const MINUTE_LIMIT: PerProvider<number> = mapProviders((p) => (PROVIDER_DESCRIPTIONS[p].limits.rate as ReadonlyArray<{ limit: number; windowMs: number }>).find((w) => w.windowMs === 60_000)?.limit ?? 0);
+const MINUTE_LIMIT: PerProvider<number> = mapProviders(
+  (p) =>
+    (PROVIDER_DESCRIPTIONS[p].limits.rate as ReadonlyArray<{ limit: number; windowMs: number }>).find(
+      (w) => w.windowMs === 60_000,
+    )?.limit ?? 0,
+);
 
 /**
  * The fewest calls per erasure each API allows for this backlog (all-three subjects: one Amiqus client,
@@ -151,13 +179,16 @@ function percentile(sorted: number[], q: number): number {
 function deliverConcurrently(world: World, k: number): void {
   const platform = world.platform as unknown as { drain: () => Promise<number> };
   const serial = platform.drain.bind(world.platform);
-  platform.drain = async () => (await Promise.all(Array.from({ length: k }, () => serial()))).reduce((a, b) => a + b, 0);
+  platform.drain = async () =>
+    (await Promise.all(Array.from({ length: k }, () => serial()))).reduce((a, b) => a + b, 0);
 }
 
 /** Every invocation's duration by function, to report percentiles against each function's limit. */
 function recordInvocations(world: World): Map<string, number[]> {
   const durations = new Map<string, number[]>();
-  const platform = world.platform as unknown as { invoke: (key: string, args: unknown[], principal?: string | null) => Promise<unknown> };
+  const platform = world.platform as unknown as {
+    invoke: (key: string, args: unknown[], principal?: string | null) => Promise<unknown>;
+  };
   const invoke = platform.invoke.bind(world.platform);
   platform.invoke = async (key, args, principal) => {
     const t0 = performance.now();
@@ -234,9 +265,16 @@ async function main(): Promise<void> {
 
     out(`── one erasure (all-three), ticket ${perErasure.ticket} → ${perErasure.status}`);
     out(`  provider calls: ${PROVIDERS.map((p) => `${p} ${perErasure.providerCalls[p]}`).join(', ')}`);
-    for (const p of PROVIDERS) out(`    ${p}: ${Object.entries(perErasure.providerCallsByLabel[p]).map(([k, v]) => `${v}× ${k}`).join('; ')}`);
+    for (const p of PROVIDERS)
+      out(
+        `    ${p}: ${Object.entries(perErasure.providerCallsByLabel[p])
+          .map(([k, v]) => `${v}× ${k}`)
+          .join('; ')}`,
+      );
     out(`  Jira calls by the app: ${perErasure.jiraCalls}`);
-    out(`  function invocations: ${perErasure.invocations.count}, total ${perErasure.invocations.totalMs} ms, max ${perErasure.invocations.maxMs} ms`);
+    out(
+      `  function invocations: ${perErasure.invocations.count}, total ${perErasure.invocations.totalMs} ms, max ${perErasure.invocations.maxMs} ms`,
+    );
     out(`  real time: ${perErasure.realMs} ms`);
 
     // 2. Backlog: open N tickets, approve them all, then run the clock until every one is terminal.
@@ -256,7 +294,9 @@ async function main(): Promise<void> {
     const virtualStart = now();
     const real2 = performance.now();
     for (const [i, key] of tickets.entries()) await world.move(key, 'Approved', approverFor(scenarios[i] as Scenario));
-    const settled = () => tickets.every((k) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(k)?.status ?? '')) && world.platform.pendingEvents() === 0;
+    const settled = () =>
+      tickets.every((k) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(k)?.status ?? '')) &&
+      world.platform.pendingEvents() === 0;
     // One-second platform steps: a worker re-queued for a reserved slot is delivered at its second, as on
     // Forge; scheduled triggers fire when their interval comes round.
     let allSettled = false;
@@ -277,18 +317,26 @@ async function main(): Promise<void> {
       const status = world.jira.state.issues.get(key)?.status;
       if (status !== 'Done') discrepancies.push(`${key} ended ${status}`);
       const counts = erasureCounts(world, (scenarios[i] as Scenario).subject);
-      for (const p of PROVIDERS) if (counts[p].some((c) => c !== 1)) discrepancies.push(`${key} erased at ${p} ${counts[p].join('/')} times (expected 1)`);
+      for (const p of PROVIDERS)
+        if (counts[p].some((c) => c !== 1))
+          discrepancies.push(`${key} erased at ${p} ${counts[p].join('/')} times (expected 1)`);
     }
-    if (world.platform.deadLetters.length > 0) discrepancies.push(`${world.platform.deadLetters.length} queue events dead-lettered`);
-    if (world.platform.productEvents.lost.length > 0) discrepancies.push(`${world.platform.productEvents.lost.length} product events lost`);
+    if (world.platform.deadLetters.length > 0)
+      discrepancies.push(`${world.platform.deadLetters.length} queue events dead-lettered`);
+    if (world.platform.productEvents.lost.length > 0)
+      discrepancies.push(`${world.platform.productEvents.lost.length} product events lost`);
 
     const minimum = minimumCallsPerErasure(backlog);
-    const limitOf = new Map(world.platform.manifest.modules.function.map((f) => [f.key, (f.timeoutSeconds ?? 25) * 1000]));
+    const limitOf = new Map(
+      world.platform.manifest.modules.function.map((f) => [f.key, (f.timeoutSeconds ?? 25) * 1000]),
+    );
     const providers = mapProviders((p) => {
       const accepted = stamps[p].filter((e) => e.at >= virtualStart && e.status !== 429);
       // Minutes in which some call of this provider waited on its budget: the provider had work pending
       // that only its limit held back. acceptedRatio is what it accepted then, against its limit.
-      const boundMinutes = new Set(waits.filter((w) => w.provider === p && w.at >= virtualStart).map((w) => Math.floor(w.at / 60_000)));
+      const boundMinutes = new Set(
+        waits.filter((w) => w.provider === p && w.at >= virtualStart).map((w) => Math.floor(w.at / 60_000)),
+      );
       const acceptedInBound = accepted.filter((e) => boundMinutes.has(Math.floor(e.at / 60_000))).length;
       const calls = calls2[p].length;
       return {
@@ -307,7 +355,17 @@ async function main(): Promise<void> {
       [...durations].map(([key, list]) => {
         const sorted = [...list].sort((a, b) => a - b);
         const limitMs = limitOf.get(key) ?? 25_000;
-        return [key, { count: list.length, p50Ms: Math.round(percentile(sorted, 0.5)), p99Ms: Math.round(percentile(sorted, 0.99)), maxMs: Math.round(sorted.at(-1) ?? 0), limitMs, underHalfLimit: (sorted.at(-1) ?? 0) < limitMs / 2 }];
+        return [
+          key,
+          {
+            count: list.length,
+            p50Ms: Math.round(percentile(sorted, 0.5)),
+            p99Ms: Math.round(percentile(sorted, 0.99)),
+            maxMs: Math.round(sorted.at(-1) ?? 0),
+            limitMs,
+            underHalfLimit: (sorted.at(-1) ?? 0) < limitMs / 2,
+          },
+        ];
       }),
     );
     const jiraCalls = snapshot(world).jiraCalls - before2.jiraCalls;
@@ -339,28 +397,53 @@ async function main(): Promise<void> {
 
     out('');
     out(`── backlog of ${backlog} all-three erasures approved at once, consumers ${concurrency} at a time`);
-    out(`  settled: ${allSettled ? 'yes' : 'NO'}; statuses: ${Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    out(
+      `  settled: ${allSettled ? 'yes' : 'NO'}; statuses: ${Object.entries(statuses)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+    );
     out(`  time to settle: ${backlogFigures.virtualMinutes} virtual min; real time ${backlogFigures.realMs} ms`);
     for (const p of PROVIDERS) {
       const f = providers[p];
-      out(`  ${p}: ${f.calls} calls, ${f.rateLimited429} × 429, acceptedRatio ${f.acceptedRatio ?? 'n/a (never waited on its limit)'} over ${f.limitBoundMinutes} limit-bound min, ${f.callsPerErasure}/erasure (minimum ${f.minimumCallsPerErasure}, ×${f.ratioToMinimum})`);
+      out(
+        `  ${p}: ${f.calls} calls, ${f.rateLimited429} × 429, acceptedRatio ${f.acceptedRatio ?? 'n/a (never waited on its limit)'} over ${f.limitBoundMinutes} limit-bound min, ${f.callsPerErasure}/erasure (minimum ${f.minimumCallsPerErasure}, ×${f.ratioToMinimum})`,
+      );
     }
-    out(`  Jira calls per erasure: ${backlogFigures.jiraCallsPerErasure}; storage operations per erasure: ${backlogFigures.storageOpsPerErasure}; rate-budget storage operations per provider call: ${backlogFigures.budgetStorageOpsPerProviderCall}`);
-    for (const [k, v] of Object.entries(invocations)) out(`  ${k}: ${v.count}× p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms, max ${v.maxMs} ms of ${v.limitMs} ms${v.underHalfLimit ? '' : ' (OVER HALF THE LIMIT)'}`);
+    out(
+      `  Jira calls per erasure: ${backlogFigures.jiraCallsPerErasure}; storage operations per erasure: ${backlogFigures.storageOpsPerErasure}; rate-budget storage operations per provider call: ${backlogFigures.budgetStorageOpsPerProviderCall}`,
+    );
+    for (const [k, v] of Object.entries(invocations))
+      out(
+        `  ${k}: ${v.count}× p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms, max ${v.maxMs} ms of ${v.limitMs} ms${v.underHalfLimit ? '' : ' (OVER HALF THE LIMIT)'}`,
+      );
     out(`  peak heap: ${backlogFigures.peakHeapMb} MB`);
-    out(`  invocations over their time limit: ${backlogFigures.overruns}; peak concurrent consumer invocations: ${backlogFigures.peakConcurrentConsumers.overall} (${Object.entries(backlogFigures.peakConcurrentConsumers.byKey).map(([k, v]) => `${k} ${v}`).join(', ')}); product events lost: ${backlogFigures.productEventsLost}`);
+    out(
+      `  invocations over their time limit: ${backlogFigures.overruns}; peak concurrent consumer invocations: ${backlogFigures.peakConcurrentConsumers.overall} (${Object.entries(
+        backlogFigures.peakConcurrentConsumers.byKey,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}); product events lost: ${backlogFigures.productEventsLost}`,
+    );
     out(`  every ticket Done and every subject erased exactly once: ${discrepancies.length === 0 ? 'yes' : 'NO'}`);
     for (const d of discrepancies.slice(0, 20)) out(`    ${d}`);
     if (discrepancies.length > 20) out(`    … and ${discrepancies.length - 20} more`);
 
     // 3. The same backlog the tutorials' way, on simulators of its own.
     const naive = await runNaive(
-      scenarios.map((s) => ({ email: String(s.subject.email), amiqusClientId: Number(s.subject.amiqusClientId), adaChatterId: String(s.subject.adaChatterId), genesysExternalContactId: String(s.subject.genesysExternalContactId), fullName: s.subject.fullName })),
+      scenarios.map((s) => ({
+        email: String(s.subject.email),
+        amiqusClientId: Number(s.subject.amiqusClientId),
+        adaChatterId: String(s.subject.adaChatterId),
+        genesysExternalContactId: String(s.subject.genesysExternalContactId),
+        fullName: s.subject.fullName,
+      })),
       virtualStart,
     );
     const speedup = round(naive.virtualMinutes / Math.max(1, backlogFigures.virtualMinutes), 1);
     out('');
-    out(`── naive (sequential submits, a status GET per request every 30 s): ${naive.virtualMinutes} virtual min, calls ${PROVIDERS.map((p) => `${p} ${naive.calls[p]} (${naive.rateLimited429[p]} × 429)`).join(', ')}`);
+    out(
+      `── naive (sequential submits, a status GET per request every 30 s): ${naive.virtualMinutes} virtual min, calls ${PROVIDERS.map((p) => `${p} ${naive.calls[p]} (${naive.rateLimited429[p]} × 429)`).join(', ')}`,
+    );
     out(`  speedup: ${speedup}×`);
 
     out(JSON.stringify({ backlog: backlogFigures, naive, speedup, perErasure, discrepancies }));
@@ -376,7 +459,12 @@ function round(n: number, digits: number): number {
 }
 
 function jiraCallsSince(world: World, before: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...world.platform.jiraCalls].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
+  return Object.fromEntries(
+    [...world.platform.jiraCalls]
+      .map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const)
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 function countBy(values: string[]): Record<string, number> {

@@ -33,9 +33,15 @@ async function main(): Promise<void> {
       for (const line of timeline(world, r.ticket)) out(line);
       if (r.recordVerified !== null) out(`  compliance record hash chain verifies: ${r.recordVerified ? 'yes' : 'NO'}`);
     }
-    const mismatches = results.filter((r) => r.status !== r.scenario.expect.status || JSON.stringify(sortKeys(r.jobs)) !== JSON.stringify(sortKeys(r.scenario.expect.jobs)));
+    const mismatches = results.filter(
+      (r) =>
+        r.status !== r.scenario.expect.status ||
+        JSON.stringify(sortKeys(r.jobs)) !== JSON.stringify(sortKeys(r.scenario.expect.jobs)),
+    );
     out('');
-    out(`provider calls: ${world.amiqus.server.exchanges.length} Amiqus, ${world.ada.server.exchanges.length} Ada, ${world.genesys.server.exchanges.length} Genesys; Jira calls by the app: ${[...world.platform.jiraCalls.values()].reduce((a, b) => a + b, 0)}`);
+    out(
+      `provider calls: ${world.amiqus.server.exchanges.length} Amiqus, ${world.ada.server.exchanges.length} Ada, ${world.genesys.server.exchanges.length} Genesys; Jira calls by the app: ${[...world.platform.jiraCalls.values()].reduce((a, b) => a + b, 0)}`,
+    );
     if (mismatches.length > 0) out(`UNEXPECTED OUTCOMES: ${mismatches.map((m) => m.ticket).join(', ')}`);
     out(JSON.stringify({ summary: results.map((r) => ({ ticket: r.ticket, status: r.status, jobs: r.jobs })) }));
     process.exitCode = mismatches.length > 0 ? 1 : 0;
@@ -53,7 +59,10 @@ function basePortOf(argv: string[]): number {
   const i = argv.indexOf('--port');
   if (i < 0) return DEFAULT_BASE_PORT;
   const port = Number(argv[i + 1]);
-  if (!Number.isInteger(port) || port < 1024 || port > 65_530) throw new Error(`--port needs a number from 1024 to 65530 (the sandbox uses it and the next four), not "${argv[i + 1] ?? ''}"`);
+  if (!Number.isInteger(port) || port < 1024 || port > 65_530)
+    throw new Error(
+      `--port needs a number from 1024 to 65530 (the sandbox uses it and the next four), not "${argv[i + 1] ?? ''}"`,
+    );
   return port;
 }
 
@@ -61,7 +70,12 @@ async function serveWorld(out: (line: string) => void, basePort: number): Promis
   const dataDir = process.env.SANDBOX_DATA_DIR ?? join(REPO_ROOT, '.sandbox-data');
   const worldFile = join(dataDir, 'world.json');
   const restore = existsSync(worldFile) ? (JSON.parse(readFileSync(worldFile, 'utf8')) as WorldSnapshot) : undefined;
-  const world = await startWorld({ kvsFile: join(dataDir, 'kvs.json'), startAt: Date.now(), basePort, ...(restore ? { restore } : {}) });
+  const world = await startWorld({
+    kvsFile: join(dataDir, 'kvs.json'),
+    startAt: Date.now(),
+    basePort,
+    ...(restore ? { restore } : {}),
+  });
   // Written atomically, every few seconds and on the way out, so a restart (or a crash) finds the same site.
   const save = () => {
     mkdirSync(dataDir, { recursive: true });
@@ -121,7 +135,11 @@ async function serveWorld(out: (line: string) => void, basePort: number): Promis
         amiqus: { token: world.amiqus.token },
         ada: { apiKey: world.ada.apiKey },
         genesys: { clientId: world.genesys.clientId, clientSecret: world.genesys.clientSecret },
-        jiraUsers: [...world.jira.state.users.values()].map((u) => ({ accountId: u.accountId, name: u.displayName, groups: u.groups })),
+        jiraUsers: [...world.jira.state.users.values()].map((u) => ({
+          accountId: u.accountId,
+          name: u.displayName,
+          groups: u.groups,
+        })),
       },
     }),
   );

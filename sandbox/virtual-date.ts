@@ -5,7 +5,10 @@
  */
 export class VirtualClock {
   private offsetMs = 0;
-  constructor(private readonly realNow: () => number, startMs?: number) {
+  constructor(
+    private readonly realNow: () => number,
+    startMs?: number,
+  ) {
     if (startMs !== undefined) this.offsetMs = startMs - realNow();
   }
   now(): number {

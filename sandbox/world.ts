@@ -78,8 +78,18 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const port = (offset: number) => (options.basePort ? { port: options.basePort + offset } : {});
   const [amiqus, ada, genesys] = await Promise.all([
     startAmiqusSimulator({ now, ...port(1), ...(saved ? { restore: saved.amiqus } : {}) }),
-    startAdaSimulator({ now, ...port(2), ...(options.simulators?.adaJobDurationMs ? { jobDurationMs: options.simulators.adaJobDurationMs } : {}), ...(saved ? { restore: saved.ada } : {}) }),
-    startGenesysSimulator({ now, ...port(3), ...(options.simulators?.genesysStepMs ? { stepMs: options.simulators.genesysStepMs } : {}), ...(saved ? { restore: saved.genesys } : {}) }),
+    startAdaSimulator({
+      now,
+      ...port(2),
+      ...(options.simulators?.adaJobDurationMs ? { jobDurationMs: options.simulators.adaJobDurationMs } : {}),
+      ...(saved ? { restore: saved.ada } : {}),
+    }),
+    startGenesysSimulator({
+      now,
+      ...port(3),
+      ...(options.simulators?.genesysStepMs ? { stepMs: options.simulators.genesysStepMs } : {}),
+      ...(saved ? { restore: saved.genesys } : {}),
+    }),
   ]);
   const jiraState = createDemoState(() => new Date(clock.now()));
   if (saved) jiraState.restore(saved.jira);
@@ -103,7 +113,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   jira.mount((req, res, url, body) => ui.handle(req, res, url, body));
   jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }));
 
-  const admin = (fn: string, payload: unknown) => platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: ADMIN_ACCOUNT });
+  const admin = (fn: string, payload: unknown) =>
+    platform.invokeResolver('erasure-desk-admin', fn, payload, { accountId: ADMIN_ACCOUNT });
   const base: Partial<Settings> = {
     fields: { ...DSAR_FIELDS },
     downstreamSystems: ['CRM (Salesforce)', 'Data warehouse'],
@@ -117,10 +128,21 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   // Amiqus delivers its webhooks to the app's web trigger, signed with the secret it issued for the hook.
   const webtriggers = await startWebtriggerServer(platform, options.basePort ? options.basePort + 4 : 0);
   const hookUrl = webtriggers.urlFor('amiqus-webhook-endpoint');
-  const hook = amiqus.webhooks().find((w) => w.url === hookUrl) ?? amiqus.registerWebhook(hookUrl, ['client.deletion_reminder_due']);
-  await expectOk(admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token, webhookSecret: hook.secret } }), 'amiqus secret');
+  const hook =
+    amiqus.webhooks().find((w) => w.url === hookUrl) ??
+    amiqus.registerWebhook(hookUrl, ['client.deletion_reminder_due']);
+  await expectOk(
+    admin('setSecret', { provider: 'amiqus', value: { token: amiqus.token, webhookSecret: hook.secret } }),
+    'amiqus secret',
+  );
   await expectOk(admin('setSecret', { provider: 'ada', value: { apiKey: ada.apiKey } }), 'ada secret');
-  await expectOk(admin('setSecret', { provider: 'genesys', value: { clientId: genesys.clientId, clientSecret: genesys.clientSecret } }), 'genesys secret');
+  await expectOk(
+    admin('setSecret', {
+      provider: 'genesys',
+      value: { clientId: genesys.clientId, clientSecret: genesys.clientSecret },
+    }),
+    'genesys secret',
+  );
 
   async function pump(): Promise<void> {
     for (let i = 0; i < 100; i += 1) {
@@ -153,17 +175,28 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       seedProviders(scenario, { amiqus, ada, genesys });
       const s = scenario.subject;
       const receivedOn = new Date(clock.now() - 3 * 86_400_000).toISOString().slice(0, 10);
-      const fields: Record<string, unknown> = { [DSAR_FIELDS.fullName]: s.fullName, [DSAR_FIELDS.receivedOn]: receivedOn };
+      const fields: Record<string, unknown> = {
+        [DSAR_FIELDS.fullName]: s.fullName,
+        [DSAR_FIELDS.receivedOn]: receivedOn,
+      };
       if (s.email) fields[DSAR_FIELDS.email] = s.email;
       if (s.phones) fields[DSAR_FIELDS.phones] = s.phones;
       if (s.amiqusClientId !== undefined) fields[DSAR_FIELDS.amiqusClientId] = s.amiqusClientId;
       if (s.adaChatterId) fields[DSAR_FIELDS.adaChatterId] = s.adaChatterId;
       if (s.genesysExternalContactId) fields[DSAR_FIELDS.genesysExternalContactId] = s.genesysExternalContactId;
-      const issue = jira.state.createIssue({ projectKey: 'DSAR', issueType: 'DSAR request', summary: `Erasure request: ${scenario.title}`, reporter: DEMO_USERS.requester.accountId, fields });
+      const issue = jira.state.createIssue({
+        projectKey: 'DSAR',
+        issueType: 'DSAR request',
+        summary: `Erasure request: ${scenario.title}`,
+        reporter: DEMO_USERS.requester.accountId,
+        fields,
+      });
       return issue.key;
     },
     async move(key, status, asAccountId) {
-      const response = await fetch(`${jira.url}/rest/api/3/issue/${key}/transitions`, { headers: { 'x-sandbox-actor': asAccountId } });
+      const response = await fetch(`${jira.url}/rest/api/3/issue/${key}/transitions`, {
+        headers: { 'x-sandbox-actor': asAccountId },
+      });
       const { transitions } = (await response.json()) as { transitions: Array<{ id: string; to: { name: string } }> };
       const transition = transitions.find((t) => t.to.name === status);
       if (!transition) throw new Error(`${key}: no transition to ${status}`);
@@ -174,7 +207,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       });
       if (moved.status !== 204) throw new Error(`${key}: moving to ${status} failed with HTTP ${moved.status}`);
     },
-    snapshot: () => ({ virtualNow: clock.now(), jira: jira.state.snapshot(), amiqus: amiqus.snapshot(), ada: ada.snapshot(), genesys: genesys.snapshot() }),
+    snapshot: () => ({
+      virtualNow: clock.now(),
+      jira: jira.state.snapshot(),
+      amiqus: amiqus.snapshot(),
+      ada: ada.snapshot(),
+      genesys: genesys.snapshot(),
+    }),
     async close() {
       platform.uninstall();
       await Promise.all([jira.close(), webtriggers.close(), amiqus.close(), ada.close(), genesys.close()]);
@@ -185,7 +224,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
 interface InstalledManifest {
   permissions: { scopes: string[] };
-  modules: { 'jira:entityProperty'?: Array<{ entityType: string; propertyKey: string; values: Array<{ path: string }> }> };
+  modules: {
+    'jira:entityProperty'?: Array<{ entityType: string; propertyKey: string; values: Array<{ path: string }> }>;
+  };
 }
 const installedManifest = () => parseYaml(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8')) as InstalledManifest;
 
@@ -196,20 +237,43 @@ function manifestScopes(): string[] {
 
 /** What the app's `jira:entityProperty` modules ask Jira to index, as `property.path`. */
 function indexedIssueProperties(): string[] {
-  return (installedManifest().modules['jira:entityProperty'] ?? []).filter((m) => m.entityType === 'issue').flatMap((m) => m.values.map((v) => `${m.propertyKey}.${v.path}`));
+  return (installedManifest().modules['jira:entityProperty'] ?? [])
+    .filter((m) => m.entityType === 'issue')
+    .flatMap((m) => m.values.map((v) => `${m.propertyKey}.${v.path}`));
 }
 
 async function expectOk(result: Promise<unknown>, what: string): Promise<void> {
   const value = (await result) as { ok?: boolean; message?: string; errors?: unknown };
-  if (!value?.ok) throw new Error(`sandbox setup failed at ${what}: ${value?.message ?? ''} ${JSON.stringify(value?.errors ?? '')}`);
+  if (!value?.ok)
+    throw new Error(`sandbox setup failed at ${what}: ${value?.message ?? ''} ${JSON.stringify(value?.errors ?? '')}`);
 }
 
-function seedProviders(scenario: Scenario, sims: { amiqus: AmiqusSimulator; ada: AdaSimulator; genesys: GenesysSimulator }): void {
+function seedProviders(
+  scenario: Scenario,
+  sims: { amiqus: AmiqusSimulator; ada: AdaSimulator; genesys: GenesysSimulator },
+): void {
   const { holds, subject } = scenario;
   const [first = 'Demo', ...rest] = subject.fullName.split(' ');
-  if (holds.amiqus) sims.amiqus.seedClient({ id: holds.amiqus.clientId, firstName: first, lastName: rest.join(' ') || 'Person', email: subject.email ?? `client${holds.amiqus.clientId}@example.org`, deletable: holds.amiqus.deletable ?? true, deletionInDays: null });
-  if (holds.ada) sims.ada.seedEndUser({ ...(holds.ada.knownByEmail && subject.email ? { email: subject.email } : {}), ...(holds.ada.chatterId ? { chatterId: holds.ada.chatterId } : {}) });
-  if (holds.genesys) sims.genesys.seedContact({ externalContactId: holds.genesys.externalContactId, name: subject.fullName, emails: subject.email ? [subject.email] : [] });
+  if (holds.amiqus)
+    sims.amiqus.seedClient({
+      id: holds.amiqus.clientId,
+      firstName: first,
+      lastName: rest.join(' ') || 'Person',
+      email: subject.email ?? `client${holds.amiqus.clientId}@example.org`,
+      deletable: holds.amiqus.deletable ?? true,
+      deletionInDays: null,
+    });
+  if (holds.ada)
+    sims.ada.seedEndUser({
+      ...(holds.ada.knownByEmail && subject.email ? { email: subject.email } : {}),
+      ...(holds.ada.chatterId ? { chatterId: holds.ada.chatterId } : {}),
+    });
+  if (holds.genesys)
+    sims.genesys.seedContact({
+      externalContactId: holds.genesys.externalContactId,
+      name: subject.fullName,
+      emails: subject.email ? [subject.email] : [],
+    });
   if (scenario.faults?.genesysError && subject.email) sims.genesys.failRequestsFor(subject.email);
   if (scenario.faults?.adaPartial && subject.adaChatterId) sims.ada.partialFor(subject.adaChatterId);
 }

@@ -87,22 +87,34 @@ async function runLint({ lint, shared }: Loaded, failures: string[]): Promise<vo
   const files = sourceFiles('src').filter((f) => /\.[cm]?[jt]sx?$/.test(f));
   const parsed = new Set<string>();
   const lintLog: string[] = [];
-  const results = await lint.lint(files, manifest, 'development', quietLogger(lintLog) as never, offlineFlags as never, {
-    linter: { mode: 'client-side' },
-    parseFunction: async (filepath: string, parser: never) => {
-      parsed.add(path.normalize(filepath));
-      return lint.parseSourceFile(filepath, parser);
-    },
-  } as never);
+  const results = await lint.lint(
+    files,
+    manifest,
+    'development',
+    quietLogger(lintLog) as never,
+    offlineFlags as never,
+    {
+      linter: { mode: 'client-side' },
+      parseFunction: async (filepath: string, parser: never) => {
+        parsed.add(path.normalize(filepath));
+        return lint.parseSourceFile(filepath, parser);
+      },
+    } as never,
+  );
   const unparsed = files.filter((f) => !parsed.has(path.normalize(f)));
-  if (unparsed.length) failures.push(`@forge/lint parsed ${parsed.size} of ${files.length} files in src/; not parsed (check tsconfig.json "include"): ${unparsed.join(', ')}`);
+  if (unparsed.length)
+    failures.push(
+      `@forge/lint parsed ${parsed.size} of ${files.length} files in src/; not parsed (check tsconfig.json "include"): ${unparsed.join(', ')}`,
+    );
   for (const result of results) {
     for (const p of [...result.errors, ...result.warnings, ...result.approvals]) {
       failures.push(`@forge/lint ${result.file || 'manifest.yml'}:${p.line}:${p.column} ${p.message}`);
     }
   }
   const counts = lint.problemCount(results);
-  console.log(`@forge/lint: ${parsed.size}/${files.length} files in src/ parsed; ${counts.errors} errors, ${counts.warnings} warnings`);
+  console.log(
+    `@forge/lint: ${parsed.size}/${files.length} files in src/ parsed; ${counts.errors} errors, ${counts.warnings} warnings`,
+  );
 }
 
 async function runNodeBundler({ bundler, shared }: Loaded, failures: string[]): Promise<void> {
@@ -110,16 +122,24 @@ async function runNodeBundler({ bundler, shared }: Loaded, failures: string[]): 
   const configFile = new shared.ConfigFile(reader, new shared.FileSystemWriter());
   const handlers = await configFile.getAppHandlers();
   const entryPoints = bundler.getEntryPoints(handlers);
-  const placeholder = { script: '/* Forge Node runtime wrapper: fetched from Forge at deploy time */', source: 'offline', version: 'offline' };
+  const placeholder = {
+    script: '/* Forge Node runtime wrapper: fetched from Forge at deploy time */',
+    source: 'offline',
+    version: 'offline',
+  };
   const wrapper = { getNodeRuntimeWrapper: async () => placeholder, getNodeRuntimeLoader: async () => placeholder };
   const problems: string[] = [];
   try {
-    const output = await bundler.getNodeBundler(quietLogger(problems) as never, wrapper, configFile).bundle({ appDirectory: ROOT, entryPoints });
+    const output = await bundler
+      .getNodeBundler(quietLogger(problems) as never, wrapper, configFile)
+      .bundle({ appDirectory: ROOT, entryPoints });
     const bundled = readdirSync(output.outputDir).filter((f) => f.endsWith('.cjs'));
     rmSync(output.outputDir, { recursive: true, force: true });
     const missing = entryPoints.filter((e) => !bundled.includes(`${e.name}.cjs`));
     if (missing.length) failures.push(`node bundler wrote no bundle for ${missing.map((e) => e.name).join(', ')}`);
-    console.log(`@forge/bundler (node): ${entryPoints.map((e) => e.name).join(', ')} bundled for ${handlers.length} manifest functions`);
+    console.log(
+      `@forge/bundler (node): ${entryPoints.map((e) => e.name).join(', ')} bundled for ${handlers.length} manifest functions`,
+    );
   } catch (error) {
     failures.push(`node bundler: ${(error as Error).message}`);
   }
@@ -132,9 +152,13 @@ async function runNativeUiBundler({ bundler, shared }: Loaded, failures: string[
   if (resources.length === 0) failures.push('native UI bundler: the manifest names no UI Kit resource');
   const problems: string[] = [];
   try {
-    const { nativeUiBundlesDetails } = await new bundler.NativeUIBundler(quietLogger(problems) as never).bundleResources(resources);
+    const { nativeUiBundlesDetails } = await new bundler.NativeUIBundler(
+      quietLogger(problems) as never,
+    ).bundleResources(resources);
     for (const detail of nativeUiBundlesDetails) rmSync(detail.path, { recursive: true, force: true });
-    console.log(`@forge/bundler (native UI): ${nativeUiBundlesDetails.map((r) => `${r.key} (${r.path === '' ? '?' : 'ok'})`).join(', ')}`);
+    console.log(
+      `@forge/bundler (native UI): ${nativeUiBundlesDetails.map((r) => `${r.key} (${r.path === '' ? '?' : 'ok'})`).join(', ')}`,
+    );
   } catch (error) {
     failures.push(`native UI bundler: ${(error as Error).message}`);
   }

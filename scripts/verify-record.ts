@@ -23,15 +23,30 @@ export function verifyRecordFile(bytes: Buffer, expect: { sha256?: string; head?
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    return { ok: false, lines: [...lines, `NOT VERIFIED: the file is not JSON (${error instanceof Error ? error.message : String(error)})`] };
+    return {
+      ok: false,
+      lines: [
+        ...lines,
+        `NOT VERIFIED: the file is not JSON (${error instanceof Error ? error.message : String(error)})`,
+      ],
+    };
   }
   const verdict = verifyComplianceRecord(json);
   const problems = [...verdict.problems];
-  if (expect.sha256 && expect.sha256.toLowerCase() !== fileHash) problems.push(`the file's SHA-256 is not the one quoted on the ticket (${expect.sha256})`);
+  if (expect.sha256 && expect.sha256.toLowerCase() !== fileHash)
+    problems.push(`the file's SHA-256 is not the one quoted on the ticket (${expect.sha256})`);
   const record = json as Partial<ComplianceRecord>;
-  if (expect.head && record.chain?.head !== expect.head.toLowerCase()) problems.push(`the chain head is not the one quoted on the ticket (${expect.head})`);
+  if (expect.head && record.chain?.head !== expect.head.toLowerCase())
+    problems.push(`the chain head is not the one quoted on the ticket (${expect.head})`);
   if (problems.length > 0) return { ok: false, lines: [...lines, 'NOT VERIFIED:', ...problems.map((p) => `  - ${p}`)] };
-  return { ok: true, lines: [...lines, ...describe(record as ComplianceRecord), `VERIFIED${expect.sha256 ? ' (file hash matches the ticket)' : ' (compare the file SHA-256 above with the one quoted in the ticket’s summary comment)'}`] };
+  return {
+    ok: true,
+    lines: [
+      ...lines,
+      ...describe(record as ComplianceRecord),
+      `VERIFIED${expect.sha256 ? ' (file hash matches the ticket)' : ' (compare the file SHA-256 above with the one quoted in the ticket’s summary comment)'}`,
+    ],
+  };
 }
 
 function describe(r: ComplianceRecord): string[] {
@@ -45,13 +60,23 @@ function describe(r: ComplianceRecord): string[] {
   ];
   if (r.deadline) {
     const ext = r.deadline.extensions.map((e) => `+${e.months} month(s) by ${e.by}: ${e.reason}`).join('; ');
-    out.push(`deadline (${r.deadline.rule}): received ${r.deadline.receivedOn}, due ${r.deadline.due}${ext ? ` after extensions (${ext})` : ''}; completed ${r.deadline.completedOn ?? 'not yet'}; met: ${r.deadline.met === null ? 'undecided' : r.deadline.met ? 'yes' : 'no'}`);
+    out.push(
+      `deadline (${r.deadline.rule}): received ${r.deadline.receivedOn}, due ${r.deadline.due}${ext ? ` after extensions (${ext})` : ''}; completed ${r.deadline.completedOn ?? 'not yet'}; met: ${r.deadline.met === null ? 'undecided' : r.deadline.met ? 'yes' : 'no'}`,
+    );
   }
   for (const [provider, p] of Object.entries(r.providers)) {
-    out.push(`provider ${provider}: ${p?.finalState ?? 'no outcome'} after ${p?.attempts ?? 0} attempt(s), ${p?.requests.length ?? 0} request(s)${p?.providerRefs.length ? `, refs ${p.providerRefs.join(', ')}` : ''}${p?.withheld.length ? `, withheld: ${p.withheld.map((w) => `${w.kind} (${w.reason})`).join(', ')}` : ''}`);
+    out.push(
+      `provider ${provider}: ${p?.finalState ?? 'no outcome'} after ${p?.attempts ?? 0} attempt(s), ${p?.requests.length ?? 0} request(s)${p?.providerRefs.length ? `, refs ${p.providerRefs.join(', ')}` : ''}${p?.withheld.length ? `, withheld: ${p.withheld.map((w) => `${w.kind} (${w.reason})`).join(', ')}` : ''}`,
+    );
   }
-  for (const h of r.legalHolds) out.push(`legal hold ${h.holdId} on ${h.providers.join(', ')} until ${h.expiresOn ?? 'further notice'}: ${h.reason}`);
-  for (const d of r.downstream) out.push(`downstream ${d.system}: ${d.confirmedBy ? `confirmed by ${d.confirmedBy} at ${d.confirmedAt}` : 'NOT confirmed'}`);
+  for (const h of r.legalHolds)
+    out.push(
+      `legal hold ${h.holdId} on ${h.providers.join(', ')} until ${h.expiresOn ?? 'further notice'}: ${h.reason}`,
+    );
+  for (const d of r.downstream)
+    out.push(
+      `downstream ${d.system}: ${d.confirmedBy ? `confirmed by ${d.confirmedBy} at ${d.confirmedAt}` : 'NOT confirmed'}`,
+    );
   for (const x of r.retries) out.push(`retry by ${x.by} at ${x.at}: ${x.providers.join(', ')}`);
   out.push(`outcome: ${r.outcome ? `${r.outcome.outcome} (${r.outcome.status}) at ${r.outcome.at}` : 'open'}`);
   return out;
@@ -78,7 +103,10 @@ function main(argv: string[]): number {
     process.stderr.write(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const report = verifyRecordFile(bytes, { ...(expect.sha256 ? { sha256: expect.sha256 } : {}), ...(expect.head ? { head: expect.head } : {}) });
+  const report = verifyRecordFile(bytes, {
+    ...(expect.sha256 ? { sha256: expect.sha256 } : {}),
+    ...(expect.head ? { head: expect.head } : {}),
+  });
   for (const line of report.lines) process.stdout.write(`${line}\n`);
   return report.ok ? 0 : 1;
 }

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { fetch as forgeFetch } from '@forge/api';
 import { Queue } from '@forge/events';
-import { consoleLogger, type AppDeps, type AppStore, type IntakeJira, type JobQueue, type PersonalDataStore, type UserJiraPort } from './app/ports';
+import {
+  consoleLogger,
+  type AppDeps,
+  type AppStore,
+  type IntakeJira,
+  type JobQueue,
+  type PersonalDataStore,
+  type UserJiraPort,
+} from './app/ports';
 import type { ProviderId } from './core/erasure';
 import type { Settings } from './core/settings';
 import { SharedRateBudget } from './app/rate-budget';
@@ -64,7 +72,9 @@ function createJobQueue(): JobQueue {
  */
 export const RESOLVER_PROVIDER_RETRY: Partial<RetryPolicy> = { maxAttempts: 3, timeoutMs: 5_000, maxTotalMs: 8_000 };
 
-export async function buildDeps(overrides: { settings?: Settings; providerRetry?: Partial<RetryPolicy> } = {}): Promise<AppDeps> {
+export async function buildDeps(
+  overrides: { settings?: Settings; providerRetry?: Partial<RetryPolicy> } = {},
+): Promise<AppDeps> {
   const settings = overrides.settings ?? (await store.settings.get());
   const cache = new Map<ProviderId, Promise<ErasureProvider | undefined>>();
   const budgets = new Map<ProviderId, SharedRateBudget>();
@@ -107,7 +117,13 @@ export async function buildDeps(overrides: { settings?: Settings; providerRetry?
 function sharedBudget(id: ProviderId, credential: string): SharedRateBudget {
   const hash = createHash('sha256').update(credential).digest('hex').slice(0, 24);
   // Amiqus sizes its limit per token and says so in X-RateLimit-Limit; the others' headers only lower ours.
-  return new SharedRateBudget({ key: entityKeys.rateBudget(id, hash), windows: PROVIDER_DESCRIPTIONS[id].limits.rate, store: rateBudgetStore, now: () => Date.now(), adoptStatedLimit: PROVIDER_DESCRIPTIONS[id].limits.adoptStatedLimit });
+  return new SharedRateBudget({
+    key: entityKeys.rateBudget(id, hash),
+    windows: PROVIDER_DESCRIPTIONS[id].limits.rate,
+    store: rateBudgetStore,
+    now: () => Date.now(),
+    adoptStatedLimit: PROVIDER_DESCRIPTIONS[id].limits.adoptStatedLimit,
+  });
 }
 
 /** What the admin page's calls need: no settings read, since saving settings is one of them. */
@@ -121,7 +137,8 @@ export function buildAdminDeps(): AdminDeps {
     store,
     now: () => new Date(),
     // One harmless authenticated call with the stored credentials (src/providers/connection-check.ts).
-    testConnection: async (settings, id) => checkProviderConnection(id, settings, await store.secrets.get(id), egressFetch),
+    testConnection: async (settings, id) =>
+      checkProviderConnection(id, settings, await store.secrets.get(id), egressFetch),
   };
 }
 

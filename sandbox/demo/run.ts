@@ -14,7 +14,11 @@ export interface TicketResult {
   recordVerified: boolean | null;
 }
 
-export async function runScenarios(world: World, scenarios: Scenario[], maxMs = 3 * 86_400_000): Promise<TicketResult[]> {
+export async function runScenarios(
+  world: World,
+  scenarios: Scenario[],
+  maxMs = 3 * 86_400_000,
+): Promise<TicketResult[]> {
   const opened: Array<{ scenario: Scenario; ticket: string }> = [];
   for (const scenario of scenarios) {
     await addScenarioHold(world, scenario);
@@ -24,7 +28,9 @@ export async function runScenarios(world: World, scenarios: Scenario[], maxMs = 
     await world.pump();
     opened.push({ scenario, ticket });
   }
-  const settled = () => opened.every((o) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(o.ticket)?.status ?? '')) && world.platform.pendingEvents() === 0;
+  const settled = () =>
+    opened.every((o) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(o.ticket)?.status ?? '')) &&
+    world.platform.pendingEvents() === 0;
   await world.runUntil(settled, maxMs);
   return Promise.all(opened.map((o) => resultOf(world, o.scenario, o.ticket)));
 }
@@ -35,7 +41,12 @@ export async function addScenarioHold(world: World, scenario: Scenario): Promise
   await world.platform.invokeResolver(
     'erasure-desk-admin',
     'addHold',
-    { reason: scenario.legalHold.reason, expiresOn: scenario.legalHold.expiresOn, identifiers: [{ kind: 'email', value: scenario.subject.email }], providers: scenario.legalHold.providers },
+    {
+      reason: scenario.legalHold.reason,
+      expiresOn: scenario.legalHold.expiresOn,
+      identifiers: [{ kind: 'email', value: scenario.subject.email }],
+      providers: scenario.legalHold.providers,
+    },
     { accountId: ADMIN_ACCOUNT },
   );
 }

@@ -48,7 +48,11 @@ export const DEMO_SCENARIOS: Scenario[] = [
       adaChatterId: '5f7e8d9c0b1a2f3e4d5c6b7a',
       genesysExternalContactId: '3b1f6a52-8c0e-4c2d-9a77-1d2e3f4a5b6c',
     },
-    holds: { amiqus: { clientId: 73823 }, ada: { chatterId: '5f7e8d9c0b1a2f3e4d5c6b7a', knownByEmail: true }, genesys: { externalContactId: '3b1f6a52-8c0e-4c2d-9a77-1d2e3f4a5b6c' } },
+    holds: {
+      amiqus: { clientId: 73823 },
+      ada: { chatterId: '5f7e8d9c0b1a2f3e4d5c6b7a', knownByEmail: true },
+      genesys: { externalContactId: '3b1f6a52-8c0e-4c2d-9a77-1d2e3f4a5b6c' },
+    },
     approver: 'officer',
     expect: { status: 'Done', jobs: { amiqus: 'completed', ada: 'completed', genesys: 'completed' } },
   },
@@ -64,7 +68,10 @@ export const DEMO_SCENARIOS: Scenario[] = [
     id: 'ada-and-genesys',
     title: 'Chat and contact-centre customer (Ada and Genesys)',
     subject: { fullName: 'Cai Demo', email: 'cai.demo@example.org', adaChatterId: '60a1b2c3d4e5f60718293a4b' },
-    holds: { ada: { chatterId: '60a1b2c3d4e5f60718293a4b', knownByEmail: true }, genesys: { externalContactId: '7c2d8e93-1f4a-4b5c-8d6e-2f3a4b5c6d7e' } },
+    holds: {
+      ada: { chatterId: '60a1b2c3d4e5f60718293a4b', knownByEmail: true },
+      genesys: { externalContactId: '7c2d8e93-1f4a-4b5c-8d6e-2f3a4b5c6d7e' },
+    },
     approver: 'officer',
     expect: { status: 'Done', jobs: { ada: 'completed', genesys: 'completed' } },
   },
@@ -73,9 +80,16 @@ export const DEMO_SCENARIOS: Scenario[] = [
     title: 'Customer in litigation: contact-centre records under legal hold',
     subject: { fullName: 'Dana Held', email: 'dana.held@example.org', amiqusClientId: 73825 },
     holds: { amiqus: { clientId: 73825 }, genesys: { externalContactId: '9e4f0a15-3b6c-4d7e-9f80-4a5b6c7d8e9f' } },
-    legalHold: { reason: 'Litigation hold: claim 2026-CV-118 (recordings must be preserved)', expiresOn: '2027-06-30', providers: ['genesys'] },
+    legalHold: {
+      reason: 'Litigation hold: claim 2026-CV-118 (recordings must be preserved)',
+      expiresOn: '2027-06-30',
+      providers: ['genesys'],
+    },
     approver: 'officer',
-    expect: { status: 'Erasure blocked', jobs: { amiqus: 'completed', ada: 'not_found', genesys: 'blocked_legal_hold' } },
+    expect: {
+      status: 'Erasure blocked',
+      jobs: { amiqus: 'completed', ada: 'not_found', genesys: 'blocked_legal_hold' },
+    },
   },
   {
     id: 'genesys-error',

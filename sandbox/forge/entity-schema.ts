@@ -39,21 +39,30 @@ export function entityDefinitions(entities: ManifestEntity[]): Record<string, En
   for (const entity of entities) {
     const attributes: Record<string, AttributeType> = {};
     for (const [name, spec] of Object.entries(entity.attributes ?? {})) {
-      if (!ATTRIBUTE_NAME.test(name)) throw new Error(`manifest.yml entity ${entity.name}: attribute name "${name}" is not allowed by Forge`);
-      if (!TYPES.includes(spec.type as AttributeType)) throw new Error(`manifest.yml entity ${entity.name}: attribute ${name} has unknown type "${spec.type}"`);
+      if (!ATTRIBUTE_NAME.test(name))
+        throw new Error(`manifest.yml entity ${entity.name}: attribute name "${name}" is not allowed by Forge`);
+      if (!TYPES.includes(spec.type as AttributeType))
+        throw new Error(`manifest.yml entity ${entity.name}: attribute ${name} has unknown type "${spec.type}"`);
       attributes[name] = spec.type as AttributeType;
     }
     const indexes = (entity.indexes ?? []).map((i) =>
-      typeof i === 'string' ? { name: i, partition: [], range: i } : { name: i.name, partition: i.partition ?? [], range: (i.range ?? [])[0] ?? '' },
+      typeof i === 'string'
+        ? { name: i, partition: [], range: i }
+        : { name: i.name, partition: i.partition ?? [], range: (i.range ?? [])[0] ?? '' },
     );
     for (const index of indexes) {
-      if (indexes.filter((i) => i.name === index.name).length > 1) throw new Error(`manifest.yml entity ${entity.name}: index ${index.name} is declared twice`);
+      if (indexes.filter((i) => i.name === index.name).length > 1)
+        throw new Error(`manifest.yml entity ${entity.name}: index ${index.name} is declared twice`);
       for (const attr of [...index.partition, index.range]) {
         // An index orders and partitions by typed values: the sandbox's reading is that an attribute of type
         // `any` (no comparable type) or one the entity does not declare cannot be indexed.
         const type = attributes[attr];
-        if (!type) throw new Error(`manifest.yml entity ${entity.name}: index ${index.name} uses undeclared attribute "${attr}"`);
-        if (type === 'any') throw new Error(`manifest.yml entity ${entity.name}: index ${index.name} uses attribute ${attr} of type any`);
+        if (!type)
+          throw new Error(
+            `manifest.yml entity ${entity.name}: index ${index.name} uses undeclared attribute "${attr}"`,
+          );
+        if (type === 'any')
+          throw new Error(`manifest.yml entity ${entity.name}: index ${index.name} uses attribute ${attr} of type any`);
       }
     }
     out[entity.name] = { name: entity.name, attributes, indexes };
@@ -84,13 +93,17 @@ export function fitsType(type: AttributeType, value: unknown): boolean {
  * attribute may hold null (not even `any`), so null is refused: the app omits an attribute that has no value.
  */
 export function entityValueProblem(def: EntityDefinition, value: unknown): string | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `an ${def.name} value must be an object of its attributes`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `an ${def.name} value must be an object of its attributes`;
   for (const [attr, v] of Object.entries(value as Record<string, unknown>)) {
     const type = def.attributes[attr];
     if (!type) return `attribute ${attr} is not declared for entity ${def.name} in manifest.yml`;
     if (v === null) return `attribute ${attr} of ${def.name} is null; omit an attribute that has no value`;
     if (!fitsType(type, v)) {
-      const hint = type === 'integer' && typeof v === 'number' && Number.isInteger(v) ? ' (entity integers are 32-bit signed)' : '';
+      const hint =
+        type === 'integer' && typeof v === 'number' && Number.isInteger(v)
+          ? ' (entity integers are 32-bit signed)'
+          : '';
       return `attribute ${attr} of ${def.name} must be of type ${type}, got ${JSON.stringify(v).slice(0, 40)}${hint}`;
     }
   }

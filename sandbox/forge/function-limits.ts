@@ -45,12 +45,25 @@ export function invocationLimits(manifest: LimitManifest, functionKey: string): 
     (list ?? []).some((x) => x.function === functionKey || x.resolver?.function === functionKey);
   const egressCap = fn?.timeoutSeconds === undefined ? EGRESS_CALLS_PER_INVOCATION : null;
   if (uses(m['jira:issuePanel']) || uses(m['jira:adminPage']) || uses(m.trigger)) {
-    return { timeoutMs: DEFAULT_RUNTIME_SECONDS * 1000, egressCap, rule: `${DEFAULT_RUNTIME_SECONDS} s (UI resolver or product-event trigger)` };
+    return {
+      timeoutMs: DEFAULT_RUNTIME_SECONDS * 1000,
+      egressCap,
+      rule: `${DEFAULT_RUNTIME_SECONDS} s (UI resolver or product-event trigger)`,
+    };
   }
-  if (uses(m.webtrigger)) return { timeoutMs: WEBTRIGGER_RUNTIME_SECONDS * 1000, egressCap, rule: `${WEBTRIGGER_RUNTIME_SECONDS} s (web trigger)` };
+  if (uses(m.webtrigger))
+    return {
+      timeoutMs: WEBTRIGGER_RUNTIME_SECONDS * 1000,
+      egressCap,
+      rule: `${WEBTRIGGER_RUNTIME_SECONDS} s (web trigger)`,
+    };
   if (uses(m.consumer) || uses(m.scheduledTrigger)) {
     const seconds = Math.min(fn?.timeoutSeconds ?? ASYNC_DEFAULT_RUNTIME_SECONDS, ASYNC_MAX_RUNTIME_SECONDS);
-    return { timeoutMs: seconds * 1000, egressCap, rule: `${seconds} s (${fn?.timeoutSeconds === undefined ? 'default' : 'timeoutSeconds'} for a consumer or scheduled trigger)` };
+    return {
+      timeoutMs: seconds * 1000,
+      egressCap,
+      rule: `${seconds} s (${fn?.timeoutSeconds === undefined ? 'default' : 'timeoutSeconds'} for a consumer or scheduled trigger)`,
+    };
   }
   return { timeoutMs: DEFAULT_RUNTIME_SECONDS * 1000, egressCap, rule: `${DEFAULT_RUNTIME_SECONDS} s (default)` };
 }
@@ -61,10 +74,17 @@ export function invocationLimits(manifest: LimitManifest, functionKey: string): 
  * anything else must match exactly. Forge refuses the rest (`ExternalEndpointNotAllowedError` in @forge/api).
  */
 export function egressAllowed(manifest: LimitManifest, host: string): boolean {
-  const backends = (manifest.permissions?.external?.fetch?.backend ?? []).map((b) => (typeof b === 'string' ? b : b.address));
+  const backends = (manifest.permissions?.external?.fetch?.backend ?? []).map((b) =>
+    typeof b === 'string' ? b : b.address,
+  );
   const name = host.toLowerCase();
   return backends.some((raw) => {
-    const address = raw.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
-    return address.startsWith('*.') ? name.endsWith(address.slice(1)) && name.length > address.length - 1 : name === address;
+    const address = raw
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .toLowerCase();
+    return address.startsWith('*.')
+      ? name.endsWith(address.slice(1)) && name.length > address.length - 1
+      : name === address;
   });
 }

@@ -23,7 +23,10 @@ export interface InvocationContext {
 }
 
 export class FunctionTimeout extends Error {
-  constructor(readonly functionKey: string, readonly rule: string) {
+  constructor(
+    readonly functionKey: string,
+    readonly rule: string,
+  ) {
     super(`Forge stopped ${functionKey}: it ran past its time limit of ${rule}`);
     this.name = 'FunctionTimeout';
   }
@@ -55,7 +58,15 @@ export class InvocationRunner {
 
   run<T>(functionKey: string, principal: string | null, limits: InvocationLimits, body: () => Promise<T>): Promise<T> {
     const startedAt = this.now();
-    const ctx: InvocationContext = { functionKey, principal, startedAt, deadline: startedAt + limits.timeoutMs, limits, egressCalls: 0, stopped: false };
+    const ctx: InvocationContext = {
+      functionKey,
+      principal,
+      startedAt,
+      deadline: startedAt + limits.timeoutMs,
+      limits,
+      egressCalls: 0,
+      stopped: false,
+    };
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = () => {

@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type EntityDefinition, entityValueProblem, fitsType } from './entity-schema';
-import { keyProblem, type LimitError, MAX_QUERY_LIMIT, MAX_TRANSACTION_OPERATIONS, MIN_QUERY_LIMIT, TTL_DELETION_LAG_MS, valueProblem } from './kvs-limits';
+import {
+  keyProblem,
+  type LimitError,
+  MAX_QUERY_LIMIT,
+  MAX_TRANSACTION_OPERATIONS,
+  MIN_QUERY_LIMIT,
+  TTL_DELETION_LAG_MS,
+  valueProblem,
+} from './kvs-limits';
 
 /**
  * Forge KVS as the pinned `@forge/kvs` 1.6.5 speaks to it: POST /api/v1/{get,set,delete,query,batch/*,
@@ -27,7 +35,11 @@ export interface KvsReply {
   body: unknown;
 }
 
-type Stores = { plain: Record<string, Item>; secret: Record<string, Item>; entities: Record<string, Record<string, Item>> };
+type Stores = {
+  plain: Record<string, Item>;
+  secret: Record<string, Item>;
+  entities: Record<string, Record<string, Item>>;
+};
 type Condition = { property: string; condition: string; values: unknown[] };
 type Conditions = { and?: Condition[]; or?: Condition[] } | undefined;
 
@@ -47,7 +59,8 @@ export class KvsEmulator {
   constructor(
     private readonly options: { file?: string; now: () => number; entities: Record<string, EntityDefinition> },
   ) {
-    if (options.file && existsSync(options.file)) this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
+    if (options.file && existsSync(options.file))
+      this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
   }
 
   failNextWrite(matches: (op: string, body: string) => boolean, times = 1): void {
@@ -58,7 +71,9 @@ export class KvsEmulator {
     const op = path.replace(/^\/api\/v1\//, '');
     this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
     const isWrite = /set|delete|transaction/.test(op);
-    const fault = isWrite ? this.writeFaults.find((f) => f.remaining > 0 && f.matches(op, JSON.stringify(body))) : undefined;
+    const fault = isWrite
+      ? this.writeFaults.find((f) => f.remaining > 0 && f.matches(op, JSON.stringify(body)))
+      : undefined;
     if (fault) {
       fault.remaining -= 1;
       return fail(500, 'INTERNAL_SERVER_ERROR', 'injected storage failure');
@@ -98,14 +113,20 @@ export class KvsEmulator {
         return this.transact(body);
       case 'batch/set':
         return this.batch(body, (item) =>
-          item.entityName ? this.setEntity(String(item.entityName), String(item.key), item.value, item.options) : this.set(this.stores.plain, String(item.key), item.value, item.options),
+          item.entityName
+            ? this.setEntity(String(item.entityName), String(item.key), item.value, item.options)
+            : this.set(this.stores.plain, String(item.key), item.value, item.options),
         );
       case 'batch/delete':
         return this.batch(body, (item) => this.remove(this.storeFor(item), String(item.key)));
       case 'batch/get':
         return this.batchGet(body);
       default:
-        return fail(400, 'UNSUPPORTED_OPERATION', `the sandbox does not implement ${op}; @forge/kvs may have changed its protocol`);
+        return fail(
+          400,
+          'UNSUPPORTED_OPERATION',
+          `the sandbox does not implement ${op}; @forge/kvs may have changed its protocol`,
+        );
     }
   }
 
@@ -124,7 +145,12 @@ export class KvsEmulator {
 
   private setEntity(entityName: string, key: string, value: unknown, options: unknown): KvsReply {
     const def = this.definition(entityName);
-    if (!def) return fail(400, 'INVALID_ENTITY_TYPE', `entity ${entityName} is not declared in manifest.yml app.storage.entities`);
+    if (!def)
+      return fail(
+        400,
+        'INVALID_ENTITY_TYPE',
+        `entity ${entityName} is not declared in manifest.yml app.storage.entities`,
+      );
     const problem = entityValueProblem(def, value);
     if (problem) return invalidEntity(problem);
     return this.set(this.entity(entityName), key, value, options);
@@ -148,9 +174,14 @@ export class KvsEmulator {
   private set(store: Record<string, Item>, key: string, value: unknown, rawOptions: unknown): KvsReply {
     const invalid = keyProblem(key) ?? valueProblem(value);
     if (invalid) return refuse(invalid);
-    const options = (rawOptions ?? {}) as { keyPolicy?: string; ttl?: { value: number; unit: string }; returnValue?: string };
+    const options = (rawOptions ?? {}) as {
+      keyPolicy?: string;
+      ttl?: { value: number; unit: string };
+      returnValue?: string;
+    };
     const previous = this.live(store, key);
-    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous) return fail(409, 'KEY_ALREADY_EXISTS', 'a value already exists for this key');
+    if (options.keyPolicy === 'FAIL_IF_EXISTS' && previous)
+      return fail(409, 'KEY_ALREADY_EXISTS', 'a value already exists for this key');
     const now = this.options.now();
     const item: Item = { value, createdAt: previous?.createdAt ?? now, updatedAt: now };
     if (options.ttl) item.expireTime = new Date(now + ttlMs(options.ttl)).toISOString();
@@ -171,22 +202,38 @@ export class KvsEmulator {
     const keys = Object.keys(this.stores.plain)
       .filter((k) => this.live(this.stores.plain, k) && (prefix === undefined || k.startsWith(String(prefix))))
       .sort();
-    return this.page(keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })), body.cursor ?? body.after, body.limit, () => null, 'ASC');
+    return this.page(
+      keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })),
+      body.cursor ?? body.after,
+      body.limit,
+      () => null,
+      'ASC',
+    );
   }
 
   private queryEntity(body: Record<string, unknown>): KvsReply {
     const entityName = String(body.entityName);
     const def = this.definition(entityName);
     const index = def?.indexes.find((i) => i.name === body.indexName);
-    if (!def || !index) return fail(400, 'INVALID_INDEX', `entity ${entityName} has no index ${String(body.indexName)} in manifest.yml`);
+    if (!def || !index)
+      return fail(400, 'INVALID_INDEX', `entity ${entityName} has no index ${String(body.indexName)} in manifest.yml`);
     const partition = (body.partition as unknown[] | undefined) ?? [];
-    if (partition.length !== index.partition.length) return fail(400, 'INVALID_PARTITION', `index ${index.name} needs ${index.partition.length} partition value(s)`);
+    if (partition.length !== index.partition.length)
+      return fail(400, 'INVALID_PARTITION', `index ${index.name} needs ${index.partition.length} partition value(s)`);
     const range = body.range as { condition: string; values: unknown[] } | undefined;
     // A partition or range value of the wrong type can match nothing on Forge; refusing it shows the app's bug.
-    const wrongPartition = index.partition.findIndex((attr, i) => !fitsType(def.attributes[attr] ?? 'any', partition[i]));
-    if (wrongPartition >= 0) return fail(400, 'INVALID_PARTITION', `partition value for ${index.partition[wrongPartition]} must be of type ${def.attributes[index.partition[wrongPartition] as string]}`);
+    const wrongPartition = index.partition.findIndex(
+      (attr, i) => !fitsType(def.attributes[attr] ?? 'any', partition[i]),
+    );
+    if (wrongPartition >= 0)
+      return fail(
+        400,
+        'INVALID_PARTITION',
+        `partition value for ${index.partition[wrongPartition]} must be of type ${def.attributes[index.partition[wrongPartition] as string]}`,
+      );
     const rangeType = def.attributes[index.range] ?? 'any';
-    if (range && range.values.some((v) => !fitsType(rangeType, v))) return fail(400, 'INVALID_RANGE', `range values for ${index.range} must be of type ${rangeType}`);
+    if (range && range.values.some((v) => !fitsType(rangeType, v)))
+      return fail(400, 'INVALID_RANGE', `range values for ${index.range} must be of type ${rangeType}`);
     const store = this.entity(entityName);
     const rangeOf = (row: Row) => attrOf(row.value, index.range);
     const rows = Object.keys(store)
@@ -209,9 +256,22 @@ export class KvsEmulator {
    * DynamoDB's LastEvaluatedKey under Forge, not an offset: rows written between pages (a range attribute that
    * changed) never shift the next page, and the cursor stays valid.
    */
-  private page(rows: Row[], cursor: unknown, limit: unknown, rangeOf: (row: Row) => unknown, order: 'ASC' | 'DESC'): KvsReply {
-    if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_QUERY_LIMIT || limit > MAX_QUERY_LIMIT)) {
-      return fail(400, 'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE', `The page limit must be set between ${MIN_QUERY_LIMIT} and ${MAX_QUERY_LIMIT}.`);
+  private page(
+    rows: Row[],
+    cursor: unknown,
+    limit: unknown,
+    rangeOf: (row: Row) => unknown,
+    order: 'ASC' | 'DESC',
+  ): KvsReply {
+    if (
+      limit !== undefined &&
+      (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_QUERY_LIMIT || limit > MAX_QUERY_LIMIT)
+    ) {
+      return fail(
+        400,
+        'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+        `The page limit must be set between ${MIN_QUERY_LIMIT} and ${MAX_QUERY_LIMIT}.`,
+      );
     }
     let after: { r: unknown; k: string } | null = null;
     if (typeof cursor === 'string') {
@@ -226,7 +286,10 @@ export class KvsEmulator {
     const size = typeof limit === 'number' ? limit : 10;
     const data = start.slice(0, size);
     const last = data[data.length - 1];
-    const next = last && start.length > size ? Buffer.from(JSON.stringify({ r: rangeOf(last), k: last.key })).toString('base64url') : undefined;
+    const next =
+      last && start.length > size
+        ? Buffer.from(JSON.stringify({ r: rangeOf(last), k: last.key })).toString('base64url')
+        : undefined;
     return ok({ data, ...(next ? { cursor: next } : {}) });
   }
 
@@ -236,15 +299,26 @@ export class KvsEmulator {
     const deletes = (body.delete as Op[] | undefined) ?? [];
     const checks = (body.check as Op[] | undefined) ?? [];
     const all = [...sets, ...deletes, ...checks];
-    if (all.length > MAX_TRANSACTION_OPERATIONS) return fail(400, 'TOO_MANY_OPERATIONS', `a transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations; this one has ${all.length}`);
+    if (all.length > MAX_TRANSACTION_OPERATIONS)
+      return fail(
+        400,
+        'TOO_MANY_OPERATIONS',
+        `a transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations; this one has ${all.length}`,
+      );
     const refs = all.map((op) => `${op.entityName ?? ''}\u0000${op.key}`);
-    if (new Set(refs).size !== refs.length) return fail(400, 'DUPLICATE_KEYS', 'each key can only be used once in a transaction');
+    if (new Set(refs).size !== refs.length)
+      return fail(400, 'DUPLICATE_KEYS', 'each key can only be used once in a transaction');
     for (const op of sets) {
       const invalid = keyProblem(op.key) ?? valueProblem(op.value);
       if (invalid) return refuse(invalid);
       if (!op.entityName) continue;
       const def = this.definition(op.entityName);
-      if (!def) return fail(400, 'INVALID_ENTITY_TYPE', `entity ${op.entityName} is not declared in manifest.yml app.storage.entities`);
+      if (!def)
+        return fail(
+          400,
+          'INVALID_ENTITY_TYPE',
+          `entity ${op.entityName} is not declared in manifest.yml app.storage.entities`,
+        );
       const problem = entityValueProblem(def, op.value);
       if (problem) return invalidEntity(problem);
     }
@@ -252,7 +326,8 @@ export class KvsEmulator {
     for (const op of all) {
       if (!op.conditions) continue;
       const current = this.live(this.storeFor(op), op.key);
-      if (!current || !passes(current.value, op.conditions)) return fail(409, 'CONDITIONAL_CHECK_FAILED', `condition failed for ${op.key}`);
+      if (!current || !passes(current.value, op.conditions))
+        return fail(409, 'CONDITIONAL_CHECK_FAILED', `condition failed for ${op.key}`);
     }
     for (const op of sets) this.set(this.storeFor(op), op.key, op.value, op.options);
     for (const op of deletes) this.remove(this.storeFor(op), op.key);
@@ -275,7 +350,8 @@ export class KvsEmulator {
     const successfulKeys: unknown[] = [];
     for (const item of body as Array<Record<string, unknown>>) {
       const found = this.live(this.storeFor(item), String(item.key));
-      if (found) successfulKeys.push({ key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}), ...found });
+      if (found)
+        successfulKeys.push({ key: item.key, ...(item.entityName ? { entityName: item.entityName } : {}), ...found });
     }
     return ok({ successfulKeys, failedKeys: [] });
   }

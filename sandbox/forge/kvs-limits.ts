@@ -30,15 +30,35 @@ export interface LimitError {
 
 export function keyProblem(key: string): LimitError | null {
   if (key.length === 0) return { status: 400, code: 'EMPTY_KEY', message: 'Key cannot be empty.' };
-  if (key.length > MAX_KEY_LENGTH) return { status: 400, code: 'KEY_TOO_LONG', message: `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.` };
-  if (!KEY_PATTERN.test(key)) return { status: 400, code: 'INVALID_KEY', message: `The provided key does not match the regex: ${KEY_PATTERN.source}` };
+  if (key.length > MAX_KEY_LENGTH)
+    return {
+      status: 400,
+      code: 'KEY_TOO_LONG',
+      message: `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.`,
+    };
+  if (!KEY_PATTERN.test(key))
+    return {
+      status: 400,
+      code: 'INVALID_KEY',
+      message: `The provided key does not match the regex: ${KEY_PATTERN.source}`,
+    };
   return null;
 }
 
 export function valueProblem(value: unknown): LimitError | null {
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  if (bytes > MAX_VALUE_BYTES) return { status: 400, code: 'MAX_SIZE', message: `The provided value (${bytes} bytes) has exceeded the maximum size limit of 240 KiB.` };
-  if (depthOf(value) > MAX_OBJECT_DEPTH) return { status: 400, code: 'MAX_DEPTH', message: `The provided value has exceeded the maximum object depth (${MAX_OBJECT_DEPTH}) limit.` };
+  if (bytes > MAX_VALUE_BYTES)
+    return {
+      status: 400,
+      code: 'MAX_SIZE',
+      message: `The provided value (${bytes} bytes) has exceeded the maximum size limit of 240 KiB.`,
+    };
+  if (depthOf(value) > MAX_OBJECT_DEPTH)
+    return {
+      status: 400,
+      code: 'MAX_DEPTH',
+      message: `The provided value has exceeded the maximum object depth (${MAX_OBJECT_DEPTH}) limit.`,
+    };
   return null;
 }
 

@@ -62,7 +62,14 @@ export class ProductEventBus {
   publish(functionKey: string, eventType: string, payload: Record<string, unknown>, selfGenerated: boolean): void {
     const at = this.now();
     const lag = this.delay.min + Math.floor(this.random() * (this.delay.max - this.delay.min));
-    this.pending.push({ functionKey, eventType, payload: { ...payload, eventType, selfGenerated, timestamp: new Date(at).toISOString() }, dueAt: at + lag, retryCount: 0, selfGenerated });
+    this.pending.push({
+      functionKey,
+      eventType,
+      payload: { ...payload, eventType, selfGenerated, timestamp: new Date(at).toISOString() },
+      dueAt: at + lag,
+      retryCount: 0,
+      selfGenerated,
+    });
   }
 
   /** Delivers every event now due, concurrently (Forge invokes triggers independently). */
@@ -77,10 +84,20 @@ export class ProductEventBus {
   private async deliver(event: PendingProductEvent): Promise<void> {
     const outcome = await this.invoke(event);
     if (outcome.kind === 'ok') return void this.delivered.push(event);
-    if (outcome.kind === 'threw') return void this.lost.push({ event, reason: `the trigger threw (${String((outcome.error as Error)?.message ?? outcome.error)}); Forge does not retry that` });
+    if (outcome.kind === 'threw')
+      return void this.lost.push({
+        event,
+        reason: `the trigger threw (${String((outcome.error as Error)?.message ?? outcome.error)}); Forge does not retry that`,
+      });
     const retry = asRetryRequest(outcome.value);
     if (!retry) return void this.delivered.push(event);
-    if (event.retryCount >= MAX_PRODUCT_EVENT_RETRIES) return void this.lost.push({ event, reason: `asked for a retry after ${MAX_PRODUCT_EVENT_RETRIES} retries` });
-    this.pending.push({ ...event, retryCount: event.retryCount + 1, dueAt: this.now() + retry.retryAfterSeconds * 1000, payload: { ...event.payload, retryContext: { retryCount: event.retryCount + 1, retryReason: retry.reason } } });
+    if (event.retryCount >= MAX_PRODUCT_EVENT_RETRIES)
+      return void this.lost.push({ event, reason: `asked for a retry after ${MAX_PRODUCT_EVENT_RETRIES} retries` });
+    this.pending.push({
+      ...event,
+      retryCount: event.retryCount + 1,
+      dueAt: this.now() + retry.retryAfterSeconds * 1000,
+      payload: { ...event.payload, retryContext: { retryCount: event.retryCount + 1, retryReason: retry.reason } },
+    });
   }
 }

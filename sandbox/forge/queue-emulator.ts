@@ -45,11 +45,19 @@ export const MAX_RETRY_AFTER_SECONDS = 900;
 export const MAX_EVENT_RETRIES = 4;
 
 /** What a consumer invocation ended with, as the queue sees it. */
-export type DeliveryOutcome = { kind: 'ok' } | { kind: 'threw'; reason: string } | { kind: 'retry'; retryAfterSeconds: number; reason: string; retryData?: unknown };
+export type DeliveryOutcome =
+  | { kind: 'ok' }
+  | { kind: 'threw'; reason: string }
+  | { kind: 'retry'; retryAfterSeconds: number; reason: string; retryData?: unknown };
 
 /** `new InvocationError(...)` from @forge/events serialises to `{ _retry: true, retryOptions }`. */
-export function asRetryRequest(value: unknown): { retryAfterSeconds: number; reason: string; retryData?: unknown } | null {
-  const v = value as { _retry?: unknown; retryOptions?: { retryAfter?: unknown; retryReason?: unknown; retryData?: unknown } } | null;
+export function asRetryRequest(
+  value: unknown,
+): { retryAfterSeconds: number; reason: string; retryData?: unknown } | null {
+  const v = value as {
+    _retry?: unknown;
+    retryOptions?: { retryAfter?: unknown; retryReason?: unknown; retryData?: unknown };
+  } | null;
   if (!v || typeof v !== 'object' || v._retry !== true) return null;
   const after = typeof v.retryOptions?.retryAfter === 'number' ? v.retryOptions.retryAfter : 1;
   return {
@@ -87,19 +95,29 @@ export class QueueEmulator {
   push(request: PushRequest): { status: number; body: unknown } {
     const now = this.now();
     const { longRunning } = this.consumer(request.queueName);
-    if (request.payload.length > MAX_EVENTS_PER_PUSH) return { status: 400, body: { message: `at most ${MAX_EVENTS_PER_PUSH} events a push` } };
-    if (Buffer.byteLength(JSON.stringify(request.payload)) > MAX_PUSH_BYTES) return { status: 413, body: { errorMessage: 'The maximum payload size is 200KB.' } };
+    if (request.payload.length > MAX_EVENTS_PER_PUSH)
+      return { status: 400, body: { message: `at most ${MAX_EVENTS_PER_PUSH} events a push` } };
+    if (Buffer.byteLength(JSON.stringify(request.payload)) > MAX_PUSH_BYTES)
+      return { status: 413, body: { errorMessage: 'The maximum payload size is 200KB.' } };
     for (const event of request.payload) {
       if (longRunning && Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES_LONG_RUNNING) {
-        return { status: 413, body: { errorMessage: 'An event for a consumer with a timeout above 55 seconds may be at most 100KB.' } };
+        return {
+          status: 413,
+          body: { errorMessage: 'An event for a consumer with a timeout above 55 seconds may be at most 100KB.' },
+        };
       }
-      if ((event.delayInSeconds ?? 0) < 0 || (event.delayInSeconds ?? 0) > MAX_DELAY_SECONDS) return { status: 400, body: { message: 'delayInSeconds must be between 0 and 900' } };
-      if (event.concurrency && !(Number.isInteger(event.concurrency.limit) && event.concurrency.limit >= 1 && event.concurrency.key)) {
+      if ((event.delayInSeconds ?? 0) < 0 || (event.delayInSeconds ?? 0) > MAX_DELAY_SECONDS)
+        return { status: 400, body: { message: 'delayInSeconds must be between 0 and 900' } };
+      if (
+        event.concurrency &&
+        !(Number.isInteger(event.concurrency.limit) && event.concurrency.limit >= 1 && event.concurrency.key)
+      ) {
         return { status: 400, body: { message: 'concurrency needs a key and a limit of at least 1' } };
       }
     }
     this.pushedAt = this.pushedAt.filter((t) => t > now - 60_000);
-    if (this.pushedAt.length + request.payload.length > MAX_EVENTS_PER_MINUTE) return { status: 429, body: { message: 'Too many requests.' } };
+    if (this.pushedAt.length + request.payload.length > MAX_EVENTS_PER_MINUTE)
+      return { status: 429, body: { message: 'Too many requests.' } };
     for (const event of request.payload) {
       this.pushedAt.push(now);
       const queued: QueuedEvent = {
@@ -156,7 +174,10 @@ export class QueueEmulator {
     this.peakConcurrency.overall = Math.max(this.peakConcurrency.overall, this.inFlight);
     if (key) {
       this.running.set(key, (this.running.get(key) ?? 0) + 1);
-      this.peakConcurrency.byKey.set(key, Math.max(this.peakConcurrency.byKey.get(key) ?? 0, this.running.get(key) as number));
+      this.peakConcurrency.byKey.set(
+        key,
+        Math.max(this.peakConcurrency.byKey.get(key) ?? 0, this.running.get(key) as number),
+      );
     }
     try {
       const outcome = await this.invoke(event);

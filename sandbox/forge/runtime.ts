@@ -7,7 +7,13 @@ import { egressAllowed, invocationLimits, type LimitManifest } from './function-
 import { FunctionTimeout, InvocationRunner } from './invocation';
 import { KvsEmulator } from './kvs-emulator';
 import { ProductEventBus, seededRandom, type TriggerOutcome } from './product-events';
-import { asRetryRequest, type DeliveryOutcome, type PushRequest, QueueEmulator, type QueuedEvent } from './queue-emulator';
+import {
+  asRetryRequest,
+  type DeliveryOutcome,
+  type PushRequest,
+  QueueEmulator,
+  type QueuedEvent,
+} from './queue-emulator';
 
 /**
  * The Forge platform on one machine. The pinned `@forge/api`, `@forge/kvs` and `@forge/events` reach Forge
@@ -85,13 +91,29 @@ export class ForgePlatform {
   constructor(private readonly options: PlatformOptions) {
     this.manifest = parse(readFileSync(join(options.repoRoot, 'manifest.yml'), 'utf8')) as Manifest;
     const now = () => options.clock.now();
-    this.kvs = new KvsEmulator({ now, entities: entityDefinitions(this.manifest.app.storage?.entities ?? []), ...(options.kvsFile ? { file: options.kvsFile } : {}) });
+    this.kvs = new KvsEmulator({
+      now,
+      entities: entityDefinitions(this.manifest.app.storage?.entities ?? []),
+      ...(options.kvsFile ? { file: options.kvsFile } : {}),
+    });
     this.runner = new InvocationRunner(now);
-    this.queue = new QueueEmulator(now, (queueName) => ({ longRunning: invocationLimits(this.manifest, this.consumerFor(queueName).function).timeoutMs > 55_000 }), (event) => this.deliver(event));
+    this.queue = new QueueEmulator(
+      now,
+      (queueName) => ({
+        longRunning: invocationLimits(this.manifest, this.consumerFor(queueName).function).timeoutMs > 55_000,
+      }),
+      (event) => this.deliver(event),
+    );
     this.queue.duplicateDelivery = options.duplicateDelivery ?? false;
-    this.productEvents = new ProductEventBus(now, seededRandom(options.eventSeed ?? 1), (event) => this.invokeTrigger(event.functionKey, event.payload), options.productEventDelayMs);
+    this.productEvents = new ProductEventBus(
+      now,
+      seededRandom(options.eventSeed ?? 1),
+      (event) => this.invokeTrigger(event.functionKey, event.payload),
+      options.productEventDelayMs,
+    );
     const start = now();
-    for (const t of this.manifest.modules.scheduledTrigger ?? []) this.nextFire.set(t.key, start + INTERVAL_MS[t.interval]);
+    for (const t of this.manifest.modules.scheduledTrigger ?? [])
+      this.nextFire.set(t.key, start + INTERVAL_MS[t.interval]);
   }
 
   get duplicateDelivery(): boolean {
@@ -112,7 +134,10 @@ export class ForgePlatform {
     g.__forge_runtime__ = {
       proxy: { token: 'sandbox-proxy-token', url: 'http://forge-sandbox.invalid' },
       tracing: { traceId: randomUUID().replace(/-/g, ''), spanId: randomUUID().slice(0, 16) },
-      metrics: { counter: () => ({ incr: () => undefined }), timing: () => ({ measure: () => ({ stop: () => undefined }) }) },
+      metrics: {
+        counter: () => ({ incr: () => undefined }),
+        timing: () => ({ measure: () => ({ stop: () => undefined }) }),
+      },
       appContext: {
         appId: this.manifest.app.id.split('/').pop(),
         appVersion: '1.0.0',
@@ -122,10 +147,16 @@ export class ForgePlatform {
         invocationId: randomUUID(),
         moduleKey: 'sandbox',
       },
-      lambdaContext: { getRemainingTimeInMillis: () => { const ctx = this.runner.current(); return ctx ? ctx.deadline - this.options.clock.now() : 25_000; } },
+      lambdaContext: {
+        getRemainingTimeInMillis: () => {
+          const ctx = this.runner.current();
+          return ctx ? ctx.deadline - this.options.clock.now() : 25_000;
+        },
+      },
       externalAuth: [],
     };
-    g.__forge_fetch__ = (descriptor: Record<string, unknown>, path: string, init?: RequestInit) => this.forgeFetch(descriptor, path, init ?? {});
+    g.__forge_fetch__ = (descriptor: Record<string, unknown>, path: string, init?: RequestInit) =>
+      this.forgeFetch(descriptor, path, init ?? {});
     // Egress: on Forge the runtime's proxy stands behind @forge/api's fetch; here the platform does.
     const passThrough = api.fetch as (url: string, init?: RequestInit) => Promise<Response>;
     api.fetch = (url: string, init?: RequestInit) => this.egress(passThrough, url, init);
@@ -142,7 +173,11 @@ export class ForgePlatform {
     this.previousGlobals = null;
   }
 
-  private async egress(passThrough: (url: string, init?: RequestInit) => Promise<Response>, url: string, init?: RequestInit): Promise<Response> {
+  private async egress(
+    passThrough: (url: string, init?: RequestInit) => Promise<Response>,
+    url: string,
+    init?: RequestInit,
+  ): Promise<Response> {
     const ctx = this.runner.current();
     if (ctx) {
       this.runner.assertRunning();
@@ -150,12 +185,18 @@ export class ForgePlatform {
       const host = this.egressAliases.get(target.origin) ?? target.hostname;
       if (!egressAllowed(this.manifest, host)) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { ExternalEndpointNotAllowedError } = require('@forge/api') as { ExternalEndpointNotAllowedError: new (url: string) => Error };
+        const { ExternalEndpointNotAllowedError } = require('@forge/api') as {
+          ExternalEndpointNotAllowedError: new (url: string) => Error;
+        };
         throw new ExternalEndpointNotAllowedError(url);
       }
       ctx.egressCalls += 1;
       if (ctx.limits.egressCap !== null && ctx.egressCalls > ctx.limits.egressCap) {
-        return new Response('', { status: 429, statusText: 'Too Many Requests', headers: { 'forge-proxy-error': 'FETCH_LIMIT_EXCEEDED' } });
+        return new Response('', {
+          status: 429,
+          statusText: 'Too Many Requests',
+          headers: { 'forge-proxy-error': 'FETCH_LIMIT_EXCEEDED' },
+        });
       }
     }
     return passThrough(url, init);
@@ -166,34 +207,70 @@ export class ForgePlatform {
     if (descriptor.type === 'kvs') {
       const reply = this.kvs.handle(path, init.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {});
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      return new Response(reply.status === 204 ? null : text, { status: reply.status, headers: { 'content-type': 'application/json' } });
+      return new Response(reply.status === 204 ? null : text, {
+        status: reply.status,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
-      const actor = descriptor.provider === 'user' ? String(descriptor.accountId ?? this.runner.current()?.principal ?? '') : 'app';
+      const actor =
+        descriptor.provider === 'user' ? String(descriptor.accountId ?? this.runner.current()?.principal ?? '') : 'app';
       const endpoint = `${init.method ?? 'GET'} ${path.split('?')[0]?.replace(/\/[A-Z]+-\d+|\/\d{2,}/g, '/{id}')}`;
       this.jiraCalls.set(endpoint, (this.jiraCalls.get(endpoint) ?? 0) + 1);
       const headers = new Headers(init.headers as Record<string, string> | undefined);
       headers.set('x-sandbox-actor', actor);
-      return fetch(`${this.options.jiraBaseUrl}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body as BodyInit } : {}) });
+      return fetch(`${this.options.jiraBaseUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers,
+        ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
+      });
     }
-    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path === '/graphql' && String(init.body).includes('createWebTriggerUrl')) {
+    if (
+      descriptor.type === 'fpp' &&
+      descriptor.remote === 'stargate' &&
+      path === '/graphql' &&
+      String(init.body).includes('createWebTriggerUrl')
+    ) {
       // webTrigger.getUrl: Forge's GraphQL mutation, answered with the loopback web trigger server's URL.
-      const key = (JSON.parse(String(init.body)) as { variables: { input: { triggerKey: string } } }).variables.input.triggerKey;
-      if (!this.webtriggerUrlFor) return new Response(JSON.stringify({ errors: [{ message: 'no web trigger server running' }] }), { status: 503 });
-      if (!this.manifest.modules.webtrigger?.some((t) => t.key === key)) return new Response(JSON.stringify({ errors: [{ message: `manifest.yml has no web trigger ${key}` }] }), { status: 200, headers: { 'content-type': 'application/json' } });
-      return new Response(JSON.stringify({ data: { createWebTriggerUrl: { url: this.webtriggerUrlFor(key) } } }), { status: 200, headers: { 'content-type': 'application/json' } });
+      const key = (JSON.parse(String(init.body)) as { variables: { input: { triggerKey: string } } }).variables.input
+        .triggerKey;
+      if (!this.webtriggerUrlFor)
+        return new Response(JSON.stringify({ errors: [{ message: 'no web trigger server running' }] }), {
+          status: 503,
+        });
+      if (!this.manifest.modules.webtrigger?.some((t) => t.key === key))
+        return new Response(JSON.stringify({ errors: [{ message: `manifest.yml has no web trigger ${key}` }] }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      return new Response(JSON.stringify({ data: { createWebTriggerUrl: { url: this.webtriggerUrlFor(key) } } }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path === '/app/report-accounts') {
       // Atlassian's personal data reporting API, answered by the Jira emulator (sandbox/jira/personal-data.ts).
       const headers = new Headers(init.headers as Record<string, string> | undefined);
       headers.set('x-sandbox-actor', 'app');
-      return fetch(`${this.options.jiraBaseUrl}${path}`, { method: 'POST', headers, ...(init.body !== undefined ? { body: init.body as BodyInit } : {}) });
+      return fetch(`${this.options.jiraBaseUrl}${path}`, {
+        method: 'POST',
+        headers,
+        ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
+      });
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && path.startsWith('/webhook/queue/publish/')) {
       const reply = this.queue.push(JSON.parse(String(init.body)) as PushRequest);
-      return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(reply.body), {
+        status: reply.status,
+        headers: { 'content-type': 'application/json' },
+      });
     }
-    return new Response(JSON.stringify({ message: `the sandbox does not emulate ${String(descriptor.type)}/${String(descriptor.remote)} ${path}` }), { status: 501 });
+    return new Response(
+      JSON.stringify({
+        message: `the sandbox does not emulate ${String(descriptor.type)}/${String(descriptor.remote)} ${path}`,
+      }),
+      { status: 501 },
+    );
   }
 
   private consumerFor(queueName: string): { key: string; queue: string; function: string } {
@@ -207,8 +284,10 @@ export class ForgePlatform {
     if (!def) throw new Error(`manifest.yml has no function ${functionKey}`);
     const [file, name] = def.handler.split('.') as [string, string];
     // The handler module is named by manifest.yml at run time, so it is required by path, as Forge does.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.module ??= this.options.loadModule ? this.options.loadModule() : (require(join(this.options.repoRoot, 'src', file)) as Record<string, unknown>);
+    this.module ??= this.options.loadModule
+      ? this.options.loadModule()
+      : // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require(join(this.options.repoRoot, 'src', file)) as Record<string, unknown>);
     const fn = this.module[name];
     if (typeof fn !== 'function') throw new Error(`handler ${def.handler} is not an exported function`);
     return fn as Handler;
@@ -247,21 +326,41 @@ export class ForgePlatform {
 
   private async invokeTrigger(functionKey: string, payload: Record<string, unknown>): Promise<TriggerOutcome> {
     try {
-      return { kind: 'returned', value: await this.invoke(functionKey, [payload, { installContext: 'ari:cloud:jira::site/sandbox' }]) };
+      return {
+        kind: 'returned',
+        value: await this.invoke(functionKey, [payload, { installContext: 'ari:cloud:jira::site/sandbox' }]),
+      };
     } catch (error) {
       return { kind: 'threw', error };
     }
   }
 
-  async invokeResolver(moduleKey: string, functionKey: string, payload: unknown, context: { accountId: string; issueKey?: string }): Promise<unknown> {
-    const modules = [...(this.manifest.modules['jira:issuePanel'] ?? []), ...(this.manifest.modules['jira:adminPage'] ?? [])];
+  async invokeResolver(
+    moduleKey: string,
+    functionKey: string,
+    payload: unknown,
+    context: { accountId: string; issueKey?: string },
+  ): Promise<unknown> {
+    const modules = [
+      ...(this.manifest.modules['jira:issuePanel'] ?? []),
+      ...(this.manifest.modules['jira:adminPage'] ?? []),
+    ];
     const mod = modules.find((m) => m.key === moduleKey);
     if (!mod?.resolver) throw new Error(`manifest.yml has no UI module ${moduleKey} with a resolver`);
-    const extension = context.issueKey ? { type: 'jira:issuePanel', issue: { key: context.issueKey } } : { type: 'jira:adminPage' };
-    return this.invoke(mod.resolver.function, [{ call: { functionKey, payload }, context: { extension } }, { principal: { accountId: context.accountId } }], context.accountId);
+    const extension = context.issueKey
+      ? { type: 'jira:issuePanel', issue: { key: context.issueKey } }
+      : { type: 'jira:adminPage' };
+    return this.invoke(
+      mod.resolver.function,
+      [{ call: { functionKey, payload }, context: { extension } }, { principal: { accountId: context.accountId } }],
+      context.accountId,
+    );
   }
 
-  async invokeWebtrigger(moduleKey: string, request: { method: string; headers: Record<string, string[]>; body: string }): Promise<unknown> {
+  async invokeWebtrigger(
+    moduleKey: string,
+    request: { method: string; headers: Record<string, string[]>; body: string },
+  ): Promise<unknown> {
     const mod = this.manifest.modules.webtrigger?.find((w) => w.key === moduleKey);
     if (!mod) throw new Error(`manifest.yml has no webtrigger ${moduleKey}`);
     return this.invoke(mod.function, [{ ...request, path: `/${moduleKey}`, queryParameters: {} }, {}]);
@@ -306,14 +405,25 @@ export class ForgePlatform {
       jobId: event.jobId,
       eventId: event.eventId,
       ...(event.concurrency ? { concurrency: event.concurrency } : {}),
-      ...(event.retryCount > 0 ? { retryContext: { retryCount: event.retryCount, retryReason: event.retryReason ?? 'FUNCTION_UNHANDLED_ERROR', retryData: event.retryData } } : {}),
+      ...(event.retryCount > 0
+        ? {
+            retryContext: {
+              retryCount: event.retryCount,
+              retryReason: event.retryReason ?? 'FUNCTION_UNHANDLED_ERROR',
+              retryData: event.retryData,
+            },
+          }
+        : {}),
     };
     try {
       const value = await this.invoke(consumer.function, [asyncEvent, {}]);
       const retry = asRetryRequest(value);
       return retry ? { kind: 'retry', ...retry } : { kind: 'ok' };
     } catch (error) {
-      return { kind: 'threw', reason: error instanceof FunctionTimeout ? 'FUNCTION_TIME_OUT' : 'FUNCTION_UNHANDLED_ERROR' };
+      return {
+        kind: 'threw',
+        reason: error instanceof FunctionTimeout ? 'FUNCTION_TIME_OUT' : 'FUNCTION_UNHANDLED_ERROR',
+      };
     }
   }
 

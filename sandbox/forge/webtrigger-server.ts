@@ -27,13 +27,19 @@ export interface WebtriggerResponse {
 export function webtriggerResponseOf(value: unknown): WebtriggerResponse | null {
   if (value === null || typeof value !== 'object') return null;
   const v = value as { statusCode?: unknown; headers?: unknown; body?: unknown };
-  if (typeof v.statusCode !== 'number' || !Number.isInteger(v.statusCode) || v.statusCode < 100 || v.statusCode > 599) return null;
+  if (typeof v.statusCode !== 'number' || !Number.isInteger(v.statusCode) || v.statusCode < 100 || v.statusCode > 599)
+    return null;
   if (v.body !== undefined && typeof v.body !== 'string') return null;
   if (v.headers !== undefined) {
     if (v.headers === null || typeof v.headers !== 'object') return null;
-    for (const values of Object.values(v.headers)) if (!Array.isArray(values) || !values.every((x) => typeof x === 'string')) return null;
+    for (const values of Object.values(v.headers))
+      if (!Array.isArray(values) || !values.every((x) => typeof x === 'string')) return null;
   }
-  return { statusCode: v.statusCode, headers: (v.headers as Record<string, string[]> | undefined) ?? {}, body: v.body ?? '' };
+  return {
+    statusCode: v.statusCode,
+    headers: (v.headers as Record<string, string[]> | undefined) ?? {},
+    body: v.body ?? '',
+  };
 }
 
 /** Header names as the caller sent them: Node lower-cases `req.headers`, `rawHeaders` keeps the original. */
@@ -55,7 +61,13 @@ export async function startWebtriggerServer(platform: ForgePlatform, port = 0): 
       const moduleKey = /^\/x\/([^/?]+)/.exec(req.url ?? '')?.[1];
       if (!moduleKey) return void res.writeHead(404).end();
       const headers = callerHeaders(req.rawHeaders);
-      const answer = webtriggerResponseOf(await platform.invokeWebtrigger(moduleKey, { method: req.method ?? 'POST', headers, body: Buffer.concat(chunks).toString('utf8') }));
+      const answer = webtriggerResponseOf(
+        await platform.invokeWebtrigger(moduleKey, {
+          method: req.method ?? 'POST',
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       if (!answer) return void res.writeHead(500).end();
       const flat = Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k, v.join(', ')]));
       res.writeHead(answer.statusCode, flat).end(answer.body);

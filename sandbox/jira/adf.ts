@@ -1,5 +1,19 @@
 /** The ADF checks Jira makes on a comment body, and the plain text a person would read. */
-const BLOCK = new Set(['paragraph', 'bulletList', 'orderedList', 'listItem', 'heading', 'codeBlock', 'rule', 'blockquote', 'table', 'tableRow', 'tableCell', 'tableHeader', 'panel']);
+const BLOCK = new Set([
+  'paragraph',
+  'bulletList',
+  'orderedList',
+  'listItem',
+  'heading',
+  'codeBlock',
+  'rule',
+  'blockquote',
+  'table',
+  'tableRow',
+  'tableCell',
+  'tableHeader',
+  'panel',
+]);
 const INLINE = new Set(['text', 'hardBreak', 'mention', 'emoji', 'inlineCard']);
 
 export function isAdfDoc(value: unknown): boolean {

@@ -14,9 +14,21 @@ export const DSAR_FIELDS = {
 } as const;
 
 export const DEMO_USERS = {
-  requester: { accountId: '712020:requester-rio', displayName: 'Rio Requester (service desk)', groups: ['jira-users', 'service-desk'] },
-  officer: { accountId: '712020:officer-priya', displayName: 'Priya Officer (privacy)', groups: ['jira-users', 'privacy-officers'] },
-  officer2: { accountId: '712020:officer-sam', displayName: 'Sam Officer (privacy)', groups: ['jira-users', 'privacy-officers'] },
+  requester: {
+    accountId: '712020:requester-rio',
+    displayName: 'Rio Requester (service desk)',
+    groups: ['jira-users', 'service-desk'],
+  },
+  officer: {
+    accountId: '712020:officer-priya',
+    displayName: 'Priya Officer (privacy)',
+    groups: ['jira-users', 'privacy-officers'],
+  },
+  officer2: {
+    accountId: '712020:officer-sam',
+    displayName: 'Sam Officer (privacy)',
+    groups: ['jira-users', 'privacy-officers'],
+  },
   outsider: { accountId: '712020:outsider-olu', displayName: 'Olu Outsider', groups: ['jira-users'] },
 } as const;
 

@@ -28,7 +28,8 @@ function clause(text: string, state: JiraState): Clause | null {
     if (!state.indexedProperties.has(`${prop}.${path}`)) return () => false;
     return (i) => {
       let value: unknown = i.properties[prop];
-      for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+      for (const part of path.split('.'))
+        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
       return value !== undefined && String(value) === expected;
     };
   }
@@ -38,13 +39,19 @@ function clause(text: string, state: JiraState): Clause | null {
 export function searchIssues(state: JiraState, jql: string, actor: string): { issues: Issue[] } | { error: string } {
   const [where, order] = jql.split(/\s+ORDER\s+BY\s+/i) as [string, string | undefined];
   const clauses: Clause[] = [];
-  for (const part of where.split(/\s+AND\s+/i).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of where
+    .split(/\s+AND\s+/i)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const c = clause(part, state);
     if (!c) return { error: `Error in the JQL Query: the sandbox cannot parse '${part}'.` };
     clauses.push(c);
   }
-  const issues = [...state.issues.values()].filter((i) => state.canBrowse(actor, i.projectKey) && clauses.every((c) => c(i)));
-  if (order && !/^created(\s+(ASC|DESC))?$/i.test(order.trim())) return { error: `Error in the JQL Query: cannot order by '${order}'.` };
+  const issues = [...state.issues.values()].filter(
+    (i) => state.canBrowse(actor, i.projectKey) && clauses.every((c) => c(i)),
+  );
+  if (order && !/^created(\s+(ASC|DESC))?$/i.test(order.trim()))
+    return { error: `Error in the JQL Query: cannot order by '${order}'.` };
   issues.sort((a, b) => a.created.localeCompare(b.created) || Number(a.id) - Number(b.id));
   if (order && /DESC/i.test(order)) issues.reverse();
   return { issues };

@@ -1,5 +1,8 @@
 /** Reads the `file` part of a multipart/form-data body (RFC 7578) byte-exactly. */
-export function parseMultipartFile(contentType: string, body: Buffer): { filename: string; mimeType: string; bytes: Buffer } | null {
+export function parseMultipartFile(
+  contentType: string,
+  body: Buffer,
+): { filename: string; mimeType: string; bytes: Buffer } | null {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   const marker = boundary?.[1] ?? boundary?.[2];
   if (!marker) return null;

@@ -6,7 +6,8 @@ import type { JiraState } from './state';
  * page under its own link. Both app screens are the real UI Kit resources in frames of the sandbox's UI Kit host
  * (sandbox/ui-host/), running as the user chosen at the top of the page.
  */
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export const PANEL_MODULE = 'erasure-desk-panel';
 export const ADMIN_MODULE = 'erasure-desk-admin';
@@ -29,12 +30,19 @@ const FRAME_SIZER = `<script>addEventListener('message',function(e){var d=e.data
 var f=document.querySelectorAll('iframe');for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){f[i].style.height=(d.uiHostHeight+4)+'px';}}});</script>`;
 
 function viewerOf(state: JiraState, as: string | null): string {
-  return as && state.users.has(as) ? as : state.users.has(DEFAULT_VIEWER) ? DEFAULT_VIEWER : ([...state.users.keys()][0] ?? '');
+  return as && state.users.has(as)
+    ? as
+    : state.users.has(DEFAULT_VIEWER)
+      ? DEFAULT_VIEWER
+      : ([...state.users.keys()][0] ?? '');
 }
 
 function header(state: JiraState, viewer: string, here: '/' | '/admin'): string {
   const users = [...state.users.values()]
-    .map((u) => `<option value="${esc(u.accountId)}"${u.accountId === viewer ? ' selected' : ''}>${esc(u.displayName)}</option>`)
+    .map(
+      (u) =>
+        `<option value="${esc(u.accountId)}"${u.accountId === viewer ? ' selected' : ''}>${esc(u.displayName)}</option>`,
+    )
     .join('');
   const q = `?as=${encodeURIComponent(viewer)}`;
   return `<header><h1>Erasure Desk sandbox · Jira</h1><nav><a href="/${q}">DSAR tickets</a> · <a href="/admin${q}" id="admin-link">Apps → Erasure Desk (admin)</a></nav>
@@ -53,10 +61,16 @@ export function renderBoard(state: JiraState, as: string | null = null): string 
   const tickets = [...state.issues.values()]
     .filter((issue) => state.canBrowse(viewer, issue.projectKey))
     .map((issue) => {
-      const name = (id: string) => (id === 'app' ? 'Erasure Desk' : (state.users.get(id)?.displayName ?? 'Erasure Desk'));
-      const comments = issue.comments.map((c) => `<li><small>${esc(c.created)} · ${esc(name(c.author))}</small><pre>${esc(c.text)}</pre></li>`).join('');
+      const name = (id: string) =>
+        id === 'app' ? 'Erasure Desk' : (state.users.get(id)?.displayName ?? 'Erasure Desk');
+      const comments = issue.comments
+        .map((c) => `<li><small>${esc(c.created)} · ${esc(name(c.author))}</small><pre>${esc(c.text)}</pre></li>`)
+        .join('');
       const attachments = issue.attachments
-        .map((a) => `<li><a href="/_sandbox/attachment/${a.id}?${q}" download="${esc(a.filename)}">${esc(a.filename)}</a> (${a.size} bytes, sha256 <code>${a.sha256.slice(0, 16)}…</code>)</li>`)
+        .map(
+          (a) =>
+            `<li><a href="/_sandbox/attachment/${a.id}?${q}" download="${esc(a.filename)}">${esc(a.filename)}</a> (${a.size} bytes, sha256 <code>${a.sha256.slice(0, 16)}…</code>)</li>`,
+        )
         .join('');
       const fields = state.fields
         .map((f) => ({ f, v: fieldValue(issue.customFields[f.id]) }))

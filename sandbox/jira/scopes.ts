@@ -17,7 +17,12 @@ export interface JiraOperation {
   scopes: string[];
 }
 
-type Spec = { paths: Record<string, Record<string, { operationId?: string; 'x-atlassian-oauth2-scopes'?: Array<{ scopes: string[]; state: string }> }>> };
+type Spec = {
+  paths: Record<
+    string,
+    Record<string, { operationId?: string; 'x-atlassian-oauth2-scopes'?: Array<{ scopes: string[]; state: string }> }>
+  >;
+};
 let table: Array<{ method: string; regex: RegExp; params: number; op: JiraOperation }> | null = null;
 
 function load(): NonNullable<typeof table> {
@@ -25,9 +30,16 @@ function load(): NonNullable<typeof table> {
   const rows: NonNullable<typeof table> = [];
   for (const [template, ops] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const scopes = (op['x-atlassian-oauth2-scopes'] ?? []).filter((s) => s.state === 'Current').flatMap((s) => s.scopes);
+      const scopes = (op['x-atlassian-oauth2-scopes'] ?? [])
+        .filter((s) => s.state === 'Current')
+        .flatMap((s) => s.scopes);
       const regex = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      rows.push({ method: method.toUpperCase(), regex, params: template.split('{').length - 1, op: { operationId: op.operationId ?? `${method} ${template}`, template, scopes } });
+      rows.push({
+        method: method.toUpperCase(),
+        regex,
+        params: template.split('{').length - 1,
+        op: { operationId: op.operationId ?? `${method} ${template}`, template, scopes },
+      });
     }
   }
   // Literal segments win over parameters (`/issue/picker` before `/issue/{issueIdOrKey}`), as Jira routes them.

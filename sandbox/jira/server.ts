@@ -57,9 +57,12 @@ const sent = new WeakMap<ServerResponse, { status: number; body: unknown }>();
 const send = (res: ServerResponse, status: number, body?: unknown, type = 'application/json') => {
   sent.set(res, { status, body: type === 'application/json' ? body : undefined });
   res.writeHead(status, { 'content-type': type });
-  res.end(body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+  res.end(
+    body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  );
 };
-const jiraError = (res: ServerResponse, status: number, messages: string[], errors: Record<string, string> = {}) => send(res, status, { errorMessages: messages, errors });
+const jiraError = (res: ServerResponse, status: number, messages: string[], errors: Record<string, string> = {}) =>
+  send(res, status, { errorMessages: messages, errors });
 const json = (ctx: Ctx): Record<string, unknown> => {
   try {
     return JSON.parse(ctx.body.toString('utf8')) as Record<string, unknown>;
@@ -83,7 +86,11 @@ function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): R
   const reporter = state.users.get(issue.reporter);
   const all: Record<string, unknown> = {
     summary: issue.summary,
-    status: { name: issue.status, id: statusId(issue.status), statusCategory: { key: issue.status === 'Done' ? 'done' : 'indeterminate' } },
+    status: {
+      name: issue.status,
+      id: statusId(issue.status),
+      statusCategory: { key: issue.status === 'Done' ? 'done' : 'indeterminate' },
+    },
     reporter: reporter ? { accountId: reporter.accountId, displayName: reporter.displayName } : null,
     project: { key: issue.projectKey, id: state.projects.get(issue.projectKey)?.id },
     issuetype: { name: issue.issueType },
@@ -93,7 +100,9 @@ function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): R
     ...issue.customFields,
   };
   if (!wanted || wanted.includes('*all')) return all;
-  return Object.fromEntries(wanted.filter((f) => f in all || f.startsWith('customfield_')).map((f) => [f, all[f] ?? null]));
+  return Object.fromEntries(
+    wanted.filter((f) => f in all || f.startsWith('customfield_')).map((f) => [f, all[f] ?? null]),
+  );
 }
 
 const ROUTES: Route[] = [
@@ -113,16 +122,21 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
-      const body = json(ctx) as { fields?: Record<string, unknown>; update?: { labels?: Array<{ add?: string; remove?: string }> } };
+      const body = json(ctx) as {
+        fields?: Record<string, unknown>;
+        update?: { labels?: Array<{ add?: string; remove?: string }> };
+      };
       const labelsBefore = [...issue.labels];
       for (const op of body.update?.labels ?? []) {
         if (op.add && !issue.labels.includes(op.add)) issue.labels.push(op.add);
         if (op.remove) issue.labels = issue.labels.filter((l) => l !== op.remove);
       }
       const changed: Array<{ field: string; from: unknown; to: unknown }> = [];
-      if (labelsBefore.join(' ') !== issue.labels.join(' ')) changed.push({ field: 'labels', from: labelsBefore.join(' '), to: issue.labels.join(' ') });
+      if (labelsBefore.join(' ') !== issue.labels.join(' '))
+        changed.push({ field: 'labels', from: labelsBefore.join(' '), to: issue.labels.join(' ') });
       for (const [field, to] of Object.entries(body.fields ?? {})) {
-        if (JSON.stringify(issue.customFields[field]) !== JSON.stringify(to)) changed.push({ field, from: issue.customFields[field], to });
+        if (JSON.stringify(issue.customFields[field]) !== JSON.stringify(to))
+          changed.push({ field, from: issue.customFields[field], to });
       }
       Object.assign(issue.customFields, body.fields ?? {});
       issue.updated = ctx.state.now().toISOString();
@@ -142,7 +156,8 @@ const ROUTES: Route[] = [
       const errors: Record<string, string> = {};
       if (!projectKey || !ctx.state.projects.has(projectKey)) errors.project = 'valid project is required';
       if (!issueType) errors.issuetype = 'valid issue type is required';
-      if (typeof f.summary !== 'string' || f.summary === '') errors.summary = 'You must specify a summary of the issue.';
+      if (typeof f.summary !== 'string' || f.summary === '')
+        errors.summary = 'You must specify a summary of the issue.';
       if (Object.keys(errors).length > 0) return jiraError(ctx.res, 400, [], errors);
       const { project: _p, issuetype: _t, summary, ...custom } = f;
       const issue = ctx.state.createIssue({
@@ -174,7 +189,17 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
-      send(ctx.res, 200, { startAt: 0, maxResults: 5000, total: issue.comments.length, comments: issue.comments.map((c) => ({ id: c.id, created: c.created, author: { accountId: c.author }, body: c.body })) });
+      send(ctx.res, 200, {
+        startAt: 0,
+        maxResults: 5000,
+        total: issue.comments.length,
+        comments: issue.comments.map((c) => ({
+          id: c.id,
+          created: c.created,
+          author: { accountId: c.author },
+          body: c.body,
+        })),
+      });
     },
   },
   {
@@ -187,7 +212,16 @@ const ROUTES: Route[] = [
       const file = parseMultipartFile(String(ctx.req.headers['content-type'] ?? ''), ctx.body);
       if (!file) return jiraError(ctx.res, 400, ['Expected multipart/form-data with a "file" part.']);
       const a = ctx.state.addAttachment(issue, file.filename, file.mimeType, file.bytes, ctx.actor);
-      send(ctx.res, 200, [{ id: a.id, filename: a.filename, size: a.size, mimeType: a.mimeType, created: a.created, content: `/rest/api/3/attachment/content/${a.id}` }]);
+      send(ctx.res, 200, [
+        {
+          id: a.id,
+          filename: a.filename,
+          size: a.size,
+          mimeType: a.mimeType,
+          created: a.created,
+          content: `/rest/api/3/attachment/content/${a.id}`,
+        },
+      ]);
     },
   },
   {
@@ -205,7 +239,9 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
-      const transitions = ctx.state.statuses.filter((s) => s !== issue.status).map((s) => ({ id: statusId(s), name: `Move to ${s}`, to: { name: s, id: statusId(s) } }));
+      const transitions = ctx.state.statuses
+        .filter((s) => s !== issue.status)
+        .map((s) => ({ id: statusId(s), name: `Move to ${s}`, to: { name: s, id: statusId(s) } }));
       send(ctx.res, 200, { transitions });
     },
   },
@@ -239,7 +275,8 @@ const ROUTES: Route[] = [
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
       const key = decodeURIComponent(m[2] as string);
-      if (!(key in issue.properties)) return jiraError(ctx.res, 404, [`The property with key '${key}' does not exist.`]);
+      if (!(key in issue.properties))
+        return jiraError(ctx.res, 404, [`The property with key '${key}' does not exist.`]);
       send(ctx.res, 200, { key, value: issue.properties[key] });
     },
   },
@@ -254,7 +291,11 @@ const ROUTES: Route[] = [
       const size = Math.min(body.maxResults ?? 50, 100);
       const page = result.issues.slice(start, start + size);
       const more = start + size < result.issues.length;
-      send(ctx.res, 200, { issues: page.map((i) => ({ id: i.id, key: i.key })), isLast: !more, ...(more ? { nextPageToken: String(start + size) } : {}) });
+      send(ctx.res, 200, {
+        issues: page.map((i) => ({ id: i.id, key: i.key })),
+        isLast: !more,
+        ...(more ? { nextPageToken: String(start + size) } : {}),
+      });
     },
   },
   {
@@ -263,10 +304,20 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const project = ctx.state.projects.get(m[1] as string);
       if (!project) return jiraError(ctx.res, 404, ['No project could be found.']);
-      if (!ctx.state.canAdministerProject(ctx.actor, project.key)) return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
+      if (!ctx.state.canAdministerProject(ctx.actor, project.key))
+        return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
       // Jira lists each role as the absolute URL of its resource (the spec's `format: uri`).
       const base = `http://${ctx.req.headers.host ?? '127.0.0.1'}`;
-      send(ctx.res, 200, Object.fromEntries(Object.entries(project.roles).map(([name, r]) => [name, `${base}/rest/api/3/project/${project.key}/role/${r.id}`])));
+      send(
+        ctx.res,
+        200,
+        Object.fromEntries(
+          Object.entries(project.roles).map(([name, r]) => [
+            name,
+            `${base}/rest/api/3/project/${project.key}/role/${r.id}`,
+          ]),
+        ),
+      );
     },
   },
   {
@@ -274,7 +325,8 @@ const ROUTES: Route[] = [
     pattern: /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/,
     handle: (ctx, m) => {
       const project = ctx.state.projects.get(m[1] as string);
-      if (project && !ctx.state.canAdministerProject(ctx.actor, project.key)) return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
+      if (project && !ctx.state.canAdministerProject(ctx.actor, project.key))
+        return jiraError(ctx.res, 403, ['You cannot edit the configuration of this project.']);
       const entry = project && Object.entries(project.roles).find(([, r]) => String(r.id) === m[2]);
       if (!entry) return jiraError(ctx.res, 404, ['The project role does not exist.']);
       const [name, role] = entry;
@@ -293,7 +345,10 @@ const ROUTES: Route[] = [
     handle: (ctx) => {
       const input = json(ctx) as { accountId?: string; globalPermissions?: string[] };
       const subject = input.accountId ?? ctx.actor;
-      if (subject !== ctx.actor && !ctx.state.isAdmin(ctx.actor)) return jiraError(ctx.res, 403, ['You must have Administer Jira global permission to check the permissions of other users.']);
+      if (subject !== ctx.actor && !ctx.state.isAdmin(ctx.actor))
+        return jiraError(ctx.res, 403, [
+          'You must have Administer Jira global permission to check the permissions of other users.',
+        ]);
       const wanted = input.globalPermissions ?? [];
       const granted = ctx.state.isAdmin(subject) ? wanted.filter((p) => p === 'ADMINISTER') : [];
       send(ctx.res, 200, { globalPermissions: granted, projectPermissions: [] });
@@ -315,7 +370,17 @@ const ROUTES: Route[] = [
       const permissions = Object.fromEntries(
         keys.map((k) => {
           const def = known[k] as (typeof known)[string];
-          return [k, { id: String(keys.indexOf(k) + 1), key: k, name: def.name, type: def.type, description: def.name, havePermission: def.held(ctx.actor) }];
+          return [
+            k,
+            {
+              id: String(keys.indexOf(k) + 1),
+              key: k,
+              name: def.name,
+              type: def.type,
+              description: def.name,
+              havePermission: def.held(ctx.actor),
+            },
+          ];
         }),
       );
       send(ctx.res, 200, { permissions });
@@ -326,34 +391,73 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/rest\/api\/3\/field$/,
     handle: (ctx) => {
-      const system = [{ id: 'summary', name: 'Summary' }, { id: 'labels', name: 'Labels' }, { id: 'duedate', name: 'Due date' }].map((f) => ({ ...f, custom: false, schema: { type: 'string' } }));
-      send(ctx.res, 200, [...system, ...ctx.state.fields.map((f) => ({ id: f.id, key: f.id, name: f.name, custom: true, schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' } }))]);
+      const system = [
+        { id: 'summary', name: 'Summary' },
+        { id: 'labels', name: 'Labels' },
+        { id: 'duedate', name: 'Due date' },
+      ].map((f) => ({ ...f, custom: false, schema: { type: 'string' } }));
+      send(ctx.res, 200, [
+        ...system,
+        ...ctx.state.fields.map((f) => ({
+          id: f.id,
+          key: f.id,
+          name: f.name,
+          custom: true,
+          schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' },
+        })),
+      ]);
     },
   },
   {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/myself$/,
     handle: (ctx) => {
-      const user = ctx.actor === 'app' ? { accountId: APP_ACCOUNT_ID, displayName: 'Erasure Desk', groups: ['atlassian-addons-admin'] } : ctx.state.users.get(ctx.actor);
+      const user =
+        ctx.actor === 'app'
+          ? { accountId: APP_ACCOUNT_ID, displayName: 'Erasure Desk', groups: ['atlassian-addons-admin'] }
+          : ctx.state.users.get(ctx.actor);
       if (!user) return jiraError(ctx.res, 401, ['Client must be authenticated to access this resource.']);
       const expand = (ctx.url.searchParams.get('expand') ?? '').split(',');
-      const groups = { size: user.groups.length, items: expand.includes('groups') ? user.groups.map((g) => ({ name: g, groupId: g })) : [] };
-      send(ctx.res, 200, { accountId: user.accountId, accountType: ctx.actor === 'app' ? 'app' : 'atlassian', active: true, displayName: user.displayName, groups });
+      const groups = {
+        size: user.groups.length,
+        items: expand.includes('groups') ? user.groups.map((g) => ({ name: g, groupId: g })) : [],
+      };
+      send(ctx.res, 200, {
+        accountId: user.accountId,
+        accountType: ctx.actor === 'app' ? 'app' : 'atlassian',
+        active: true,
+        displayName: user.displayName,
+        groups,
+      });
     },
   },
   {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/status$/,
-    handle: (ctx) => send(ctx.res, 200, ctx.state.statuses.map((s) => ({ id: statusId(s), name: s, statusCategory: { key: s === 'Done' ? 'done' : 'indeterminate' } }))),
+    handle: (ctx) =>
+      send(
+        ctx.res,
+        200,
+        ctx.state.statuses.map((s) => ({
+          id: statusId(s),
+          name: s,
+          statusCategory: { key: s === 'Done' ? 'done' : 'indeterminate' },
+        })),
+      ),
   },
   {
     method: 'GET',
     pattern: /^\/rest\/api\/3\/user\/groups$/,
     handle: (ctx) => {
-      if (!ctx.state.canBrowseUsers(ctx.actor)) return jiraError(ctx.res, 403, ['You do not have the permission to browse users and groups.']);
+      if (!ctx.state.canBrowseUsers(ctx.actor))
+        return jiraError(ctx.res, 403, ['You do not have the permission to browse users and groups.']);
       const user = ctx.state.users.get(ctx.url.searchParams.get('accountId') ?? '');
       if (!user) return jiraError(ctx.res, 404, ['The user does not exist.']);
-      send(ctx.res, 200, user.groups.map((g) => ({ name: g, groupId: g })));
+      send(
+        ctx.res,
+        200,
+        user.groups.map((g) => ({ name: g, groupId: g })),
+      );
     },
   },
 ];
@@ -374,16 +478,21 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const body = await readBody(req);
       for (const page of pages) if (await page(req, res, url, body)) return;
-      if (url.pathname === '/' && req.method === 'GET') return send(res, 200, renderBoard(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
-      if (url.pathname === '/admin' && req.method === 'GET') return send(res, 200, renderAdminPage(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
+      if (url.pathname === '/' && req.method === 'GET')
+        return send(res, 200, renderBoard(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
+      if (url.pathname === '/admin' && req.method === 'GET')
+        return send(res, 200, renderAdminPage(state, url.searchParams.get('as')), 'text/html; charset=utf-8');
       if (url.pathname === '/_sandbox/move' && req.method === 'POST') return moveFromPage(state, body, res);
-      if (url.pathname === '/app/report-accounts' && req.method === 'POST') return reportAccounts(state, granted, req, body, res);
+      if (url.pathname === '/app/report-accounts' && req.method === 'POST')
+        return reportAccounts(state, granted, req, body, res);
       const download = /^\/_sandbox\/attachment\/(\d+)$/.exec(url.pathname);
-      if (download && req.method === 'GET') return downloadFromPage(state, download[1] as string, url.searchParams.get('as') ?? '', res);
+      if (download && req.method === 'GET')
+        return downloadFromPage(state, download[1] as string, url.searchParams.get('as') ?? '', res);
       const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
       if (!route) return jiraError(res, 404, [`No such endpoint in the Jira emulator: ${req.method} ${url.pathname}`]);
       const actor = String(req.headers['x-sandbox-actor'] ?? '');
-      if (!actor || (actor !== 'app' && !state.users.has(actor))) return jiraError(res, 401, ['Client must be authenticated to access this resource.']);
+      if (!actor || (actor !== 'app' && !state.users.has(actor)))
+        return jiraError(res, 401, ['Client must be authenticated to access this resource.']);
       if (granted && !url.pathname.startsWith('/rest/api/3/attachment/content/')) {
         const needed = jiraOperation(req.method ?? 'GET', url.pathname)?.scopes ?? [];
         if (needed.some((scope) => !granted.has(scope))) {
@@ -395,8 +504,11 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
       calls.set(label, (calls.get(label) ?? 0) + 1);
       await route.handle({ req, res, url, actor, body, state }, url.pathname.match(route.pattern) as RegExpMatchArray);
       const answer = sent.get(res);
-      if (answer) exchanges.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: answer.body });
-    })().catch((error: unknown) => send(res, 500, { errorMessages: [error instanceof Error ? error.message : 'internal error'], errors: {} }));
+      if (answer)
+        exchanges.push({ method: req.method ?? 'GET', path: url.pathname, status: answer.status, body: answer.body });
+    })().catch((error: unknown) =>
+      send(res, 500, { errorMessages: [error instanceof Error ? error.message : 'internal error'], errors: {} }),
+    );
   });
   await listenOn(server, options.port ?? 0);
   const { port: bound } = server.address() as AddressInfo;
@@ -419,15 +531,26 @@ export async function startJiraEmulator(state: JiraState, options: JiraEmulatorO
 function downloadFromPage(state: JiraState, id: string, actor: string, res: ServerResponse): void {
   const a = state.findAttachment(id);
   const issue = a ? [...state.issues.values()].find((i) => i.attachments.includes(a)) : undefined;
-  if (!a || !issue || !state.canBrowse(actor, issue.projectKey)) return send(res, 404, 'The attachment does not exist or you do not have permission to see it.', 'text/plain');
-  res.writeHead(200, { 'content-type': a.mimeType, 'content-disposition': `attachment; filename="${a.filename.replace(/["\\\r\n]/g, '_')}"` });
+  if (!a || !issue || !state.canBrowse(actor, issue.projectKey))
+    return send(res, 404, 'The attachment does not exist or you do not have permission to see it.', 'text/plain');
+  res.writeHead(200, {
+    'content-type': a.mimeType,
+    'content-disposition': `attachment; filename="${a.filename.replace(/["\\\r\n]/g, '_')}"`,
+  });
   res.end(a.bytes);
 }
 
 /** Atlassian's personal data reporting API; only the app reports, and only with the `report:personal-data` scope. */
-function reportAccounts(state: JiraState, granted: Set<string> | null, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+function reportAccounts(
+  state: JiraState,
+  granted: Set<string> | null,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+): void {
   if (req.headers['x-sandbox-actor'] !== 'app') return jiraError(res, 401, ['Only an app reports personal data.']);
-  if (granted && !granted.has('report:personal-data')) return send(res, 401, { code: 401, message: 'Unauthorized; scope does not match' });
+  if (granted && !granted.has('report:personal-data'))
+    return send(res, 401, { code: 401, message: 'Unauthorized; scope does not match' });
   let parsed: unknown = null;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -444,7 +567,8 @@ function moveFromPage(state: JiraState, body: Buffer, res: ServerResponse): void
   const issue = state.issues.get(form.get('key') ?? '');
   const to = form.get('to') ?? '';
   const actor = form.get('actor') ?? '';
-  if (!issue || !state.statuses.includes(to) || !state.users.has(actor)) return send(res, 400, 'unknown ticket, status or user', 'text/plain');
+  if (!issue || !state.statuses.includes(to) || !state.users.has(actor))
+    return send(res, 400, 'unknown ticket, status or user', 'text/plain');
   state.transition(issue, to, actor);
   res.writeHead(303, { location: `/?as=${encodeURIComponent(actor)}#${encodeURIComponent(issue.key)}` });
   res.end();

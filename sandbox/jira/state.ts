@@ -92,7 +92,15 @@ export class JiraState {
   projects = new Map<string, Project>();
   issues = new Map<string, Issue>();
   fields: FieldDef[] = [];
-  statuses: string[] = ['Open', 'Verifying identity', 'Approved', 'Erasure in progress', 'Needs attention', 'Erasure blocked', 'Done'];
+  statuses: string[] = [
+    'Open',
+    'Verifying identity',
+    'Approved',
+    'Erasure in progress',
+    'Needs attention',
+    'Erasure blocked',
+    'Done',
+  ];
   private seq = { issue: 0, comment: 10000, attachment: 20000, changelog: 30000 };
   /**
    * What the site's permission scheme grants the app's own user. Jira checks an app like any user: project
@@ -126,7 +134,10 @@ export class JiraState {
     return {
       users: [...this.users.values()],
       projects: [...this.projects.values()],
-      issues: [...this.issues.values()].map((i) => ({ ...i, attachments: i.attachments.map(({ bytes, ...a }) => ({ ...a, base64: bytes.toString('base64') })) })),
+      issues: [...this.issues.values()].map((i) => ({
+        ...i,
+        attachments: i.attachments.map(({ bytes, ...a }) => ({ ...a, base64: bytes.toString('base64') })),
+      })),
       fields: this.fields,
       seq: { ...this.seq },
     };
@@ -135,7 +146,15 @@ export class JiraState {
   restore(snapshot: JiraSnapshot): void {
     this.users = new Map(snapshot.users.map((u) => [u.accountId, u]));
     this.projects = new Map(snapshot.projects.map((p) => [p.key, p]));
-    this.issues = new Map(snapshot.issues.map((i) => [i.key, { ...i, attachments: i.attachments.map(({ base64, ...a }) => ({ ...a, bytes: Buffer.from(base64, 'base64') })) }]));
+    this.issues = new Map(
+      snapshot.issues.map((i) => [
+        i.key,
+        {
+          ...i,
+          attachments: i.attachments.map(({ base64, ...a }) => ({ ...a, bytes: Buffer.from(base64, 'base64') })),
+        },
+      ]),
+    );
     this.fields = snapshot.fields;
     this.seq = { ...snapshot.seq };
   }
@@ -153,7 +172,10 @@ export class JiraState {
     if (actor === 'app') return this.appGrants.administerProjects;
     const role = this.projects.get(projectKey)?.roles.Administrators;
     const user = this.users.get(actor);
-    return this.isAdmin(actor) || (!!role && !!user && (role.users.includes(actor) || user.groups.some((g) => role.groups.includes(g))));
+    return (
+      this.isAdmin(actor) ||
+      (!!role && !!user && (role.users.includes(actor) || user.groups.some((g) => role.groups.includes(g))))
+    );
   }
 
   canBrowseUsers(actor: string): boolean {
@@ -167,7 +189,14 @@ export class JiraState {
     return !!project && !!user && user.groups.some((g) => project.browseGroups.includes(g));
   }
 
-  createIssue(input: { projectKey: string; issueType: string; summary: string; reporter: string; fields: Record<string, unknown>; causedByApp?: boolean }): Issue {
+  createIssue(input: {
+    projectKey: string;
+    issueType: string;
+    summary: string;
+    reporter: string;
+    fields: Record<string, unknown>;
+    causedByApp?: boolean;
+  }): Issue {
     const project = this.projects.get(input.projectKey);
     if (!project) throw new Error(`no project ${input.projectKey}`);
     this.seq.issue += 1;
@@ -190,7 +219,11 @@ export class JiraState {
       history: [],
     };
     this.issues.set(issue.key, issue);
-    this.emit({ eventType: 'avi:jira:created:issue', payload: { issue: this.eventIssue(issue), atlassianId: input.reporter }, causedByApp: input.causedByApp ?? false });
+    this.emit({
+      eventType: 'avi:jira:created:issue',
+      payload: { issue: this.eventIssue(issue), atlassianId: input.reporter },
+      causedByApp: input.causedByApp ?? false,
+    });
     return issue;
   }
 
@@ -202,7 +235,17 @@ export class JiraState {
     issue.updated = at;
     const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
     issue.history.push({ at, by, from, to });
-    this.emitUpdate(issue, actor, [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: statusId(from), fromString: from, to: statusId(to), toString: to }]);
+    this.emitUpdate(issue, actor, [
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: statusId(from),
+        fromString: from,
+        to: statusId(to),
+        toString: to,
+      },
+    ]);
   }
 
   /** A field or label edit: Jira sends `avi:jira:updated:issue` for it too, with the edit in the changelog. */
@@ -211,7 +254,15 @@ export class JiraState {
     this.emitUpdate(
       issue,
       actor,
-      changes.map((c) => ({ field: c.field, fieldtype: c.field.startsWith('customfield_') ? 'custom' : 'jira', fieldId: c.field, from: null, fromString: text(c.from), to: null, toString: text(c.to) })),
+      changes.map((c) => ({
+        field: c.field,
+        fieldtype: c.field.startsWith('customfield_') ? 'custom' : 'jira',
+        fieldId: c.field,
+        from: null,
+        fromString: text(c.from),
+        to: null,
+        toString: text(c.to),
+      })),
     );
   }
 
@@ -220,14 +271,25 @@ export class JiraState {
     this.seq.changelog += 1;
     this.emit({
       eventType: 'avi:jira:updated:issue',
-      payload: { issue: this.eventIssue(issue), atlassianId: by, associatedUsers: [{ accountId: by }], changelog: { id: String(this.seq.changelog), items } },
+      payload: {
+        issue: this.eventIssue(issue),
+        atlassianId: by,
+        associatedUsers: [{ accountId: by }],
+        changelog: { id: String(this.seq.changelog), items },
+      },
       causedByApp: actor === 'app',
     });
   }
 
   addComment(issue: Issue, body: unknown, text: string, actor: string): Comment {
     this.seq.comment += 1;
-    const comment: Comment = { id: String(this.seq.comment), author: actor === 'app' ? APP_ACCOUNT_ID : actor, created: this.now().toISOString(), body, text };
+    const comment: Comment = {
+      id: String(this.seq.comment),
+      author: actor === 'app' ? APP_ACCOUNT_ID : actor,
+      created: this.now().toISOString(),
+      body,
+      text,
+    };
     issue.comments.push(comment);
     issue.updated = comment.created;
     return comment;

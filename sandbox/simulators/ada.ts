@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimResponse, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+import {
+  bearer,
+  Faults,
+  Ledger,
+  type LedgerEntry,
+  parseJson,
+  type SimResponse,
+  type SimRoute,
+  type SimServer,
+  startSimServer,
+  WindowLimiter,
+} from './kit';
 
 /**
  * Ada's Bulk End-User Deletion API on 127.0.0.1, after PROVIDERS.md and specs/ada-bulk-deletion-*.yml:
@@ -56,7 +67,17 @@ export interface AdaSnapshot {
 const DAY = 86_400_000;
 const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
 
-export async function startAdaSimulator(options: { port?: number; now?: () => number; jobDurationMs?: number; perSecond?: number; perMinute?: number; perDay?: number; restore?: AdaSnapshot } = {}): Promise<AdaSimulator> {
+export async function startAdaSimulator(
+  options: {
+    port?: number;
+    now?: () => number;
+    jobDurationMs?: number;
+    perSecond?: number;
+    perMinute?: number;
+    perDay?: number;
+    restore?: AdaSnapshot;
+  } = {},
+): Promise<AdaSimulator> {
   const now = options.now ?? Date.now;
   const duration = options.jobDurationMs ?? 20 * 60_000;
   const apiKey = 'ada_sandbox_key_0123456789abcdef';
@@ -80,20 +101,38 @@ export async function startAdaSimulator(options: { port?: number; now?: () => nu
     for (const v of options.restore.partialValues) partialValues.add(v);
     for (const [v, why] of options.restore.invalidValues ?? []) invalidValues.set(v, why);
   }
-  const errors = (status: number, type: string, message: string): SimResponse => ({ status, body: { errors: [{ type, message, details: null }] } });
-  const idKey = (i: { type: string; value: string; variable: string | null }) => `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
+  const errors = (status: number, type: string, message: string): SimResponse => ({
+    status,
+    body: { errors: [{ type, message, details: null }] },
+  });
+  const idKey = (i: { type: string; value: string; variable: string | null }) =>
+    `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
 
   function matches(i: AdaJobState['identifiers'][number]): number {
     const v = i.value.toLowerCase();
     return users.filter((u) =>
-      i.type === 'email' ? u.email?.toLowerCase() === v : i.type === 'chatter_id' ? u.chatterId === i.value : i.type === 'variable_match' ? u.variables?.[i.variable ?? '']?.toLowerCase() === v : false,
+      i.type === 'email'
+        ? u.email?.toLowerCase() === v
+        : i.type === 'chatter_id'
+          ? u.chatterId === i.value
+          : i.type === 'variable_match'
+            ? u.variables?.[i.variable ?? '']?.toLowerCase() === v
+            : false,
     ).length;
   }
 
   function render(job: AdaJobState) {
     const elapsed = now() - job.createdAt;
     const done = elapsed >= duration;
-    const status = !done ? (elapsed >= duration / 4 ? 'in_progress' : 'queued') : job.forcedOutcome === 'failed_cooldown' ? 'failed' : job.forcedOutcome === 'partial' ? 'partial' : 'completed';
+    const status = !done
+      ? elapsed >= duration / 4
+        ? 'in_progress'
+        : 'queued'
+      : job.forcedOutcome === 'failed_cooldown'
+        ? 'failed'
+        : job.forcedOutcome === 'partial'
+          ? 'partial'
+          : 'completed';
     const failed = job.forcedOutcome === 'failed_cooldown';
     const seen = new Set<string>();
     const identifiers = job.identifiers.map((i) => {
@@ -105,21 +144,42 @@ export async function startAdaSimulator(options: { port?: number; now?: () => nu
       // Assumed (Ada documents the values, not when each is given): a repeat of an identifier earlier in the
       // same request is `duplicate`; in a job failed by the 7-day rule, the identifiers inside it are marked.
       const disposition = failed
-        ? job.cooldown?.includes(key) ? 'duplicate' : 'accepted'
-        : invalid !== undefined ? 'invalid'
-        : repeated ? 'duplicate'
-        : job.forcedOutcome === 'partial' && partialValues.has(i.value.toLowerCase()) && i.type !== 'email' ? 'exceeds_limit'
-        : matched > 0 ? 'accepted' : 'not_found';
+        ? job.cooldown?.includes(key)
+          ? 'duplicate'
+          : 'accepted'
+        : invalid !== undefined
+          ? 'invalid'
+          : repeated
+            ? 'duplicate'
+            : job.forcedOutcome === 'partial' && partialValues.has(i.value.toLowerCase()) && i.type !== 'email'
+              ? 'exceeds_limit'
+              : matched > 0
+                ? 'accepted'
+                : 'not_found';
       const reason =
-        disposition === 'exceeds_limit' ? 'too many conversations to erase in one job'
-        : disposition === 'invalid' ? (invalid ?? null)
-        : disposition === 'duplicate' ? (failed ? 'submitted within the previous 7 days' : 'repeats an earlier identifier in this request')
-        : null;
-      return { type: i.type, value: i.value, variable: i.variable, disposition, matched_chatters: disposition === 'accepted' ? matched : 0, reason };
+        disposition === 'exceeds_limit'
+          ? 'too many conversations to erase in one job'
+          : disposition === 'invalid'
+            ? (invalid ?? null)
+            : disposition === 'duplicate'
+              ? failed
+                ? 'submitted within the previous 7 days'
+                : 'repeats an earlier identifier in this request'
+              : null;
+      return {
+        type: i.type,
+        value: i.value,
+        variable: i.variable,
+        disposition,
+        matched_chatters: disposition === 'accepted' ? matched : 0,
+        reason,
+      };
     });
     if (done && !job.settled) {
       job.settled = true;
-      if (status !== 'failed') for (const i of identifiers.filter((x) => x.disposition === 'accepted')) ledger.record({ at: now(), action: 'end_user_erased', subject: idKey(i) });
+      if (status !== 'failed')
+        for (const i of identifiers.filter((x) => x.disposition === 'accepted'))
+          ledger.record({ at: now(), action: 'end_user_erased', subject: idKey(i) });
     }
     return {
       job_id: job.id,
@@ -139,35 +199,73 @@ export async function startAdaSimulator(options: { port?: number; now?: () => nu
       method: 'POST',
       pattern: /^\/api\/v2\/end-users\/delete$/,
       handle: (req) => {
-        if (Buffer.byteLength(req.body) > 512 * 1024) return errors(413, 'payload_too_large', 'The request body exceeds 512 KB');
+        if (Buffer.byteLength(req.body) > 512 * 1024)
+          return errors(413, 'payload_too_large', 'The request body exceeds 512 KB');
         const body = parseJson(req.body) as { identifiers?: unknown; client_reference?: unknown } | undefined;
         const ids = body?.identifiers;
-        if (!Array.isArray(ids) || ids.length === 0) return errors(400, 'invalid_request', 'identifiers must contain at least one identifier');
+        if (!Array.isArray(ids) || ids.length === 0)
+          return errors(400, 'invalid_request', 'identifiers must contain at least one identifier');
         if (ids.length > 1000) return errors(400, 'invalid_request', 'a request accepts at most 1000 identifiers');
         for (const [n, i] of (ids as Array<Record<string, unknown>>).entries()) {
-          if (!TYPES.has(String(i.type)) || typeof i.value !== 'string' || i.value === '') return errors(400, 'invalid_request', `identifiers[${n}] needs a known type and a value`);
-          if (i.type === 'variable_match' && !i.variable) return errors(400, 'invalid_request', `identifiers[${n}]: variable_match needs a variable`);
+          if (!TYPES.has(String(i.type)) || typeof i.value !== 'string' || i.value === '')
+            return errors(400, 'invalid_request', `identifiers[${n}] needs a known type and a value`);
+          if (i.type === 'variable_match' && !i.variable)
+            return errors(400, 'invalid_request', `identifiers[${n}]: variable_match needs a variable`);
         }
         const rawRef = body?.client_reference;
-        if (rawRef !== undefined && rawRef !== null && typeof rawRef !== 'string') return errors(400, 'invalid_request', 'client_reference must be a string or null');
+        if (rawRef !== undefined && rawRef !== null && typeof rawRef !== 'string')
+          return errors(400, 'invalid_request', 'client_reference must be a string or null');
         const ref = typeof rawRef === 'string' ? rawRef : null;
-        const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({ type: String(i.type), value: String(i.value), variable: (i.variable as string | null | undefined) ?? null }));
+        const identifiers = (ids as Array<Record<string, unknown>>).map((i) => ({
+          type: String(i.type),
+          value: String(i.value),
+          variable: (i.variable as string | null | undefined) ?? null,
+        }));
         // Only an identical resubmission (same reference and body) within 24 hours returns the original job.
         const same = (j: AdaJobState) => JSON.stringify(j.identifiers) === JSON.stringify(identifiers);
-        const existing = ref ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY && same(j)) : undefined;
+        const existing = ref
+          ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY && same(j))
+          : undefined;
         // Ada does not document a replay's status; the simulator answers 200 so the client must accept any 2xx.
-        if (existing) return { status: 200, body: { job_id: existing.id, status: render(existing).status, submitted_count: existing.identifiers.length, created_at: new Date(existing.createdAt).toISOString() } };
-        const cooldown = identifiers.filter((i) => {
-          const last = lastSubmitted.get(idKey(i));
-          return last !== undefined && now() - last < 7 * DAY;
-        }).map(idKey);
+        if (existing)
+          return {
+            status: 200,
+            body: {
+              job_id: existing.id,
+              status: render(existing).status,
+              submitted_count: existing.identifiers.length,
+              created_at: new Date(existing.createdAt).toISOString(),
+            },
+          };
+        const cooldown = identifiers
+          .filter((i) => {
+            const last = lastSubmitted.get(idKey(i));
+            return last !== undefined && now() - last < 7 * DAY;
+          })
+          .map(idKey);
         const inCooldown = cooldown.length > 0;
         const partial = identifiers.some((i) => partialValues.has(i.value.toLowerCase()));
-        const job: AdaJobState = { id: randomUUID(), clientReference: ref, createdAt: now(), identifiers, forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null, settled: false, ...(inCooldown ? { cooldown } : {}) };
+        const job: AdaJobState = {
+          id: randomUUID(),
+          clientReference: ref,
+          createdAt: now(),
+          identifiers,
+          forcedOutcome: inCooldown ? 'failed_cooldown' : partial ? 'partial' : null,
+          settled: false,
+          ...(inCooldown ? { cooldown } : {}),
+        };
         for (const i of identifiers) lastSubmitted.set(idKey(i), now());
         jobs.push(job);
         ledger.record({ at: now(), action: 'job_created', subject: ref ?? job.id });
-        return { status: 202, body: { job_id: job.id, status: 'queued', submitted_count: identifiers.length, created_at: new Date(job.createdAt).toISOString() } };
+        return {
+          status: 202,
+          body: {
+            job_id: job.id,
+            status: 'queued',
+            submitted_count: identifiers.length,
+            created_at: new Date(job.createdAt).toISOString(),
+          },
+        };
       },
     },
     {
@@ -207,18 +305,34 @@ export async function startAdaSimulator(options: { port?: number; now?: () => nu
         if (hit.retryAfterMs !== null) {
           // The 429 names the window that actually tripped.
           const res = errors(429, 'rate_limited', 'Too many requests');
-          return { ...res, headers: { 'X-RateLimit-Limit': String(w.limit), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(Math.ceil(hit.resetAt / 1000)) } };
+          return {
+            ...res,
+            headers: {
+              'X-RateLimit-Limit': String(w.limit),
+              'X-RateLimit-Remaining': '0',
+              'X-RateLimit-Reset': String(Math.ceil(hit.resetAt / 1000)),
+            },
+          };
         }
         // Assumed: success answers describe the minute window, or the day's once fewer calls are left in it
         // (Ada declares the headers on successful answers without saying which window they describe).
-        if (w !== perSecond && (counted === null || hit.remaining < counted.remaining)) counted = { limit: w.limit, remaining: hit.remaining, resetAt: hit.resetAt };
+        if (w !== perSecond && (counted === null || hit.remaining < counted.remaining))
+          counted = { limit: w.limit, remaining: hit.remaining, resetAt: hit.resetAt };
       }
       return null;
     },
     // specs: X-RateLimit-Limit/Remaining/Reset are "present on an authenticated successful response".
     decorate: (res) =>
       counted && res.status >= 200 && res.status < 300
-        ? { ...res, headers: { 'X-RateLimit-Limit': String(counted.limit), 'X-RateLimit-Remaining': String(counted.remaining), 'X-RateLimit-Reset': String(Math.ceil(counted.resetAt / 1000)), ...res.headers } }
+        ? {
+            ...res,
+            headers: {
+              'X-RateLimit-Limit': String(counted.limit),
+              'X-RateLimit-Remaining': String(counted.remaining),
+              'X-RateLimit-Reset': String(Math.ceil(counted.resetAt / 1000)),
+              ...res.headers,
+            },
+          }
         : res,
   });
 
@@ -232,7 +346,14 @@ export async function startAdaSimulator(options: { port?: number; now?: () => nu
     partialFor: (value) => partialValues.add(value.toLowerCase()),
     invalidFor: (value, reason) => invalidValues.set(value.toLowerCase(), reason),
     jobCount: () => jobs.length,
-    snapshot: () => ({ users: [...users], jobs: [...jobs], lastSubmitted: [...lastSubmitted], partialValues: [...partialValues], invalidValues: [...invalidValues], ledger: [...ledger.entries] }),
+    snapshot: () => ({
+      users: [...users],
+      jobs: [...jobs],
+      lastSubmitted: [...lastSubmitted],
+      partialValues: [...partialValues],
+      invalidValues: [...invalidValues],
+      ledger: [...ledger.entries],
+    }),
     close: () => server.close(),
   };
 }

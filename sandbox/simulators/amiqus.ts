@@ -1,5 +1,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { bearer, Faults, Ledger, type LedgerEntry, parseJson, type SimRoute, type SimServer, startSimServer, WindowLimiter } from './kit';
+import {
+  bearer,
+  Faults,
+  Ledger,
+  type LedgerEntry,
+  parseJson,
+  type SimRoute,
+  type SimServer,
+  startSimServer,
+  WindowLimiter,
+} from './kit';
 
 /**
  * Amiqus API v2 on 127.0.0.1, after PROVIDERS.md and specs/amiqus-openapi.json: bearer tokens, clients with
@@ -68,12 +78,44 @@ const FAILED_PAYLOADS_TO_DISABLE = 10;
 
 /** What a webhook may subscribe to, wildcards included (specs/amiqus-openapi.json, WebhookSubscribeEvents). */
 export const AMIQUS_SUBSCRIBE_EVENTS: readonly string[] = [
-  '*', 'case.*', 'client.*', 'form.*', 'record.*',
-  'case.approved', 'case.archived', 'case.created', 'case.item_added', 'case.item_removed', 'case.rejected', 'case.status', 'case.unarchived', 'case.updated',
-  'client.archived', 'client.created', 'client.deleted', 'client.organisations', 'client.record', 'client.status', 'client.unarchived', 'client.updated',
-  'client.deletion_reminder_updated', 'client.deletion_reminder_deleted', 'client.deletion_reminder_due',
-  'form.attached', 'form.deleted', 'form.modified', 'form.sent', 'form.submitted', 'form.updated',
-  'record.bounced', 'record.created', 'record.finished', 'record.reviewed', 'record.unreviewed', 'record.updated', 'watchlist.updated',
+  '*',
+  'case.*',
+  'client.*',
+  'form.*',
+  'record.*',
+  'case.approved',
+  'case.archived',
+  'case.created',
+  'case.item_added',
+  'case.item_removed',
+  'case.rejected',
+  'case.status',
+  'case.unarchived',
+  'case.updated',
+  'client.archived',
+  'client.created',
+  'client.deleted',
+  'client.organisations',
+  'client.record',
+  'client.status',
+  'client.unarchived',
+  'client.updated',
+  'client.deletion_reminder_updated',
+  'client.deletion_reminder_deleted',
+  'client.deletion_reminder_due',
+  'form.attached',
+  'form.deleted',
+  'form.modified',
+  'form.sent',
+  'form.submitted',
+  'form.updated',
+  'record.bounced',
+  'record.created',
+  'record.finished',
+  'record.reviewed',
+  'record.unreviewed',
+  'record.updated',
+  'watchlist.updated',
 ];
 /** What a delivery may carry (WebhookDeliveryEvents): the exact names, and `ping`. */
 const DELIVERY_EVENTS = new Set([...AMIQUS_SUBSCRIBE_EVENTS.filter((e) => !e.endsWith('*')), 'ping']);
@@ -85,7 +127,16 @@ export interface AmiqusSnapshot {
   ledger: LedgerEntry[];
 }
 
-export async function startAmiqusSimulator(options: { port?: number; now?: () => number; token?: string; rateLimit?: number; windowMs?: number; restore?: AmiqusSnapshot } = {}): Promise<AmiqusSimulator> {
+export async function startAmiqusSimulator(
+  options: {
+    port?: number;
+    now?: () => number;
+    token?: string;
+    rateLimit?: number;
+    windowMs?: number;
+    restore?: AmiqusSnapshot;
+  } = {},
+): Promise<AmiqusSimulator> {
   const now = options.now ?? Date.now;
   const token = options.token ?? 'aq_pat_sandbox_0123456789abcdefghijklmnop';
   const limiter = new WindowLimiter(options.rateLimit ?? 200, options.windowMs ?? 60_000);
@@ -102,12 +153,25 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
   }
 
   const today = () => new Date(now()).toISOString().slice(0, 10);
-  const deletionDate = (c: Client) => (c.deletionInDays === null || c.deletionInDays === undefined ? null : new Date(Date.parse(`${today()}T00:00:00Z`) + c.deletionInDays * DAY).toISOString().slice(0, 10));
+  const deletionDate = (c: Client) =>
+    c.deletionInDays === null || c.deletionInDays === undefined
+      ? null
+      : new Date(Date.parse(`${today()}T00:00:00Z`) + c.deletionInDays * DAY).toISOString().slice(0, 10);
   const render = (c: Client) => ({
     object: 'client',
     id: c.id,
     status: 'approved',
-    name: { object: 'name', title: null, other_title: null, first_name: c.firstName, middle_name: null, last_name: c.lastName, name: `${c.firstName} ${c.lastName}`, full_name: `${c.firstName} ${c.lastName}`, complete_name: `${c.firstName} ${c.lastName}` },
+    name: {
+      object: 'name',
+      title: null,
+      other_title: null,
+      first_name: c.firstName,
+      middle_name: null,
+      last_name: c.lastName,
+      name: `${c.firstName} ${c.lastName}`,
+      full_name: `${c.firstName} ${c.lastName}`,
+      complete_name: `${c.firstName} ${c.lastName}`,
+    },
     email: c.email,
     landline: null,
     mobile: null,
@@ -132,8 +196,10 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
         const limit = Number(req.url.searchParams.get('limit') ?? 15);
         const page = Number(req.url.searchParams.get('page') ?? 1);
         const errors: Record<string, string[]> = {};
-        if (filter !== null && !['upcoming', 'today', 'overdue', 'not_set'].includes(filter)) errors.deletion_date = ['The selected deletion date is invalid.'];
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) errors.limit = ['The limit must be between 1 and 100.'];
+        if (filter !== null && !['upcoming', 'today', 'overdue', 'not_set'].includes(filter))
+          errors.deletion_date = ['The selected deletion date is invalid.'];
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+          errors.limit = ['The limit must be between 1 and 100.'];
         if (!Number.isInteger(page) || page < 1) errors.page = ['The page must be at least 1.'];
         if (Object.keys(errors).length > 0) return { status: 422, body: errors };
         const t = today();
@@ -148,9 +214,25 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
           .sort((a, b) => a.id - b.id);
         const totalPages = Math.max(1, Math.ceil(matching.length / limit));
         const data = matching.slice((page - 1) * limit, page * limit).map(render);
-        const link = (p: number) => `${base}/api/v2/clients?${new URLSearchParams({ ...(filter ? { deletion_date: filter } : {}), page: String(p), limit: String(limit) }).toString()}`;
-        const links = totalPages === 1 ? null : { next: page < totalPages ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null };
-        return { status: 200, body: { object: 'paginated_list', data, total: matching.length, count: data.length, limit, current_page: page, total_pages: totalPages, links } };
+        const link = (p: number) =>
+          `${base}/api/v2/clients?${new URLSearchParams({ ...(filter ? { deletion_date: filter } : {}), page: String(p), limit: String(limit) }).toString()}`;
+        const links =
+          totalPages === 1
+            ? null
+            : { next: page < totalPages ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null };
+        return {
+          status: 200,
+          body: {
+            object: 'paginated_list',
+            data,
+            total: matching.length,
+            count: data.length,
+            limit,
+            current_page: page,
+            total_pages: totalPages,
+            links,
+          },
+        };
       },
     },
     {
@@ -170,7 +252,11 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
         const id = Number(m[1]);
         const c = clients.get(id);
         if (!c) return notFound;
-        if (c.deletable === false) return { status: 403, body: { message: 'This client has requests and can only be deleted with an Admin token.' } };
+        if (c.deletable === false)
+          return {
+            status: 403,
+            body: { message: 'This client has requests and can only be deleted with an Admin token.' },
+          };
         clients.delete(id);
         ledger.record({ at: now(), action: 'delete_client', subject: String(id) });
         await deliverEvent('client.deleted', id);
@@ -188,12 +274,24 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
         if (!Array.isArray(body?.events) || body.events.length === 0) errors.events = ['The events field is required.'];
         else
           body.events.forEach((e, i) => {
-            if (typeof e !== 'string' || !AMIQUS_SUBSCRIBE_EVENTS.includes(e)) errors[`events.${i}`] = ['The selected event is invalid.'];
+            if (typeof e !== 'string' || !AMIQUS_SUBSCRIBE_EVENTS.includes(e))
+              errors[`events.${i}`] = ['The selected event is invalid.'];
           });
-        if (body?.is_enabled !== undefined && typeof body.is_enabled !== 'boolean') errors.is_enabled = ['The is enabled field must be true or false.'];
+        if (body?.is_enabled !== undefined && typeof body.is_enabled !== 'boolean')
+          errors.is_enabled = ['The is enabled field must be true or false.'];
         if (Object.keys(errors).length > 0) return { status: 422, body: errors };
         const hook = registerWebhook(body?.url as string, body?.events as string[]);
-        return { status: 201, body: { object: 'webhook', uuid: hook.uuid, url: hook.url, events: hook.events, is_enabled: true, secret: hook.secret } };
+        return {
+          status: 201,
+          body: {
+            object: 'webhook',
+            uuid: hook.uuid,
+            url: hook.url,
+            events: hook.events,
+            is_enabled: true,
+            secret: hook.secret,
+          },
+        };
       },
     },
   ];
@@ -201,18 +299,28 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
   function registerWebhook(url: string, events: string[]): Webhook {
     const unknown = events.filter((e) => !AMIQUS_SUBSCRIBE_EVENTS.includes(e));
     if (unknown.length > 0) throw new Error(`Amiqus has no webhook event ${unknown.join(', ')}`);
-    const hook: Webhook = { uuid: randomUUID(), url, events, secret: randomUUID().replace(/-/g, ''), enabled: true, consecutiveFailures: 0 };
+    const hook: Webhook = {
+      uuid: randomUUID(),
+      url,
+      events,
+      secret: randomUUID().replace(/-/g, ''),
+      enabled: true,
+      consecutiveFailures: 0,
+    };
     webhooks.push(hook);
     return hook;
   }
 
   /** `*` takes every event and `client.*` every client event (specs/amiqus-openapi.json, Webhook.events). */
-  const subscribed = (hook: Webhook, alias: string) => hook.events.some((e) => e === alias || e === '*' || (e.endsWith('.*') && alias.startsWith(e.slice(0, -1))));
+  const subscribed = (hook: Webhook, alias: string) =>
+    hook.events.some((e) => e === alias || e === '*' || (e.endsWith('.*') && alias.startsWith(e.slice(0, -1))));
 
   function eventData(alias: string, subject: number | Record<string, unknown>): Record<string, unknown> {
     if (typeof subject !== 'number') return subject;
     // The client is gone after client.deleted, so its payload carries the id and no `show` link.
-    return { client: alias === 'client.deleted' ? { id: subject } : { id: subject, show: `${base}/api/v2/clients/${subject}` } };
+    return {
+      client: alias === 'client.deleted' ? { id: subject } : { id: subject, show: `${base}/api/v2/clients/${subject}` },
+    };
   }
 
   async function deliverEvent(alias: string, subject: number | Record<string, unknown>): Promise<void> {
@@ -234,7 +342,12 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
     try {
       const response = await fetch(delivery.webhook.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-AQID-Signature': signature, 'X-AQID-Delivery-Id': delivery.id, 'X-AQID-Delivery-Attempt': String(delivery.attempt) },
+        headers: {
+          'content-type': 'application/json',
+          'X-AQID-Signature': signature,
+          'X-AQID-Delivery-Id': delivery.id,
+          'X-AQID-Delivery-Attempt': String(delivery.attempt),
+        },
         body: delivery.body,
         signal: AbortSignal.timeout(5_000),
       });
@@ -242,7 +355,12 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
     } catch {
       ok = false;
     }
-    ledger.record({ at: now(), action: ok ? 'webhook_delivered' : 'webhook_failed', subject: delivery.id, detail: `attempt ${delivery.attempt}` });
+    ledger.record({
+      at: now(),
+      action: ok ? 'webhook_delivered' : 'webhook_failed',
+      subject: delivery.id,
+      detail: `attempt ${delivery.attempt}`,
+    });
     if (ok) {
       delivery.webhook.consecutiveFailures = 0;
       return;
@@ -268,12 +386,24 @@ export async function startAmiqusSimulator(options: { port?: number; now?: () =>
         return {
           status: 429,
           body: { message: 'Too Many Attempts.' },
-          headers: { 'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)), 'X-RateLimit-Reset': String(Math.ceil(rate.resetAt / 1000)), 'X-RateLimit-Limit': String(limiter.limit), 'X-RateLimit-Remaining': '0' },
+          headers: {
+            'Retry-After': String(Math.ceil(rate.retryAfterMs / 1000)),
+            'X-RateLimit-Reset': String(Math.ceil(rate.resetAt / 1000)),
+            'X-RateLimit-Limit': String(limiter.limit),
+            'X-RateLimit-Remaining': '0',
+          },
         };
       }
       return null;
     },
-    decorate: (res) => ({ ...res, headers: { 'X-RateLimit-Limit': String(limiter.limit), 'X-RateLimit-Remaining': String(remaining), ...res.headers } }),
+    decorate: (res) => ({
+      ...res,
+      headers: {
+        'X-RateLimit-Limit': String(limiter.limit),
+        'X-RateLimit-Remaining': String(remaining),
+        ...res.headers,
+      },
+    }),
   });
   base = server.url;
 

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
     } else {
       const sim = await startGenesysSimulator();
       closers.push(() => sim.close());
-      ready.genesys = { loginUrl: sim.loginUrl, apiUrl: sim.apiUrl, clientId: sim.clientId, clientSecret: sim.clientSecret };
+      ready.genesys = {
+        loginUrl: sim.loginUrl,
+        apiUrl: sim.apiUrl,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+      };
     }
   }
   process.stdout.write(`${JSON.stringify(ready)}\n`);

@@ -104,7 +104,13 @@ export interface SimServer {
 /** Listens on the port asked for (0: any free one); a taken port fails with a message a person can act on. */
 export function listenOn(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on 127.0.0.1 is in use: stop what uses it, or start the sandbox with --port N`) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on 127.0.0.1 is in use: stop what uses it, or start the sandbox with --port N`)
+          : error,
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
 }
@@ -112,7 +118,12 @@ export function listenOn(server: Server, port: number): Promise<void> {
 export async function startSimServer(
   routes: SimRoute[],
   faults: Faults,
-  options: { before?: (req: SimRequest, route: SimRoute) => SimResponse | null; decorate?: (res: SimResponse) => SimResponse; notFound: SimResponse; port?: number },
+  options: {
+    before?: (req: SimRequest, route: SimRoute) => SimResponse | null;
+    decorate?: (res: SimResponse) => SimResponse;
+    notFound: SimResponse;
+    port?: number;
+  },
 ): Promise<SimServer> {
   const exchanges: SimServer['exchanges'] = [];
   const server: Server = createServer((req, res) => {
@@ -124,13 +135,24 @@ export async function startSimServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const sim: SimRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const sim: SimRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     const route = routes.find((r) => r.method === sim.method && r.pattern.test(sim.url.pathname));
     if (!route) return write(res, options.notFound, 'unknown', sim);
     const fault = faults.take(route.label);
     if (fault?.kind === 'drop') return void req.socket.destroy();
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-    if (fault?.kind === 'status') return write(res, { status: fault.status, body: fault.body ?? { message: 'injected failure' } }, route.label, sim);
+    if (fault?.kind === 'status')
+      return write(
+        res,
+        { status: fault.status, body: fault.body ?? { message: 'injected failure' } },
+        route.label,
+        sim,
+      );
     const early = options.before?.(sim, route);
     if (early) return write(res, early, route.label, sim);
     const answer = await route.handle(sim, sim.url.pathname.match(route.pattern) as RegExpMatchArray);
@@ -144,11 +166,23 @@ export async function startSimServer(
 
   function write(res: ServerResponse, answer: SimResponse, label: string, sim: SimRequest): void {
     const decorated = options.decorate ? options.decorate(answer) : answer;
-    exchanges.push({ label, method: sim.method, path: sim.url.pathname, status: decorated.status, body: decorated.body });
+    exchanges.push({
+      label,
+      method: sim.method,
+      path: sim.url.pathname,
+      status: decorated.status,
+      body: decorated.body,
+    });
     const headers: Record<string, string> = { ...decorated.headers };
     if (decorated.body !== undefined) headers['content-type'] ??= 'application/json';
     res.writeHead(decorated.status, headers);
-    res.end(decorated.body === undefined ? undefined : typeof decorated.body === 'string' ? decorated.body : JSON.stringify(decorated.body));
+    res.end(
+      decorated.body === undefined
+        ? undefined
+        : typeof decorated.body === 'string'
+          ? decorated.body
+          : JSON.stringify(decorated.body),
+    );
   }
 
   await listenOn(server, options.port ?? 0);
@@ -164,7 +198,8 @@ export async function startSimServer(
   };
 }
 
-export const bearer = (req: SimRequest): string | null => /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? null;
+export const bearer = (req: SimRequest): string | null =>
+  /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? null;
 
 export function parseJson(body: string): unknown {
   try {

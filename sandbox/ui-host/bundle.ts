@@ -24,7 +24,12 @@ export function bundleResource(repoRoot: string, resourcePath: string): Promise<
 
 async function buildBundle(repoRoot: string, resourcePath: string): Promise<string> {
   const result = await build({
-    stdin: { contents: `import ${JSON.stringify(HOST_ENTRY)};\nimport ${JSON.stringify(join(repoRoot, resourcePath))};\n`, resolveDir: repoRoot, loader: 'ts', sourcefile: `ui-host:${resourcePath}` },
+    stdin: {
+      contents: `import ${JSON.stringify(HOST_ENTRY)};\nimport ${JSON.stringify(join(repoRoot, resourcePath))};\n`,
+      resolveDir: repoRoot,
+      loader: 'ts',
+      sourcefile: `ui-host:${resourcePath}`,
+    },
     bundle: true,
     write: false,
     platform: 'browser',

@@ -24,12 +24,21 @@ const invokeSchema = z.object({
   payload: z.unknown(),
 });
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-export function createUiHost(options: { repoRoot: string; platform: ForgePlatform; knownAccount: (accountId: string) => boolean }): UiHost {
+export function createUiHost(options: {
+  repoRoot: string;
+  platform: ForgePlatform;
+  knownAccount: (accountId: string) => boolean;
+}): UiHost {
   const { platform } = options;
-  const uiModules = [...(platform.manifest.modules['jira:issuePanel'] ?? []).map((m) => ({ ...m, type: 'jira:issuePanel' })), ...(platform.manifest.modules['jira:adminPage'] ?? []).map((m) => ({ ...m, type: 'jira:adminPage' }))];
-  const resources = (platform.manifest as unknown as { resources?: Array<{ key: string; path: string }> }).resources ?? [];
+  const uiModules = [
+    ...(platform.manifest.modules['jira:issuePanel'] ?? []).map((m) => ({ ...m, type: 'jira:issuePanel' })),
+    ...(platform.manifest.modules['jira:adminPage'] ?? []).map((m) => ({ ...m, type: 'jira:adminPage' })),
+  ];
+  const resources =
+    (platform.manifest as unknown as { resources?: Array<{ key: string; path: string }> }).resources ?? [];
   const resourcePath = (moduleKey: string): string | null => {
     const mod = uiModules.find((m) => m.key === moduleKey) as { resource?: string } | undefined;
     return resources.find((r) => r.key === mod?.resource)?.path ?? null;
@@ -46,11 +55,14 @@ export function createUiHost(options: { repoRoot: string; platform: ForgePlatfor
       if (frame && req.method === 'GET') {
         const moduleKey = frame[1] as string;
         const mod = uiModules.find((m) => m.key === moduleKey);
-        if (!mod || !resourcePath(moduleKey)) return text(res, 404, `manifest.yml has no UI Kit module ${moduleKey}`), true;
+        if (!mod || !resourcePath(moduleKey))
+          return (text(res, 404, `manifest.yml has no UI Kit module ${moduleKey}`), true);
         const accountId = url.searchParams.get('as') ?? '';
-        if (!options.knownAccount(accountId)) return text(res, 400, 'Open the frame as a known Jira user (?as=accountId).'), true;
+        if (!options.knownAccount(accountId))
+          return (text(res, 400, 'Open the frame as a known Jira user (?as=accountId).'), true);
         const issueKey = url.searchParams.get('issue');
-        const extension = mod.type === 'jira:issuePanel' ? { type: mod.type, issue: { key: issueKey ?? '' } } : { type: mod.type };
+        const extension =
+          mod.type === 'jira:issuePanel' ? { type: mod.type, issue: { key: issueKey ?? '' } } : { type: mod.type };
         const config = { resource: resourcePath(moduleKey), moduleKey, extension, accountId, invokeUrl: '/_ui/invoke' };
         text(
           res,
@@ -66,13 +78,18 @@ export function createUiHost(options: { repoRoot: string; platform: ForgePlatfor
       const bundle = /^\/_ui\/bundle\/([\w-]+)\.js$/.exec(url.pathname);
       if (bundle && req.method === 'GET') {
         const path = resourcePath(bundle[1] as string);
-        if (!path) return text(res, 404, 'no such resource'), true;
+        if (!path) return (text(res, 404, 'no such resource'), true);
         try {
           text(res, 200, await bundleResource(options.repoRoot, path), 'text/javascript; charset=utf-8');
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           // The frame shows the build error where the panel would be, instead of an empty box.
-          text(res, 200, `document.getElementById('host-error').hidden=false;document.getElementById('host-error').textContent=${JSON.stringify(`The UI bundle did not build: ${message}`)};`, 'text/javascript; charset=utf-8');
+          text(
+            res,
+            200,
+            `document.getElementById('host-error').hidden=false;document.getElementById('host-error').textContent=${JSON.stringify(`The UI bundle did not build: ${message}`)};`,
+            'text/javascript; charset=utf-8',
+          );
         }
         return true;
       }
@@ -81,14 +98,26 @@ export function createUiHost(options: { repoRoot: string; platform: ForgePlatfor
         try {
           parsed = invokeSchema.parse(JSON.parse(body.toString('utf8')));
         } catch {
-          return text(res, 400, JSON.stringify({ ok: false, error: 'Malformed invoke request.' }), 'application/json'), true;
+          return (
+            text(res, 400, JSON.stringify({ ok: false, error: 'Malformed invoke request.' }), 'application/json'),
+            true
+          );
         }
-        if (!options.knownAccount(parsed.accountId)) return text(res, 401, JSON.stringify({ ok: false, error: 'Unknown Jira user.' }), 'application/json'), true;
+        if (!options.knownAccount(parsed.accountId))
+          return (text(res, 401, JSON.stringify({ ok: false, error: 'Unknown Jira user.' }), 'application/json'), true);
         try {
-          const result = await platform.invokeResolver(parsed.moduleKey, parsed.functionKey, parsed.payload, { accountId: parsed.accountId, ...(parsed.extension.issue ? { issueKey: parsed.extension.issue.key } : {}) });
+          const result = await platform.invokeResolver(parsed.moduleKey, parsed.functionKey, parsed.payload, {
+            accountId: parsed.accountId,
+            ...(parsed.extension.issue ? { issueKey: parsed.extension.issue.key } : {}),
+          });
           text(res, 200, JSON.stringify({ ok: true, result: result ?? null }), 'application/json');
         } catch (error) {
-          text(res, 200, JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }), 'application/json');
+          text(
+            res,
+            200,
+            JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+            'application/json',
+          );
         }
         return true;
       }

@@ -27,12 +27,21 @@ export async function isPrivacyOfficer(
     }
   };
   if (projectRole && (await tryCheck(() => deps.jira.isInProjectRole(projectKey, projectRole, accountId)))) return true;
-  if (groups.length > 0 && (await tryCheck(async () => (await (ownGroups ? ownGroups() : deps.jira.getUserGroups(accountId))).some((g) => groups.includes(g))))) return true;
+  if (
+    groups.length > 0 &&
+    (await tryCheck(async () =>
+      (await (ownGroups ? ownGroups() : deps.jira.getUserGroups(accountId))).some((g) => groups.includes(g)),
+    ))
+  )
+    return true;
   if (refused) throw refused;
   return false;
 }
 
-export const NOT_ALLOWED = { ok: false as const, message: 'Only privacy officers (the approval role or group on the admin page) can do this.' };
+export const NOT_ALLOWED = {
+  ok: false as const,
+  message: 'Only privacy officers (the approval role or group on the admin page) can do this.',
+};
 
 /** A look-up Jira refused becomes the message an admin can act on, never a failed call. */
 export function lookupRefused(error: unknown): { ok: false; message: string } | null {

@@ -25,7 +25,10 @@ export type AdminDeps = Pick<AppDeps, 'jira' | 'store' | 'now'> & {
   testConnection(settings: Settings, provider: ProviderId): Promise<{ ok: boolean; message: string }>;
 };
 
-export const NOT_ADMIN = { ok: false as const, message: 'Only Jira administrators can change Erasure Desk’s configuration.' };
+export const NOT_ADMIN = {
+  ok: false as const,
+  message: 'Only Jira administrators can change Erasure Desk’s configuration.',
+};
 
 export async function isJiraAdministrator(deps: AdminDeps, accountId: string | null): Promise<boolean> {
   // Asked as the calling user (GET /rest/api/3/mypermissions): checking another account needs Administer Jira.
@@ -40,7 +43,8 @@ export async function getSettings(deps: AdminDeps) {
 
 export async function saveSettings(deps: AdminDeps, payload: unknown) {
   const parsed = settingsSchema.safeParse((payload as { settings?: unknown } | undefined)?.settings);
-  if (!parsed.success) return { ok: false as const, message: 'Some settings need fixing.', errors: fieldErrors(parsed.error) };
+  if (!parsed.success)
+    return { ok: false as const, message: 'Some settings need fixing.', errors: fieldErrors(parsed.error) };
   return { ok: true as const, settings: await deps.store.settings.save(parsed.data) };
 }
 
@@ -58,7 +62,12 @@ export async function setProviderSecret(deps: AdminDeps, payload: unknown) {
   } catch (error) {
     return {
       ok: false as const,
-      message: error instanceof z.ZodError ? fieldErrors(error).map((e) => `${e.field}: ${e.message}`).join('; ') : 'Could not store the credentials.',
+      message:
+        error instanceof z.ZodError
+          ? fieldErrors(error)
+              .map((e) => `${e.field}: ${e.message}`)
+              .join('; ')
+          : 'Could not store the credentials.',
     };
   }
   return { ok: true as const, message: `${input.data.provider} credentials stored in Forge secret storage.` };
@@ -70,7 +79,10 @@ export async function listHolds(deps: AdminDeps) {
 
 const holdInput = z.object({
   reason: z.string().min(5),
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  expiresOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   identifiers: z.array(z.object({ kind: z.enum(IDENTIFIER_KINDS), value: z.string().min(1) })).min(1),
   providers: z.union([z.literal('all'), z.array(providerIdSchema).min(1)]),
 });
@@ -79,10 +91,19 @@ const holdInput = z.object({
 export async function addLegalHold(deps: AdminDeps, payload: unknown, by: string) {
   const input = holdInput.safeParse(payload);
   if (!input.success) {
-    return { ok: false as const, message: 'A hold needs a reason, at least one identifier and its scope.', errors: fieldErrors(input.error) };
+    return {
+      ok: false as const,
+      message: 'A hold needs a reason, at least one identifier and its scope.',
+      errors: fieldErrors(input.error),
+    };
   }
   const today = formatISO(deps.now(), { representation: 'date' });
-  if (input.data.expiresOn && input.data.expiresOn < today) return { ok: false as const, message: `The expiry ${input.data.expiresOn} is in the past.`, errors: [{ field: 'expiresOn', message: 'is in the past' }] };
+  if (input.data.expiresOn && input.data.expiresOn < today)
+    return {
+      ok: false as const,
+      message: `The expiry ${input.data.expiresOn} is in the past.`,
+      errors: [{ field: 'expiresOn', message: 'is in the past' }],
+    };
   const at = deps.now().toISOString();
   const hold = await deps.store.holds.save({
     id: `hold-${randomUUID().slice(0, 8)}`,
@@ -95,25 +116,57 @@ export async function addLegalHold(deps: AdminDeps, payload: unknown, by: string
   });
   const affected = await openTicketsMatching(deps, hold.identifierKeys);
   await deps.store.audit.append(LEGAL_HOLD_REGISTER, [
-    { at, kind: 'legal_hold_added', data: { holdId: hold.id, reason: hold.reason, expiresOn: hold.expiresOn, providers: hold.providers, identifierCount: hold.identifierKeys.length, by, affectedTickets: affected } },
+    {
+      at,
+      kind: 'legal_hold_added',
+      data: {
+        holdId: hold.id,
+        reason: hold.reason,
+        expiresOn: hold.expiresOn,
+        providers: hold.providers,
+        identifierCount: hold.identifierKeys.length,
+        by,
+        affectedTickets: affected,
+      },
+    },
   ]);
   for (const key of affected) await deps.jira.addComment(key, legalHoldPlacedComment(hold));
-  return { ok: true as const, hold, affectedTickets: affected, message: `Hold ${hold.id} placed${affected.length ? `; commented on ${affected.join(', ')}` : ''}.` };
+  return {
+    ok: true as const,
+    hold,
+    affectedTickets: affected,
+    message: `Hold ${hold.id} placed${affected.length ? `; commented on ${affected.join(', ')}` : ''}.`,
+  };
 }
 
-const releaseInput = z.object({ id: z.string().min(1), reason: z.string().trim().min(5, { message: 'give the reason for releasing the hold' }) });
+const releaseInput = z.object({
+  id: z.string().min(1),
+  reason: z.string().trim().min(5, { message: 'give the reason for releasing the hold' }),
+});
 
 /** Releasing needs a reason, kept in the register's audit chain and told to the affected tickets. */
 export async function releaseLegalHold(deps: AdminDeps, payload: unknown, by: string) {
   const input = releaseInput.safeParse(payload);
-  if (!input.success) return { ok: false as const, message: 'Say which hold and why it is released.', errors: fieldErrors(input.error) };
+  if (!input.success)
+    return { ok: false as const, message: 'Say which hold and why it is released.', errors: fieldErrors(input.error) };
   const hold = (await deps.store.holds.list()).find((h) => h.id === input.data.id);
-  if (!hold) return { ok: false as const, message: `There is no hold ${input.data.id} (it may have been released already).` };
+  if (!hold)
+    return { ok: false as const, message: `There is no hold ${input.data.id} (it may have been released already).` };
   const affected = await openTicketsMatching(deps, hold.identifierKeys);
   await deps.store.holds.remove(hold.id);
-  await deps.store.audit.append(LEGAL_HOLD_REGISTER, [{ at: deps.now().toISOString(), kind: 'legal_hold_released', data: { holdId: hold.id, reason: input.data.reason, by, affectedTickets: affected } }]);
+  await deps.store.audit.append(LEGAL_HOLD_REGISTER, [
+    {
+      at: deps.now().toISOString(),
+      kind: 'legal_hold_released',
+      data: { holdId: hold.id, reason: input.data.reason, by, affectedTickets: affected },
+    },
+  ]);
   for (const key of affected) await deps.jira.addComment(key, legalHoldReleasedComment(hold, input.data.reason));
-  return { ok: true as const, affectedTickets: affected, message: `Hold ${hold.id} released${affected.length ? `; commented on ${affected.join(', ')}` : ''}.` };
+  return {
+    ok: true as const,
+    affectedTickets: affected,
+    message: `Hold ${hold.id} released${affected.length ? `; commented on ${affected.join(', ')}` : ''}.`,
+  };
 }
 
 /** An admin action is rare; reading this many tickets per project keeps it well inside one invocation. */
@@ -141,7 +194,11 @@ async function openTicketsMatching(deps: AdminDeps, keys: string[]): Promise<str
 /** The pickers' choices: Jira's fields (custom ones first) and statuses, read from Jira each time. */
 export async function getJiraCatalog(deps: AdminDeps) {
   const [fields, statuses] = await Promise.all([deps.catalog.listFields(), deps.catalog.listStatuses()]);
-  return { ok: true as const, fields: [...fields].sort((a, b) => Number(b.custom) - Number(a.custom) || a.name.localeCompare(b.name)), statuses };
+  return {
+    ok: true as const,
+    fields: [...fields].sort((a, b) => Number(b.custom) - Number(a.custom) || a.name.localeCompare(b.name)),
+    statuses,
+  };
 }
 
 export async function testConnection(deps: AdminDeps, payload: unknown) {

@@ -22,7 +22,12 @@ export interface WebhookResponse {
 
 const DELIVERY_TTL_SECONDS = 7 * 86_400;
 
-export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory, request: WebhookRequest): Promise<WebhookResponse> {
+export async function handleAmiqusWebhook(
+  deps: AppDeps,
+  jira: IntakeJira,
+  directory: AmiqusDirectory,
+  request: WebhookRequest,
+): Promise<WebhookResponse> {
   const secret = (await deps.store.secrets.get('amiqus'))?.webhookSecret;
   if (!secret || !verifyAmiqusSignature(request.rawBody, request.header('x-aqid-signature'), secret)) {
     deps.log.warn('amiqus webhook rejected: signature missing or wrong');
@@ -35,7 +40,9 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
   try {
     payload = parseAmiqusWebhook(request.rawBody);
   } catch {
-    deps.log.warn('amiqus webhook not understood: unknown payload shape; acknowledged, the daily poll covers reminders');
+    deps.log.warn(
+      'amiqus webhook not understood: unknown payload shape; acknowledged, the daily poll covers reminders',
+    );
     return { status: 202, body: 'unrecognised payload, logged' };
   }
   if (payload.kind === 'ping') return { status: 204, body: '' };
@@ -46,7 +53,10 @@ export async function handleAmiqusWebhook(deps: AppDeps, jira: IntakeJira, direc
 
   const deliveryId = request.header('x-aqid-delivery-id');
   const claimKey: Claim | null = deliveryId ? { kind: 'amiqus-delivery', deliveryId } : null;
-  if (claimKey && !(await deps.store.claims.take(claimKey, 'webhook', deps.now().toISOString(), DELIVERY_TTL_SECONDS))) {
+  if (
+    claimKey &&
+    !(await deps.store.claims.take(claimKey, 'webhook', deps.now().toISOString(), DELIVERY_TTL_SECONDS))
+  ) {
     return { status: 200, body: 'already processed' };
   }
   try {
@@ -83,7 +93,16 @@ async function recordDeletionEvent(deps: AppDeps, jira: IntakeJira, clientId: nu
     return;
   }
   await deps.store.audit.append(ticketKey, [
-    { at: deps.now().toISOString(), kind: 'deletion_confirmed', data: { provider: 'amiqus', attempt: job.attempt, providerRef: String(clientId), evidence: 'webhook_client_deleted' } },
+    {
+      at: deps.now().toISOString(),
+      kind: 'deletion_confirmed',
+      data: {
+        provider: 'amiqus',
+        attempt: job.attempt,
+        providerRef: String(clientId),
+        evidence: 'webhook_client_deleted',
+      },
+    },
   ]);
   deps.log.info('amiqus deletion confirmed by client.deleted', { ticket: ticketKey });
 }

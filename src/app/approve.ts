@@ -37,7 +37,8 @@ const CLAIM_TTL_SECONDS = 15 * 60;
 
 export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promise<ApprovalResult> {
   const { settings } = deps;
-  if (event.toStatus !== settings.statuses.approved) return { kind: 'ignored', reason: 'not a move into the approval status' };
+  if (event.toStatus !== settings.statuses.approved)
+    return { kind: 'ignored', reason: 'not a move into the approval status' };
 
   const existing = await deps.store.cases.get(event.issueKey);
   if (existing?.approvalId === event.changelogId) return { kind: 'ignored', reason: 'approval already handled' };
@@ -59,24 +60,46 @@ export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promi
   }
 }
 
-async function approveClaimed(deps: AppDeps, event: ApprovalEvent, existing: CaseRecord | undefined, now: Date): Promise<ApprovalResult> {
+async function approveClaimed(
+  deps: AppDeps,
+  event: ApprovalEvent,
+  existing: CaseRecord | undefined,
+  now: Date,
+): Promise<ApprovalResult> {
   const { settings } = deps;
   const at = now.toISOString();
 
   const today = formatISO(now, { representation: 'date' });
-  const { issue, read } = await readTicketSubject(deps, event.issueKey, { alsoFields: ['status', 'reporter', 'project', 'issuetype'], today });
+  const { issue, read } = await readTicketSubject(deps, event.issueKey, {
+    alsoFields: ['status', 'reporter', 'project', 'issuetype'],
+    today,
+  });
   const projectKey = readPath(issue.fields, ['project', 'key']);
   const issueType = readPath(issue.fields, ['issuetype', 'name']);
-  if (!projectKey || !settings.projectKeys.includes(projectKey) || !issueType || !settings.issueTypes.includes(issueType)) {
+  if (
+    !projectKey ||
+    !settings.projectKeys.includes(projectKey) ||
+    !issueType ||
+    !settings.issueTypes.includes(issueType)
+  ) {
     return { kind: 'ignored', reason: 'not a configured DSAR project or issue type' };
   }
   // Events may arrive out of order: act only if the ticket is still approved now.
   if (readPath(issue.fields, ['status', 'name']) !== settings.statuses.approved) {
     return { kind: 'ignored', reason: 'the ticket has left the approval status since this event' };
   }
-  if (existing && existing.phase === 'open') return { kind: 'ignored', reason: 'erasure already running for this ticket' };
+  if (existing && existing.phase === 'open')
+    return { kind: 'ignored', reason: 'erasure already running for this ticket' };
 
-  const problems = [...read.problems, ...(await approverProblems(deps, projectKey, event.actorAccountId, readPath(issue.fields, ['reporter', 'accountId'])))];
+  const problems = [
+    ...read.problems,
+    ...(await approverProblems(
+      deps,
+      projectKey,
+      event.actorAccountId,
+      readPath(issue.fields, ['reporter', 'accountId']),
+    )),
+  ];
   const subject = read.subject;
   const applicable = subject ? await applicableProviders(deps, subject, problems) : [];
 
@@ -104,7 +127,15 @@ async function approveClaimed(deps: AppDeps, event: ApprovalEvent, existing: Cas
 
 async function startCase(
   deps: AppDeps,
-  input: { event: ApprovalEvent; projectKey: string; subject: Subject; receivedOn: string; applicable: ProviderId[]; at: string; today: string },
+  input: {
+    event: ApprovalEvent;
+    projectKey: string;
+    subject: Subject;
+    receivedOn: string;
+    applicable: ProviderId[];
+    at: string;
+    today: string;
+  },
 ): Promise<ApprovalResult> {
   const { event, subject, at, settings } = { ...input, settings: deps.settings };
   const deadline = computeDeadline(input.receivedOn, settings.deadline, []);
@@ -130,19 +161,31 @@ async function startCase(
     deadlineWarning: 'none',
     version: 0,
   };
-  if (!(await deps.store.cases.create(record))) return { kind: 'ignored', reason: 'case already recorded by another invocation' };
+  if (!(await deps.store.cases.create(record)))
+    return { kind: 'ignored', reason: 'case already recorded by another invocation' };
 
   await deps.store.audit.append(event.issueKey, [
     { at, kind: 'case_opened', data: { source: 'jira', receivedOn: input.receivedOn } },
     { at, kind: 'subject_recorded', data: { fingerprint, identifierKinds: record.identifierKinds } },
     { at, kind: 'approved', data: { by: event.actorAccountId, fourEyes: settings.approval.forbidReporter } },
-    { at, kind: 'deadline_set', data: { rule: settings.deadline.rule, receivedOn: input.receivedOn, due: deadline.due } },
+    {
+      at,
+      kind: 'deadline_set',
+      data: { rule: settings.deadline.rule, receivedOn: input.receivedOn, due: deadline.due },
+    },
     ...holds.active.map((h) => ({
       at,
       kind: 'legal_hold_applied' as const,
-      data: { holdId: h.id, reason: h.reason, expiresOn: h.expiresOn, providers: h.providers === 'all' ? [...PROVIDERS] : h.providers },
+      data: {
+        holdId: h.id,
+        reason: h.reason,
+        expiresOn: h.expiresOn,
+        providers: h.providers === 'all' ? [...PROVIDERS] : h.providers,
+      },
     })),
-    ...(record.downstream.length > 0 ? [{ at, kind: 'downstream_listed' as const, data: { systems: settings.downstreamSystems } }] : []),
+    ...(record.downstream.length > 0
+      ? [{ at, kind: 'downstream_listed' as const, data: { systems: settings.downstreamSystems } }]
+      : []),
     ...input.applicable.map((provider) => ({ at, kind: 'job_planned' as const, data: { provider, attempt: 1 } })),
   ]);
 
@@ -153,7 +196,13 @@ async function startCase(
     // A provider that takes many subjects per job gets this one in its next shared job (made by the poll).
     const shared = !hold && (await deps.provider(provider))?.batching !== undefined;
     const planned = newJob(event.issueKey, provider, at);
-    const withheld = hold ? applyJobEvent(planned, { type: 'legal_hold', holdId: hold.id, reason: hold.reason, expiresOn: hold.expiresOn }, at) : null;
+    const withheld = hold
+      ? applyJobEvent(
+          planned,
+          { type: 'legal_hold', holdId: hold.id, reason: hold.reason, expiresOn: hold.expiresOn },
+          at,
+        )
+      : null;
     const job = planAttempt(withheld?.job ?? planned, at);
     await deps.store.jobs.create(shared ? { ...job, batchEnrolled: true, nextPollAt: Date.parse(at) } : job);
     if (withheld) {
@@ -165,17 +214,29 @@ async function startCase(
   }
   if (messages.length > 0) await deps.queue.push(messages);
   if (settings.statuses.inProgress) await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress);
-  await deps.jira.addComment(event.issueKey, approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems));
+  await deps.jira.addComment(
+    event.issueKey,
+    approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems),
+  );
   deps.log.info('erasure started', { ticket: event.issueKey, jobs: started.length, held: held.size });
   if (started.length === 0) await finalizeIfSettled(deps, event.issueKey);
   return { kind: 'started', providers: started, held: [...held.keys()] };
 }
 
-async function approverProblems(deps: AppDeps, projectKey: string, actor: string, reporter: string | null): Promise<FieldProblem[]> {
+async function approverProblems(
+  deps: AppDeps,
+  projectKey: string,
+  actor: string,
+  reporter: string | null,
+): Promise<FieldProblem[]> {
   const { approval } = deps.settings;
   const problems: FieldProblem[] = [];
   if (approval.forbidReporter && reporter !== null && reporter === actor) {
-    problems.push({ field: 'approver', message: 'the person who raised the request cannot approve it (four-eyes rule); another privacy officer must approve' });
+    problems.push({
+      field: 'approver',
+      message:
+        'the person who raised the request cannot approve it (four-eyes rule); another privacy officer must approve',
+    });
   }
   let officer: boolean;
   try {
@@ -187,10 +248,16 @@ async function approverProblems(deps: AppDeps, projectKey: string, actor: string
     return problems;
   }
   if (!officer) {
-    const who = [approval.projectRole ? `the "${approval.projectRole}" project role` : null, approval.groups.length ? `the group(s) ${approval.groups.join(', ')}` : null]
+    const who = [
+      approval.projectRole ? `the "${approval.projectRole}" project role` : null,
+      approval.groups.length ? `the group(s) ${approval.groups.join(', ')}` : null,
+    ]
       .filter(Boolean)
       .join(' or ');
-    problems.push({ field: 'approver', message: `the approver is not allowed to approve erasures: only members of ${who}` });
+    problems.push({
+      field: 'approver',
+      message: `the approver is not allowed to approve erasures: only members of ${who}`,
+    });
   }
   return problems;
 }
@@ -203,7 +270,10 @@ async function applicableProviders(deps: AppDeps, subject: Subject, problems: Fi
     const description = PROVIDER_DESCRIPTIONS[id];
     if (provider === undefined) {
       if ((await deps.store.secrets.get(id)) === undefined && namesRecordAt(description, subject)) {
-        problems.push({ field: id, message: `the ${id} credentials are not configured (admin page), so this subject cannot be erased there` });
+        problems.push({
+          field: id,
+          message: `the ${id} credentials are not configured (admin page), so this subject cannot be erased there`,
+        });
       }
       continue;
     }

@@ -29,7 +29,14 @@ export interface PanelView {
   caseState: 'not_started' | 'in_progress' | 'done' | 'blocked';
   round: number;
   jobs: PanelJobView[];
-  deadline: { receivedOn: string; dueOn: string; daysRemaining: number; state: string; extendedMonths: number; extensions: CaseRecord['extensions'] } | null;
+  deadline: {
+    receivedOn: string;
+    dueOn: string;
+    daysRemaining: number;
+    state: string;
+    extendedMonths: number;
+    extensions: CaseRecord['extensions'];
+  } | null;
   downstream: CaseRecord['downstream'];
   record: { attachmentId: string | null; digest: string | null };
   actions: { retry: boolean; extendDeadline: boolean; confirmDownstream: boolean; retryNeedsSupportCase: boolean };
@@ -56,7 +63,10 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
   const today = formatISO(deps.now(), { representation: 'date' });
   const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
   // A closed case is judged on the day its last job settled, not on the day someone opens the panel.
-  const lastSettled = jobs.map((j) => j.updatedAt).sort().at(-1);
+  const lastSettled = jobs
+    .map((j) => j.updatedAt)
+    .sort()
+    .at(-1);
   const completedOn = record.phase === 'closed' && lastSettled ? lastSettled.slice(0, 10) : null;
   const status = deadlineStatus(deadline, today, completedOn, deps.settings.deadline.atRiskDays);
   const extendedMonths = record.extensions.reduce((n, e) => n + e.months, 0);
@@ -75,7 +85,14 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
       nextStep: j.nextStep,
       updatedAt: j.updatedAt,
     })),
-    deadline: { receivedOn: record.receivedOn, dueOn: deadline.due, daysRemaining: status.daysRemaining, state: status.state, extendedMonths, extensions: record.extensions },
+    deadline: {
+      receivedOn: record.receivedOn,
+      dueOn: deadline.due,
+      daysRemaining: status.daysRemaining,
+      state: status.state,
+      extendedMonths,
+      extensions: record.extensions,
+    },
     downstream: record.downstream,
     record: { attachmentId: record.finalization.attachmentId, digest: record.finalization.digest },
     actions: {
@@ -88,14 +105,26 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
 }
 
 /** GDPR Art. 12(3): up to two further months, with reasons, decided within the first month. */
-export async function extendDeadline(deps: AppDeps, ticketKey: string, months: number, reason: string, by: string): Promise<ActionResult> {
+export async function extendDeadline(
+  deps: AppDeps,
+  ticketKey: string,
+  months: number,
+  reason: string,
+  by: string,
+): Promise<ActionResult> {
   const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
-  if (!Number.isInteger(months) || months < 1 || months > 2) return { ok: false, message: 'An extension is one or two months.' };
-  if (reason.trim().length < 10) return { ok: false, message: 'Give the reason for the extension (at least a sentence): it goes to the data subject and the record.' };
+  if (!Number.isInteger(months) || months < 1 || months > 2)
+    return { ok: false, message: 'An extension is one or two months.' };
+  if (reason.trim().length < 10)
+    return {
+      ok: false,
+      message: 'Give the reason for the extension (at least a sentence): it goes to the data subject and the record.',
+    };
   const rule = extensionRule(record, formatISO(deps.now(), { representation: 'date' }));
   if (!rule.allowed) return { ok: false, message: rule.reason };
-  if (months > rule.monthsLeft) return { ok: false, message: `Only ${rule.monthsLeft} more month(s) can be added (two in all, GDPR Art. 12(3)).` };
+  if (months > rule.monthsLeft)
+    return { ok: false, message: `Only ${rule.monthsLeft} more month(s) can be added (two in all, GDPR Art. 12(3)).` };
   const at = deps.now().toISOString();
   const extension = { months, reason: reason.trim(), by, at };
   let due: string;
@@ -104,14 +133,26 @@ export async function extendDeadline(deps: AppDeps, ticketKey: string, months: n
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : 'The extension is not allowed.' };
   }
-  await deps.store.cases.update({ ...record, extensions: [...record.extensions, extension], dueOn: due, deadlineWarning: 'none' });
-  await deps.store.audit.append(ticketKey, [{ at, kind: 'deadline_extended', data: { months, reason: extension.reason, by, due } }]);
+  await deps.store.cases.update({
+    ...record,
+    extensions: [...record.extensions, extension],
+    dueOn: due,
+    deadlineWarning: 'none',
+  });
+  await deps.store.audit.append(ticketKey, [
+    { at, kind: 'deadline_extended', data: { months, reason: extension.reason, by, due } },
+  ]);
   await deps.jira.addComment(ticketKey, deadlineExtendedComment(months, due, extension.reason));
   return { ok: true, message: `Deadline extended to ${due}.` };
 }
 
 /** A downstream system (CRM, warehouse, …) confirmed erased by a person; recorded with who and when. */
-export async function confirmDownstream(deps: AppDeps, ticketKey: string, system: string, by: string): Promise<ActionResult> {
+export async function confirmDownstream(
+  deps: AppDeps,
+  ticketKey: string,
+  system: string,
+  by: string,
+): Promise<ActionResult> {
   const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
   const item = record.downstream.find((d) => d.system === system);

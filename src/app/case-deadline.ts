@@ -2,7 +2,11 @@ import { computeDeadline, type Deadline, type DeadlinePolicy } from '../core/dea
 import type { CaseRecord } from '../core/records';
 
 /** A case's statutory deadline from its verified receipt and the extensions recorded on it. */
-export function caseDeadline(receivedOn: string, policy: DeadlinePolicy, extensions: CaseRecord['extensions']): Deadline {
+export function caseDeadline(
+  receivedOn: string,
+  policy: DeadlinePolicy,
+  extensions: CaseRecord['extensions'],
+): Deadline {
   return computeDeadline(
     receivedOn,
     policy,
@@ -18,10 +22,22 @@ export const MAX_EXTENSION_MONTHS = 2;
  * extension action (whether to accept it) both apply. While the case runs, within the current deadline,
  * and while some of the two months remain.
  */
-export function extensionRule(record: Pick<CaseRecord, 'phase' | 'dueOn' | 'extensions'>, today: string): { allowed: true; monthsLeft: number } | { allowed: false; reason: string } {
+export function extensionRule(
+  record: Pick<CaseRecord, 'phase' | 'dueOn' | 'extensions'>,
+  today: string,
+): { allowed: true; monthsLeft: number } | { allowed: false; reason: string } {
   const used = record.extensions.reduce((n, e) => n + e.months, 0);
-  if (record.phase !== 'open') return { allowed: false, reason: 'The erasure has settled: there is no running deadline to extend.' };
-  if (today > record.dueOn) return { allowed: false, reason: `The deadline (${record.dueOn}) has passed: an extension must be decided before it runs out.` };
-  if (used >= MAX_EXTENSION_MONTHS) return { allowed: false, reason: 'The deadline has already been extended by the two months GDPR Art. 12(3) allows.' };
+  if (record.phase !== 'open')
+    return { allowed: false, reason: 'The erasure has settled: there is no running deadline to extend.' };
+  if (today > record.dueOn)
+    return {
+      allowed: false,
+      reason: `The deadline (${record.dueOn}) has passed: an extension must be decided before it runs out.`,
+    };
+  if (used >= MAX_EXTENSION_MONTHS)
+    return {
+      allowed: false,
+      reason: 'The deadline has already been extended by the two months GDPR Art. 12(3) allows.',
+    };
   return { allowed: true, monthsLeft: MAX_EXTENSION_MONTHS - used };
 }

@@ -28,22 +28,48 @@ const STATE_WORDS: Record<JobRecord['state'], string> = {
 
 export function validationFailedComment(problems: FieldProblem[]): AdfDocument {
   return adfDoc(
-    para(strong('Erasure not started.'), text(' Nothing was sent to any provider. Please fix the following and move the ticket to the approval status again:')),
+    para(
+      strong('Erasure not started.'),
+      text(
+        ' Nothing was sent to any provider. Please fix the following and move the ticket to the approval status again:',
+      ),
+    ),
     bullets(problems.map((p) => [strong(fieldLabel(p.field)), text(`: ${p.message}`)])),
   );
 }
 
-export function approvalStartedComment(providers: ProviderId[], held: ProviderId[], dueOn: string, downstream: string[]): AdfDocument {
+export function approvalStartedComment(
+  providers: ProviderId[],
+  held: ProviderId[],
+  dueOn: string,
+  downstream: string[],
+): AdfDocument {
   const running = providers.filter((p) => !held.includes(p));
   return adfDoc(
-    para(strong('Erasure started'), text(running.length ? ` at ${running.map(label).join(', ')}.` : '.'), text(` Statutory deadline: ${dueOn}.`)),
-    ...(held.length > 0 ? [para(text(`Withheld under legal hold (GDPR Art. 17(3)(e)): ${held.map(label).join(', ')}. This is recorded in the compliance record.`))] : []),
-    ...(downstream.length > 0 ? [para(text(`To confirm by hand (no provider API reaches them): ${downstream.join(', ')}.`))] : []),
+    para(
+      strong('Erasure started'),
+      text(running.length ? ` at ${running.map(label).join(', ')}.` : '.'),
+      text(` Statutory deadline: ${dueOn}.`),
+    ),
+    ...(held.length > 0
+      ? [
+          para(
+            text(
+              `Withheld under legal hold (GDPR Art. 17(3)(e)): ${held.map(label).join(', ')}. This is recorded in the compliance record.`,
+            ),
+          ),
+        ]
+      : []),
+    ...(downstream.length > 0
+      ? [para(text(`To confirm by hand (no provider API reaches them): ${downstream.join(', ')}.`))]
+      : []),
   );
 }
 
 export function jobSettledComment(job: JobRecord, dispositions: IdentifierDisposition[], at: Date): AdfDocument {
-  const lines: Inline[][] = [[strong('Result: '), text(`${STATE_WORDS[job.state]}${job.detail ? ` — ${job.detail}` : ''}`)]];
+  const lines: Inline[][] = [
+    [strong('Result: '), text(`${STATE_WORDS[job.state]}${job.detail ? ` — ${job.detail}` : ''}`)],
+  ];
   if (job.providerRef) lines.push([strong('Provider reference: '), code(job.providerRef)]);
   lines.push([strong('Attempt: '), text(String(job.attempt))]);
   lines.push([strong('Time: '), text(at.toISOString())]);
@@ -66,14 +92,29 @@ export function jobSettledComment(job: JobRecord, dispositions: IdentifierDispos
   );
 }
 
-export function caseClosedComment(outcome: 'done' | 'blocked', jobs: JobRecord[], digest: string, record: CaseRecord): AdfDocument {
+export function caseClosedComment(
+  outcome: 'done' | 'blocked',
+  jobs: JobRecord[],
+  digest: string,
+  record: CaseRecord,
+): AdfDocument {
   const open = record.downstream.filter((d) => d.confirmedBy === null).map((d) => d.system);
   return adfDoc(
     para(
       strong(outcome === 'done' ? 'Erasure complete.' : 'Erasure needs a person.'),
-      text(outcome === 'done' ? ' Every provider erased the data or held none.' : ' At least one provider did not complete; see the next steps below.'),
+      text(
+        outcome === 'done'
+          ? ' Every provider erased the data or held none.'
+          : ' At least one provider did not complete; see the next steps below.',
+      ),
     ),
-    bullets(jobs.map((j) => [strong(`${label(j.provider)}: `), text(STATE_WORDS[j.state]), ...(j.nextStep ? [text(` — next step: ${j.nextStep}`)] : [])])),
+    bullets(
+      jobs.map((j) => [
+        strong(`${label(j.provider)}: `),
+        text(STATE_WORDS[j.state]),
+        ...(j.nextStep ? [text(` — next step: ${j.nextStep}`)] : []),
+      ]),
+    ),
     para(
       text(`Compliance record attached (round ${record.round}). File SHA-256: `),
       code(digest),
@@ -89,7 +130,13 @@ export function retryStartedComment(providers: ProviderId[], genesysSupportCase:
     para(
       strong('Retry started'),
       text(` for ${providers.map(label).join(', ')}. Completed providers are not contacted again.`),
-      ...(genesysSupportCase ? [text(` Genesys Cloud resubmitted after its ERROR, confirmed by the officer with support case ${genesysSupportCase}.`)] : []),
+      ...(genesysSupportCase
+        ? [
+            text(
+              ` Genesys Cloud resubmitted after its ERROR, confirmed by the officer with support case ${genesysSupportCase}.`,
+            ),
+          ]
+        : []),
     ),
   );
 }
@@ -99,16 +146,26 @@ export function reapprovalNothingToDoComment(status: string, genesysWaiting: boo
   return adfDoc(
     para(
       strong('Approved again, but there is nothing to redo.'),
-      text(' Every provider has completed, held nothing, or is under legal hold; erasures already done are never repeated.'),
+      text(
+        ' Every provider has completed, held nothing, or is under legal hold; erasures already done are never repeated.',
+      ),
       ...(genesysWaiting
-        ? [text(' Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation, from Retry on the Erasure Desk panel, not a new approval.')]
+        ? [
+            text(
+              ' Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation, from Retry on the Erasure Desk panel, not a new approval.',
+            ),
+          ]
         : []),
       text(` The ticket goes back to ${status}.`),
     ),
   );
 }
 
-export function deadlineWarningComment(state: 'at_risk' | 'overdue', dueOn: string, daysRemaining: number): AdfDocument {
+export function deadlineWarningComment(
+  state: 'at_risk' | 'overdue',
+  dueOn: string,
+  daysRemaining: number,
+): AdfDocument {
   return adfDoc(
     para(
       strong(state === 'overdue' ? 'Statutory deadline missed.' : 'Statutory deadline approaching.'),
@@ -123,14 +180,19 @@ export function deadlineWarningComment(state: 'at_risk' | 'overdue', dueOn: stri
 
 export function deadlineExtendedComment(months: number, due: string, reason: string): AdfDocument {
   return adfDoc(
-    para(strong('Deadline extended'), text(` by ${months} month(s) to ${due}. Reason: ${reason}. Remember to tell the data subject, with the reason.`)),
+    para(
+      strong('Deadline extended'),
+      text(` by ${months} month(s) to ${due}. Reason: ${reason}. Remember to tell the data subject, with the reason.`),
+    ),
   );
 }
 
 const dueOn = (client: DueClient) => (client.deletionDate ? ` on ${client.deletionDate}` : '');
 
 export function amiqusReminderComment(client: DueClient, source: 'poll' | 'webhook'): AdfDocument {
-  return adfDoc(para(strong('Amiqus reminder:'), text(` this client is due for deletion${dueOn(client)} (via ${source}).`)));
+  return adfDoc(
+    para(strong('Amiqus reminder:'), text(` this client is due for deletion${dueOn(client)} (via ${source}).`)),
+  );
 }
 
 export function amiqusTicketOpenedComment(client: DueClient, source: 'poll' | 'webhook'): AdfDocument {
@@ -138,7 +200,9 @@ export function amiqusTicketOpenedComment(client: DueClient, source: 'poll' | 'w
     para(
       strong('Opened from Amiqus'),
       text(` (${source}): client ${client.id} is due for deletion${dueOn(client)}. `),
-      text('Verify the identity and the identifiers, set the verified-receipt date, then move the ticket to the approval status.'),
+      text(
+        'Verify the identity and the identifiers, set the verified-receipt date, then move the ticket to the approval status.',
+      ),
     ),
   );
 }
@@ -147,7 +211,9 @@ export function previewRequestedComment(providerRef: string): AdfDocument {
   return adfDoc(
     para(
       strong('Genesys Cloud export preview requested'),
-      text(` (request ${providerRef}). Nothing is deleted by a preview; the export appears in the Erasure Desk panel when ready.`),
+      text(
+        ` (request ${providerRef}). Nothing is deleted by a preview; the export appears in the Erasure Desk panel when ready.`,
+      ),
     ),
   );
 }
@@ -166,22 +232,33 @@ function fieldLabel(field: string): string {
     approver: 'Approver',
     subject: 'Data subject',
   };
-  const name = names[head ?? ''] ?? (head && head in PROVIDER_LABELS ? PROVIDER_LABELS[head as ProviderId] : head || 'Ticket');
+  const name =
+    names[head ?? ''] ?? (head && head in PROVIDER_LABELS ? PROVIDER_LABELS[head as ProviderId] : head || 'Ticket');
   return index !== undefined && /^\d+$/.test(index) ? `${name} (line ${Number(index) + 1})` : name;
 }
 
-const holdScope = (hold: LegalHold) => (hold.providers === 'all' ? 'all providers' : hold.providers.map(label).join(', '));
+const holdScope = (hold: LegalHold) =>
+  hold.providers === 'all' ? 'all providers' : hold.providers.map(label).join(', ');
 
 /** Names the hold and its reason, never the identifiers it matched. */
 export function legalHoldPlacedComment(hold: LegalHold): AdfDocument {
   return adfDoc(
     para(
       strong('Legal hold placed'),
-      text(` (${hold.id}) on ${holdScope(hold)} until ${hold.expiresOn ?? 'further notice'}: ${hold.reason}. Erasure there is withheld while it stands (GDPR Art. 17(3)(e)).`),
+      text(
+        ` (${hold.id}) on ${holdScope(hold)} until ${hold.expiresOn ?? 'further notice'}: ${hold.reason}. Erasure there is withheld while it stands (GDPR Art. 17(3)(e)).`,
+      ),
     ),
   );
 }
 
 export function legalHoldReleasedComment(hold: LegalHold, reason: string): AdfDocument {
-  return adfDoc(para(strong('Legal hold released'), text(` (${hold.id}, on ${holdScope(hold)}): ${reason}. Providers it withheld can now be retried from the Erasure Desk panel.`)));
+  return adfDoc(
+    para(
+      strong('Legal hold released'),
+      text(
+        ` (${hold.id}, on ${holdScope(hold)}): ${reason}. Providers it withheld can now be retried from the Erasure Desk panel.`,
+      ),
+    ),
+  );
 }

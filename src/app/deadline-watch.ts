@@ -26,7 +26,10 @@ export const DEADLINE_LABELS = { at_risk: 'gdpr-deadline-at-risk', overdue: 'gdp
 /** Tickets read per project per run: the watch stays well inside one invocation. */
 const MAX_TICKETS_PER_PROJECT = 500;
 
-export async function watchDeadlines(deps: AppDeps, tickets?: Pick<IntakeJira, 'searchIssueKeys'>): Promise<DeadlineReport> {
+export async function watchDeadlines(
+  deps: AppDeps,
+  tickets?: Pick<IntakeJira, 'searchIssueKeys'>,
+): Promise<DeadlineReport> {
   const report: DeadlineReport = { checked: 0, warned: 0, swept: 0 };
   const today = formatISO(deps.now(), { representation: 'date' });
   let cursor: string | undefined;
@@ -46,11 +49,19 @@ export async function watchDeadlines(deps: AppDeps, tickets?: Pick<IntakeJira, '
   return report;
 }
 
-async function watchTicketsWithoutRunningErasure(deps: AppDeps, tickets: Pick<IntakeJira, 'searchIssueKeys'>, today: string, running: Set<string>, report: DeadlineReport): Promise<void> {
+async function watchTicketsWithoutRunningErasure(
+  deps: AppDeps,
+  tickets: Pick<IntakeJira, 'searchIssueKeys'>,
+  today: string,
+  running: Set<string>,
+  report: DeadlineReport,
+): Promise<void> {
   const receivedField = deps.settings.fields.receivedOn;
   if (!receivedField) return;
   for (const project of deps.settings.projectKeys) {
-    const keys = (await tickets.searchIssueKeys(`project = ${project}`)).filter((k) => !running.has(k)).slice(0, MAX_TICKETS_PER_PROJECT);
+    const keys = (await tickets.searchIssueKeys(`project = ${project}`))
+      .filter((k) => !running.has(k))
+      .slice(0, MAX_TICKETS_PER_PROJECT);
     for (const key of keys) {
       const issue = await deps.jira.getIssue(key, ['status', 'labels', receivedField]);
       if ((issue.fields.status as { name?: string } | undefined)?.name === deps.settings.statuses.done) continue;
@@ -86,7 +97,11 @@ async function warnIfDue(deps: AppDeps, record: CaseRecord, today: string): Prom
     if (error instanceof ConcurrentUpdate) return false;
     throw error;
   }
-  await deps.jira.editLabels(record.ticketKey, [DEADLINE_LABELS[level]], level === 'overdue' ? [DEADLINE_LABELS.at_risk] : []);
+  await deps.jira.editLabels(
+    record.ticketKey,
+    [DEADLINE_LABELS[level]],
+    level === 'overdue' ? [DEADLINE_LABELS.at_risk] : [],
+  );
   await deps.jira.addComment(record.ticketKey, deadlineWarningComment(level, deadline.due, status.daysRemaining));
   return true;
 }

@@ -85,14 +85,24 @@ export function subjectFromFields(fields: Fields, mapping: Settings['fields'], t
   if (parsed.ok) {
     parsed.subject.phones.forEach((p, i) => {
       if (p.heldFrom > today) problems.push({ field: `phones.${i}`, message: 'the period starts in the future' });
-      if (p.heldTo !== null && p.heldTo > today) problems.push({ field: `phones.${i}`, message: 'the period ends in the future; leave the end open if the number is still held' });
+      if (p.heldTo !== null && p.heldTo > today)
+        problems.push({
+          field: `phones.${i}`,
+          message: 'the period ends in the future; leave the end open if the number is still held',
+        });
     });
   }
   const receivedOn = read(mapping.receivedOn);
   if (!mapping.receivedOn) {
-    problems.push({ field: 'receivedOn', message: 'no field is configured for the verified-receipt date (admin page)' });
+    problems.push({
+      field: 'receivedOn',
+      message: 'no field is configured for the verified-receipt date (admin page)',
+    });
   } else if (!receivedOn || !/^\d{4}-\d{2}-\d{2}$/.test(receivedOn)) {
-    problems.push({ field: 'receivedOn', message: 'the date the request was received with identity verified is missing' });
+    problems.push({
+      field: 'receivedOn',
+      message: 'the date the request was received with identity verified is missing',
+    });
   } else if (receivedOn > today) {
     problems.push({ field: 'receivedOn', message: 'the verified-receipt date is in the future' });
   }

@@ -11,7 +11,8 @@ import type { AppDeps } from './ports';
  * step it reached, and a round is never closed twice.
  */
 
-export type FinalizeResult = { kind: 'not_ready' } | { kind: 'busy' } | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
+export type FinalizeResult =
+  { kind: 'not_ready' } | { kind: 'busy' } | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
 
 export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promise<FinalizeResult> {
   const record = await deps.store.cases.get(ticketKey);
@@ -39,10 +40,15 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
   let record: CaseRecord =
     initial.finalization.round === initial.round
       ? initial
-      : { ...initial, finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null, chainHead: null } };
+      : {
+          ...initial,
+          finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null, chainHead: null },
+        };
 
   if (record.finalization.step === 'none') {
-    const events = await deps.store.audit.append(record.ticketKey, [{ at, kind: 'case_closed', data: { outcome, status } }]);
+    const events = await deps.store.audit.append(record.ticketKey, [
+      { at, kind: 'case_closed', data: { outcome, status } },
+    ]);
     const built = buildComplianceRecord(record.ticketKey, events, at);
     const json = complianceRecordJson(built);
     const attachment = await deps.jira.attachFile(
@@ -53,7 +59,13 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
     );
     record = await deps.store.cases.update({
       ...record,
-      finalization: { round: record.round, step: 'attached', attachmentId: attachment.id, digest: complianceRecordDigest(json), chainHead: built.chain.head },
+      finalization: {
+        round: record.round,
+        step: 'attached',
+        attachmentId: attachment.id,
+        digest: complianceRecordDigest(json),
+        chainHead: built.chain.head,
+      },
     });
   }
   const digest = record.finalization.digest as string;
@@ -64,7 +76,11 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
   }
   if (record.finalization.step === 'commented') {
     await deps.jira.transitionTo(record.ticketKey, status);
-    record = await deps.store.cases.update({ ...record, phase: 'closed', finalization: { ...record.finalization, step: 'transitioned' } });
+    record = await deps.store.cases.update({
+      ...record,
+      phase: 'closed',
+      finalization: { ...record.finalization, step: 'transitioned' },
+    });
   }
   deps.log.info('case closed', { ticket: record.ticketKey, outcome, round: record.round });
   return { kind: 'closed', outcome, digest };

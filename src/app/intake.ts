@@ -9,22 +9,44 @@ import type { AppDeps, IntakeJira } from './ports';
  * the ticket that already exists, however many times and by whichever route the news arrives.
  */
 
-export type IntakeResult = { kind: 'created'; ticketKey: string } | { kind: 'updated'; ticketKey: string } | { kind: 'unchanged'; ticketKey: string | null };
+export type IntakeResult =
+  | { kind: 'created'; ticketKey: string }
+  | { kind: 'updated'; ticketKey: string }
+  | { kind: 'unchanged'; ticketKey: string | null };
 
 export const INTAKE_PROPERTY = 'erasureDesk';
 
-export async function intakeDueClient(deps: AppDeps, jira: IntakeJira, client: DueClient, source: 'poll' | 'webhook'): Promise<IntakeResult> {
+export async function intakeDueClient(
+  deps: AppDeps,
+  jira: IntakeJira,
+  client: DueClient,
+  source: 'poll' | 'webhook',
+): Promise<IntakeResult> {
   const today = formatISO(deps.now(), { representation: 'date' });
   const existing = await findTicket(deps, jira, client.id);
   if (existing) {
     // One note per client per day, whichever route (poll or webhook) brings the reminder first.
-    if (!(await deps.store.claims.take({ kind: 'amiqus-reminder', clientId: client.id, day: today }, source, deps.now().toISOString(), 2 * 86_400))) {
+    if (
+      !(await deps.store.claims.take(
+        { kind: 'amiqus-reminder', clientId: client.id, day: today },
+        source,
+        deps.now().toISOString(),
+        2 * 86_400,
+      ))
+    ) {
       return { kind: 'unchanged', ticketKey: existing };
     }
     await deps.jira.addComment(existing, amiqusReminderComment(client, source));
     return { kind: 'updated', ticketKey: existing };
   }
-  if (!(await deps.store.claims.take({ kind: 'amiqus-intake', clientId: client.id }, source, deps.now().toISOString(), 10 * 60))) {
+  if (
+    !(await deps.store.claims.take(
+      { kind: 'amiqus-intake', clientId: client.id },
+      source,
+      deps.now().toISOString(),
+      10 * 60,
+    ))
+  ) {
     return { kind: 'unchanged', ticketKey: null };
   }
   const { intake, fields } = deps.settings;
@@ -68,7 +90,12 @@ export interface DuePollReport {
 
 /** The scheduled poll: `today` and `overdue`, so a day the poll did not run never loses a client. */
 /** `budgetMs`: stop taking new clients after this long (the trigger passes what fits its Forge time limit). */
-export async function pollAmiqusDue(deps: AppDeps, jira: IntakeJira, directory: AmiqusDirectory, budgetMs = Number.POSITIVE_INFINITY): Promise<DuePollReport> {
+export async function pollAmiqusDue(
+  deps: AppDeps,
+  jira: IntakeJira,
+  directory: AmiqusDirectory,
+  budgetMs = Number.POSITIVE_INFINITY,
+): Promise<DuePollReport> {
   const started = Date.now();
   const report: DuePollReport = { seen: 0, created: 0, updated: 0, stoppedForTime: false };
   const seen = new Set<number>();

@@ -1,7 +1,13 @@
 import type { AuditEventInput } from '../core/audit';
 import { applyJobEvent, isSettled, type JobEvent, type ProviderId } from '../core/erasure';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
-import type { ErasureOutcome, IdentifierDisposition, PollResult, RequestRecord, WithheldIdentifier } from '../providers/port';
+import type {
+  ErasureOutcome,
+  IdentifierDisposition,
+  PollResult,
+  RequestRecord,
+  WithheldIdentifier,
+} from '../providers/port';
 import type { JobRecord } from '../core/records';
 
 /**
@@ -33,7 +39,15 @@ export function applyOutcome(
   const audit: AuditEventInput[] = (extra.requests ?? []).map((r) => ({
     at,
     kind: 'request_sent' as const,
-    data: { provider: job.provider, attempt: job.attempt, endpoint: r.endpoint, identifierKinds: r.identifierKinds, providerRef: r.providerRef, reconciled: r.reconciled, ...(r.note ? { note: r.note } : {}) },
+    data: {
+      provider: job.provider,
+      attempt: job.attempt,
+      endpoint: r.endpoint,
+      identifierKinds: r.identifierKinds,
+      providerRef: r.providerRef,
+      reconciled: r.reconciled,
+      ...(r.note ? { note: r.note } : {}),
+    },
   }));
   const withheld = extra.withheld ?? job.withheld;
   let current: JobRecord = { ...job, withheld };
@@ -47,9 +61,13 @@ export function applyOutcome(
   // Synchronous providers (Amiqus) answer with the final result; the job still passes through "submitted"
   // so the record shows the request was made before it shows the result.
   const ensureSubmitted = () => {
-    if (current.state === 'pending') step({ type: 'submitted', providerRef: ref ?? `${job.provider}:${job.ticketKey}` });
+    if (current.state === 'pending')
+      step({ type: 'submitted', providerRef: ref ?? `${job.provider}:${job.ticketKey}` });
   };
-  const withheldNote = withheld.length > 0 ? ` ${withheld.length} identifier(s) withheld: ${withheld.map((w) => `${w.kind} (${w.reason})`).join('; ')}.` : '';
+  const withheldNote =
+    withheld.length > 0
+      ? ` ${withheld.length} identifier(s) withheld: ${withheld.map((w) => `${w.kind} (${w.reason})`).join('; ')}.`
+      : '';
 
   switch (outcome.kind) {
     case 'submitted':
@@ -57,16 +75,30 @@ export function applyOutcome(
       break;
     case 'in_progress':
       if (current.state === 'pending') step({ type: 'submitted', providerRef: outcome.providerRef });
-      else if (current.detail !== `provider status ${outcome.providerStatus}`) step({ type: 'progressed', providerStatus: outcome.providerStatus });
+      else if (current.detail !== `provider status ${outcome.providerStatus}`)
+        step({ type: 'progressed', providerStatus: outcome.providerStatus });
       break;
     case 'completed':
       ensureSubmitted();
       if (outcome.confirmation) {
-        audit.push({ at, kind: 'deletion_confirmed', data: { provider: job.provider, attempt: job.attempt, providerRef: outcome.confirmation.providerRef, evidence: outcome.confirmation.evidence } });
+        audit.push({
+          at,
+          kind: 'deletion_confirmed',
+          data: {
+            provider: job.provider,
+            attempt: job.attempt,
+            providerRef: outcome.confirmation.providerRef,
+            evidence: outcome.confirmation.evidence,
+          },
+        });
       }
       if (withheld.length > 0) {
         step(
-          { type: 'partially_completed', summary: `${outcome.summary}${withheldNote}`, nextStep: 'Confirm the withheld identifiers (export preview on the panel), then retry this provider' },
+          {
+            type: 'partially_completed',
+            summary: `${outcome.summary}${withheldNote}`,
+            nextStep: 'Confirm the withheld identifiers (export preview on the panel), then retry this provider',
+          },
           outcome.dispositions,
         );
       } else {
@@ -75,7 +107,10 @@ export function applyOutcome(
       break;
     case 'partially_completed':
       ensureSubmitted();
-      step({ type: 'partially_completed', summary: `${outcome.summary}${withheldNote}`, nextStep: outcome.nextStep }, outcome.dispositions);
+      step(
+        { type: 'partially_completed', summary: `${outcome.summary}${withheldNote}`, nextStep: outcome.nextStep },
+        outcome.dispositions,
+      );
       break;
     case 'not_found':
       step({ type: 'not_found', summary: outcome.summary }, outcome.dispositions);

@@ -50,7 +50,11 @@ export interface ReportOutcome {
 
 type ReportDeps = Pick<AppDeps, 'store' | 'now' | 'log'>;
 
-export async function reportPersonalData(deps: ReportDeps, pd: PersonalDataStore, report: PersonalDataReporter): Promise<ReportOutcome> {
+export async function reportPersonalData(
+  deps: ReportDeps,
+  pd: PersonalDataStore,
+  report: PersonalDataReporter,
+): Promise<ReportOutcome> {
   const started = Date.now();
   const state: CycleState = stateSchema.parse((await pd.getCycle()) ?? {});
   const outcome: ReportOutcome = { calls: 0, reported: 0, closed: 0, updated: 0, finishedCycle: false, waiting: null };
@@ -104,7 +108,12 @@ export async function eraseAccount(deps: ReportDeps, pd: PersonalDataStore, acco
 
 const scrub = (value: string | null, accountId: string) => (value === accountId ? ERASED_ACCOUNT : value);
 
-async function erasePlace({ store }: ReportDeps, pd: PersonalDataStore, accountId: string, place: AccountPlace): Promise<void> {
+async function erasePlace(
+  { store }: ReportDeps,
+  pd: PersonalDataStore,
+  accountId: string,
+  place: AccountPlace,
+): Promise<void> {
   switch (place.kind) {
     case 'audit-actor':
       await pd.eraseActorOpening(place.commitment);
@@ -116,7 +125,8 @@ async function erasePlace({ store }: ReportDeps, pd: PersonalDataStore, accountI
     }
     case 'preview': {
       const preview = await store.previews.get(place.ticketKey);
-      if (preview && preview.requestedBy === accountId) await store.previews.set(place.ticketKey, { ...preview, requestedBy: ERASED_ACCOUNT });
+      if (preview && preview.requestedBy === accountId)
+        await store.previews.set(place.ticketKey, { ...preview, requestedBy: ERASED_ACCOUNT });
       return;
     }
     case 'case':

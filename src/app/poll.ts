@@ -69,7 +69,13 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
   return report;
 }
 
-async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobRecord[], report: PollReport, outOfTime: () => boolean): Promise<void> {
+async function pollProvider(
+  deps: AppDeps,
+  providerId: ProviderId,
+  jobs: JobRecord[],
+  report: PollReport,
+  outOfTime: () => boolean,
+): Promise<void> {
   const provider = await deps.provider(providerId);
   if (!provider) return;
   const at = deps.now().toISOString();
@@ -97,7 +103,9 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     // concurrently, a backlog's jobs fall due together and a batch is throttled far more often than it fails.
     const throttled = error instanceof RateLimited;
     for (const job of jobs) {
-      const nextPollAt = Date.parse(at) + (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(providerId, job.polls + 1));
+      const nextPollAt =
+        Date.parse(at) +
+        (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(providerId, job.polls + 1));
       await saveQuietly(deps, { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 });
     }
     return;
@@ -111,10 +119,17 @@ async function pollProvider(deps: AppDeps, providerId: ProviderId, jobs: JobReco
     const status = statuses.get(job.providerRef as string);
     report.polled += 1;
     if (!status) {
-      await saveQuietly(deps, { ...job, nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1), polls: job.polls + 1 });
+      await saveQuietly(deps, {
+        ...job,
+        nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1),
+        polls: job.polls + 1,
+      });
       continue;
     }
-    const own = job.batchDigests.length > 0 && provider.batching ? provider.batching.memberOutcome(status, job.batchDigests) : status;
+    const own =
+      job.batchDigests.length > 0 && provider.batching
+        ? provider.batching.memberOutcome(status, job.batchDigests)
+        : status;
     try {
       const saved = await recordOutcome(deps, applyOutcome(job, own, at));
       if (saved.pollQueue === 'idle') report.settled += 1;

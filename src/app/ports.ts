@@ -32,7 +32,12 @@ export interface IssueSnapshot {
 export interface JiraPort {
   getIssue(key: string, fields: string[]): Promise<IssueSnapshot>;
   addComment(key: string, body: AdfDocument): Promise<{ id: string }>;
-  attachFile(key: string, filename: string, bytes: Uint8Array, mediaType: string): Promise<{ id: string; filename: string; size: number }>;
+  attachFile(
+    key: string,
+    filename: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<{ id: string; filename: string; size: number }>;
   transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'>;
   isInProjectRole(projectKey: string, roleName: string, accountId: string): Promise<boolean>;
   getUserGroups(accountId: string): Promise<string[]>;
@@ -76,7 +81,12 @@ export interface JiraCatalog {
 /** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */
 export interface IntakeJira {
   searchIssueKeys(jql: string): Promise<string[]>;
-  createIssue(input: { projectKey: string; issueType: string; summary: string; fields: Record<string, unknown> }): Promise<{ key: string }>;
+  createIssue(input: {
+    projectKey: string;
+    issueType: string;
+    summary: string;
+    fields: Record<string, unknown>;
+  }): Promise<{ key: string }>;
   setIssueProperty(key: string, property: string, value: unknown): Promise<void>;
 }
 

@@ -15,18 +15,24 @@ export type PreviewView = (PreviewResult & { requestedBy: string; requestedAt: s
 
 export async function requestGenesysPreview(deps: AppDeps, ticketKey: string, by: string): Promise<ActionResult> {
   const provider = await deps.provider('genesys');
-  if (!provider?.preview) return { ok: false, message: 'Genesys Cloud is not configured (admin page), so there is nothing to preview.' };
+  if (!provider?.preview)
+    return { ok: false, message: 'Genesys Cloud is not configured (admin page), so there is nothing to preview.' };
   // The preview needs identifiers, not a complete ticket: a missing receipt date must not block it.
   const { read } = await readTicketSubject(deps, ticketKey);
   const subject = read.identifiers;
   if (!subject) {
     const blocking = read.problems.filter((p) => p.field !== 'receivedOn');
-    return { ok: false, message: `Fix the ticket's identifiers first: ${blocking.map((p) => `${p.field}: ${p.message}`).join('; ')}.` };
+    return {
+      ok: false,
+      message: `Fix the ticket's identifiers first: ${blocking.map((p) => `${p.field}: ${p.message}`).join('; ')}.`,
+    };
   }
-  if (!appliesTo(PROVIDER_DESCRIPTIONS.genesys, subject)) return { ok: false, message: 'The ticket carries no identifier Genesys Cloud can search by.' };
+  if (!appliesTo(PROVIDER_DESCRIPTIONS.genesys, subject))
+    return { ok: false, message: 'The ticket carries no identifier Genesys Cloud can search by.' };
   const at = deps.now().toISOString();
   const result = await provider.preview(subject, { ticketKey, attempt: 0, plannedAt: at });
-  if (!result.providerRef) return { ok: false, message: 'Genesys Cloud holds nothing matching the ticket’s identifiers.' };
+  if (!result.providerRef)
+    return { ok: false, message: 'Genesys Cloud holds nothing matching the ticket’s identifiers.' };
   await deps.store.previews.set(ticketKey, { providerRef: result.providerRef, requestedBy: by, requestedAt: at });
   await deps.jira.addComment(ticketKey, previewRequestedComment(result.providerRef));
   return { ok: true, message: `Export requested from Genesys Cloud (request ${result.providerRef}).` };

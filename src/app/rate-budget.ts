@@ -1,4 +1,14 @@
-import { type BudgetState, initialBudget, observe, prune, type RateObservation, type RateWindow, reconcileWindows, reservationUsable, reserve } from '../core/rate-budget';
+import {
+  type BudgetState,
+  initialBudget,
+  observe,
+  prune,
+  type RateObservation,
+  type RateWindow,
+  reconcileWindows,
+  reservationUsable,
+  reserve,
+} from '../core/rate-budget';
 import type { BudgetDecision, BudgetSlot, CallBudget } from '../providers/call-budget';
 
 /**
@@ -62,7 +72,11 @@ export class SharedRateBudget implements CallBudget {
   /** One call now: from what this invocation holds, else a fresh grant (never a reservation: callers here cannot come back). */
   async acquire(): Promise<BudgetDecision> {
     const now = this.options.now();
-    if (this.held && this.held.calls > 0 && reservationUsable(this.last ?? initialBudget(this.options.windows), this.held.at, now)) {
+    if (
+      this.held &&
+      this.held.calls > 0 &&
+      reservationUsable(this.last ?? initialBudget(this.options.windows), this.held.at, now)
+    ) {
       this.held = { ...this.held, calls: this.held.calls - 1 };
       return { ok: true };
     }
@@ -70,12 +84,18 @@ export class SharedRateBudget implements CallBudget {
     return this.grant(1, { reserveOnRefusal: false, consumeOne: true });
   }
 
-  private async grant(calls: number, opts: { reserveOnRefusal: boolean; consumeOne: boolean }): Promise<BudgetDecision> {
+  private async grant(
+    calls: number,
+    opts: { reserveOnRefusal: boolean; consumeOne: boolean },
+  ): Promise<BudgetDecision> {
     const now = this.options.now();
     const result = await this.update<BudgetDecision>((state) => {
       const r = reserve(state, now, calls, opts.reserveOnRefusal ? MAX_RESERVE_AHEAD_MS : 0);
       if (r.at === null) return { state: null, value: { ok: false, retryAtMs: r.retryAtMs, slot: null } };
-      return { state: r.state, value: r.at > now ? { ok: false, retryAtMs: r.at, slot: { at: r.at, calls } } : { ok: true } };
+      return {
+        state: r.state,
+        value: r.at > now ? { ok: false, retryAtMs: r.at, slot: { at: r.at, calls } } : { ok: true },
+      };
     });
     if (!result) return { ok: false, retryAtMs: now + CONTENDED_RETRY_MS, slot: null };
     if (result.ok) this.held = { at: now, calls: opts.consumeOne ? calls - 1 : calls };
@@ -84,13 +104,21 @@ export class SharedRateBudget implements CallBudget {
 
   async observe(observation: RateObservation): Promise<void> {
     const now = this.options.now();
-    const learn = (state: BudgetState) => observe(state, observation, now, { adoptStatedLimit: this.options.adoptStatedLimit });
+    const learn = (state: BudgetState) =>
+      observe(state, observation, now, { adoptStatedLimit: this.options.adoptStatedLimit });
     // Most answers teach nothing new: check against the copy last read before paying for a write. Under
     // concurrency that copy lags the provider by the others' calls, so `remaining` only counts once it
     // nears zero, where unseen calls (another app on the key) would matter.
-    const nearEmpty = typeof observation.remaining === 'number' && this.last && observation.remaining <= Math.max(1, Math.min(...this.last.windows.map((w) => w.limit)) * 0.1);
+    const nearEmpty =
+      typeof observation.remaining === 'number' &&
+      this.last &&
+      observation.remaining <= Math.max(1, Math.min(...this.last.windows.map((w) => w.limit)) * 0.1);
     const relevant = nearEmpty ? observation : { ...observation, remaining: null };
-    if (this.last && sameBudget(observe(this.last, relevant, now, { adoptStatedLimit: this.options.adoptStatedLimit }), this.last)) return;
+    if (
+      this.last &&
+      sameBudget(observe(this.last, relevant, now, { adoptStatedLimit: this.options.adoptStatedLimit }), this.last)
+    )
+      return;
     await this.update((state) => {
       const next = learn(state);
       return { state: sameBudget(next, state) ? null : next, value: undefined };
@@ -103,12 +131,20 @@ export class SharedRateBudget implements CallBudget {
     for (let i = 0; i < MAX_CONFLICTS; i += 1) {
       this.options.onStorageOp?.();
       const stored = await this.options.store.read(this.options.key);
-      const base = stored ? reconcileWindows(stored.state, this.options.windows, opts) : initialBudget(this.options.windows);
+      const base = stored
+        ? reconcileWindows(stored.state, this.options.windows, opts)
+        : initialBudget(this.options.windows);
       this.last = base;
       const { state, value } = change(base);
       if (!state) return value;
       this.options.onStorageOp?.();
-      if (await this.options.store.write(this.options.key, prune(state, this.options.now()), stored ? stored.version : null)) {
+      if (
+        await this.options.store.write(
+          this.options.key,
+          prune(state, this.options.now()),
+          stored ? stored.version : null,
+        )
+      ) {
         this.last = state;
         return value;
       }

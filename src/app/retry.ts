@@ -13,8 +13,10 @@ import type { AppDeps } from './ports';
  * looked into the error and an explicit confirmation, both kept in the record. A re-approval, which has
  * neither, never resubmits it.
  */
-export const needsGenesysConfirmation = (job: Pick<JobRecord, 'provider' | 'state'>) => job.provider === 'genesys' && job.state === 'failed';
-export const retryNeedsSupportCase = (jobs: ReadonlyArray<Pick<JobRecord, 'provider' | 'state'>>) => jobs.some(needsGenesysConfirmation);
+export const needsGenesysConfirmation = (job: Pick<JobRecord, 'provider' | 'state'>) =>
+  job.provider === 'genesys' && job.state === 'failed';
+export const retryNeedsSupportCase = (jobs: ReadonlyArray<Pick<JobRecord, 'provider' | 'state'>>) =>
+  jobs.some(needsGenesysConfirmation);
 
 export interface GenesysConfirmation {
   supportCase: string;
@@ -25,7 +27,12 @@ export interface GenesysConfirmation {
  * did not succeed restart, each as a new attempt with its own idempotency key; jobs whose legal hold has
  * ended restart too. Completed and not-found jobs are never redone; a Genesys ERROR only with its confirmation.
  */
-export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, options: { approvalId?: string; genesys?: GenesysConfirmation } = {}): Promise<ProviderId[]> {
+export async function resumeJobs(
+  deps: AppDeps,
+  record: CaseRecord,
+  by: string,
+  options: { approvalId?: string; genesys?: GenesysConfirmation } = {},
+): Promise<ProviderId[]> {
   const approvalId = options.approvalId;
   const at = deps.now().toISOString();
   const today = formatISO(deps.now(), { representation: 'date' });
@@ -50,12 +57,30 @@ export async function resumeJobs(deps: AppDeps, record: CaseRecord, by: string, 
   if (restarted.length === 0) return [];
 
   const providers = restarted.map((j) => j.provider);
-  await deps.store.cases.update({ ...record, phase: 'open', round: record.round + 1, ...(approvalId ? { approvalId } : {}) });
-  const confirmation = options.genesys && providers.includes('genesys') ? { genesysSupportCase: options.genesys.supportCase, genesysPartialConfirmed: true } : {};
-  await deps.store.audit.append(record.ticketKey, [{ at, kind: 'retry_requested', data: { providers, by, ...confirmation } }, ...audit]);
+  await deps.store.cases.update({
+    ...record,
+    phase: 'open',
+    round: record.round + 1,
+    ...(approvalId ? { approvalId } : {}),
+  });
+  const confirmation =
+    options.genesys && providers.includes('genesys')
+      ? { genesysSupportCase: options.genesys.supportCase, genesysPartialConfirmed: true }
+      : {};
+  await deps.store.audit.append(record.ticketKey, [
+    { at, kind: 'retry_requested', data: { providers, by, ...confirmation } },
+    ...audit,
+  ]);
   await deps.queue.push(restarted.map((j) => ({ ticketKey: j.ticketKey, provider: j.provider, attempt: j.attempt })));
-  if (deps.settings.statuses.inProgress) await deps.jira.transitionTo(record.ticketKey, deps.settings.statuses.inProgress);
-  await deps.jira.addComment(record.ticketKey, retryStartedComment(providers, options.genesys && providers.includes('genesys') ? options.genesys.supportCase : null));
+  if (deps.settings.statuses.inProgress)
+    await deps.jira.transitionTo(record.ticketKey, deps.settings.statuses.inProgress);
+  await deps.jira.addComment(
+    record.ticketKey,
+    retryStartedComment(
+      providers,
+      options.genesys && providers.includes('genesys') ? options.genesys.supportCase : null,
+    ),
+  );
   return providers;
 }
 
@@ -68,9 +93,13 @@ export async function requestRetry(
 ): Promise<{ ok: true; providers: ProviderId[] } | { ok: false; message: string }> {
   const record = await deps.store.cases.get(ticketKey);
   if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
-  if (record.phase === 'open') return { ok: false, message: 'Erasure is still running; retry is possible once every provider has settled.' };
+  if (record.phase === 'open')
+    return { ok: false, message: 'Erasure is still running; retry is possible once every provider has settled.' };
   const supportCase = genesys.supportCase?.trim() ?? '';
-  if (retryNeedsSupportCase(await deps.store.jobs.listForCase(ticketKey)) && (supportCase.length < 3 || genesys.confirmed !== true)) {
+  if (
+    retryNeedsSupportCase(await deps.store.jobs.listForCase(ticketKey)) &&
+    (supportCase.length < 3 || genesys.confirmed !== true)
+  ) {
     return {
       ok: false,
       message:
@@ -78,5 +107,7 @@ export async function requestRetry(
     };
   }
   const providers = await resumeJobs(deps, record, by, supportCase ? { genesys: { supportCase } } : {});
-  return providers.length > 0 ? { ok: true, providers } : { ok: false, message: 'Nothing to retry: every provider completed or is still under legal hold.' };
+  return providers.length > 0
+    ? { ok: true, providers }
+    : { ok: false, message: 'Nothing to retry: every provider completed or is still under legal hold.' };
 }

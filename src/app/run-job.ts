@@ -92,7 +92,12 @@ async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMes
   const { provider } = approved;
   const read = { subject: approved.subject };
 
-  const ref: ErasureRef = { ticketKey: job.ticketKey, attempt: job.attempt, plannedAt: job.attemptPlannedAt, mayHaveSubmitted: job.submitStartedAt !== null };
+  const ref: ErasureRef = {
+    ticketKey: job.ticketKey,
+    attempt: job.attempt,
+    plannedAt: job.attemptPlannedAt,
+    mayHaveSubmitted: job.submitStartedAt !== null,
+  };
   // Book every call this submit makes before making any, so a refusal never leaves a submit half done.
   const budget = await deps.budget?.(job.provider);
   if (budget && !(message.slot && budget.adopt(message.slot))) {
@@ -115,7 +120,8 @@ async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMes
         kind: 'needs_attention',
         providerRef: null,
         reason: error.message,
-        nextStep: 'Fix the cause named here (credentials, configuration or a provider-side problem), then use Retry on the panel',
+        nextStep:
+          'Fix the cause named here (credentials, configuration or a provider-side problem), then use Retry on the panel',
       });
     }
     throw error;
@@ -130,13 +136,24 @@ async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMes
  * for it (or, with none that soon, after Forge's longest delay), and the job's poll time moves past
  * then only if the poller would otherwise take it for lost.
  */
-async function waitForBudget(deps: AppDeps, job: JobRecord, message: JobMessage, refusal: { retryAtMs: number; slot: BudgetSlot | null }): Promise<RunJobResult> {
+async function waitForBudget(
+  deps: AppDeps,
+  job: JobRecord,
+  message: JobMessage,
+  refusal: { retryAtMs: number; slot: BudgetSlot | null },
+): Promise<RunJobResult> {
   const now = deps.now().getTime();
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((refusal.retryAtMs - now) / 1000)));
-  if (job.nextPollAt < now + (delaySeconds + 60) * 1000) await deps.store.jobs.update({ ...job, nextPollAt: now + (delaySeconds + 600) * 1000 });
+  if (job.nextPollAt < now + (delaySeconds + 60) * 1000)
+    await deps.store.jobs.update({ ...job, nextPollAt: now + (delaySeconds + 600) * 1000 });
   const { slot: _previous, ...rest } = message;
   await deps.queue.push([{ ...rest, ...(refusal.slot ? { slot: refusal.slot } : {}) }], delaySeconds);
-  deps.log.info('waiting for rate budget', { ticket: job.ticketKey, provider: job.provider, delaySeconds, reserved: refusal.slot !== null });
+  deps.log.info('waiting for rate budget', {
+    ticket: job.ticketKey,
+    provider: job.provider,
+    delaySeconds,
+    reserved: refusal.slot !== null,
+  });
   return { kind: 'deferred', delaySeconds };
 }
 
@@ -168,7 +185,11 @@ async function defer(deps: AppDeps, job: JobRecord, error: Error): Promise<RunJo
   }
   const hinted = 'retryAfterMs' in error && typeof error.retryAfterMs === 'number' ? error.retryAfterMs / 1000 : 0;
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(30, Math.ceil(hinted), 30 * 2 ** (failures - 1)));
-  await deps.store.jobs.update({ ...job, transientFailures: failures, nextPollAt: Date.parse(at) + (delaySeconds + 600) * 1000 });
+  await deps.store.jobs.update({
+    ...job,
+    transientFailures: failures,
+    nextPollAt: Date.parse(at) + (delaySeconds + 600) * 1000,
+  });
   await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }], delaySeconds);
   deps.log.warn('provider call deferred', { ticket: job.ticketKey, provider: job.provider, delaySeconds, failures });
   return { kind: 'deferred', delaySeconds };

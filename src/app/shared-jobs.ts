@@ -27,14 +27,20 @@ interface Member {
   entry: BatchEntry;
 }
 
-export async function submitSharedJobs(deps: AppDeps, providerId: ProviderId, jobs: JobRecord[], outOfTime: () => boolean): Promise<number> {
+export async function submitSharedJobs(
+  deps: AppDeps,
+  providerId: ProviderId,
+  jobs: JobRecord[],
+  outOfTime: () => boolean,
+): Promise<number> {
   const provider = await deps.provider(providerId);
   const batching = provider?.batching;
   const at = deps.now().toISOString();
   if (!provider || !batching) {
     // The provider can no longer batch (its API setting changed): each job goes alone through the queue.
     for (const job of jobs) {
-      if (await saveQuietly(deps, { ...job, batchEnrolled: false })) await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
+      if (await saveQuietly(deps, { ...job, batchEnrolled: false }))
+        await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
     }
     return 0;
   }
@@ -64,7 +70,8 @@ export async function submitSharedJobs(deps: AppDeps, providerId: ProviderId, jo
 
   // Members already given a reference (a crash after writing it) go again with that reference, unchanged.
   const assigned = new Map<string, Member[]>();
-  for (const m of members.filter((x) => x.job.batchRef)) assigned.set(m.job.batchRef as string, [...(assigned.get(m.job.batchRef as string) ?? []), m]);
+  for (const m of members.filter((x) => x.job.batchRef))
+    assigned.set(m.job.batchRef as string, [...(assigned.get(m.job.batchRef as string) ?? []), m]);
   const plan = planBatches<Member>(
     members.filter((m) => !m.job.batchRef).map((m) => ({ item: m, digests: m.entry.digests, bytes: m.entry.bytes })),
     batching.limits,
@@ -83,7 +90,10 @@ export async function submitSharedJobs(deps: AppDeps, providerId: ProviderId, jo
     const reference = batch.reference ?? sharedReference(batch.members, at);
     const written: Member[] = [];
     for (const m of batch.members) {
-      const job = m.job.batchRef === reference ? m.job : await saveQuietly(deps, { ...m.job, batchRef: reference, batchDigests: m.entry.digests });
+      const job =
+        m.job.batchRef === reference
+          ? m.job
+          : await saveQuietly(deps, { ...m.job, batchRef: reference, batchDigests: m.entry.digests });
       if (job) written.push({ ...m, job });
     }
     if (written.length === 0) continue;
@@ -102,15 +112,33 @@ export async function submitSharedJobs(deps: AppDeps, providerId: ProviderId, jo
       }
       if (!(error instanceof ProviderError)) throw error;
       for (const m of written) {
-        await settle(deps, m.job, at, { kind: 'needs_attention', providerRef: null, reason: error.message, nextStep: 'Fix the cause named here (credentials, configuration or a provider-side problem), then use Retry on the panel' });
+        await settle(deps, m.job, at, {
+          kind: 'needs_attention',
+          providerRef: null,
+          reason: error.message,
+          nextStep:
+            'Fix the cause named here (credentials, configuration or a provider-side problem), then use Retry on the panel',
+        });
       }
       continue;
     }
     for (const m of written) {
-      const applied = applyOutcome({ ...m.job, batchEnrolled: false }, { kind: 'submitted', providerRef: accepted.providerRef, providerStatus: accepted.providerStatus }, at, {
-        requests: [{ endpoint: `POST /api/v2/end-users/delete (one job for ${written.length} tickets)`, identifierKinds: m.entry.kinds, providerRef: accepted.providerRef, reconciled: false }],
-        withheld: [],
-      });
+      const applied = applyOutcome(
+        { ...m.job, batchEnrolled: false },
+        { kind: 'submitted', providerRef: accepted.providerRef, providerStatus: accepted.providerStatus },
+        at,
+        {
+          requests: [
+            {
+              endpoint: `POST /api/v2/end-users/delete (one job for ${written.length} tickets)`,
+              identifierKinds: m.entry.kinds,
+              providerRef: accepted.providerRef,
+              reconciled: false,
+            },
+          ],
+          withheld: [],
+        },
+      );
       try {
         await recordOutcome(deps, applied);
       } catch (error) {
@@ -128,7 +156,12 @@ export async function submitSharedJobs(deps: AppDeps, providerId: ProviderId, jo
  */
 function sharedReference(members: Member[], at: string): string {
   const [only] = members;
-  if (members.length === 1 && only) return idempotencyKey(only.job.provider, { ticketKey: only.job.ticketKey, attempt: only.job.attempt, plannedAt: only.job.attemptPlannedAt });
+  if (members.length === 1 && only)
+    return idempotencyKey(only.job.provider, {
+      ticketKey: only.job.ticketKey,
+      attempt: only.job.attempt,
+      plannedAt: only.job.attemptPlannedAt,
+    });
   const digest = createHash('sha256')
     .update(members.map((m) => `${m.job.ticketKey}#${m.job.attempt}`).join(','))
     .update(at)

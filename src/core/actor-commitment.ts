@@ -16,7 +16,8 @@ export interface ActorOpening {
   salt: string;
 }
 
-export const actorCommitment = ({ accountId, salt }: ActorOpening): string => `actor:${sha256(`erasure-desk-actor|${salt}|${accountId}`)}`;
+export const actorCommitment = ({ accountId, salt }: ActorOpening): string =>
+  `actor:${sha256(`erasure-desk-actor|${salt}|${accountId}`)}`;
 export const isActorCommitment = (value: string): boolean => PATTERN.test(value);
 /** Whether an opening shown to an auditor is the one the trail committed to. */
 export const opens = (commitment: string, opening: ActorOpening): boolean => actorCommitment(opening) === commitment;

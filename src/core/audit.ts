@@ -13,16 +13,33 @@ import type { Subject } from './subject';
 const problemSchema = z.object({ field: z.string(), message: z.string() });
 
 export const auditEventInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('case_opened'), data: z.object({ source: z.enum(['jira', 'amiqus_poll', 'amiqus_webhook']), receivedOn: z.string() }) }),
-  z.object({ kind: z.literal('subject_recorded'), data: z.object({ fingerprint: z.string(), identifierKinds: z.array(z.string()) }) }),
+  z.object({
+    kind: z.literal('case_opened'),
+    data: z.object({ source: z.enum(['jira', 'amiqus_poll', 'amiqus_webhook']), receivedOn: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('subject_recorded'),
+    data: z.object({ fingerprint: z.string(), identifierKinds: z.array(z.string()) }),
+  }),
   z.object({ kind: z.literal('approved'), data: z.object({ by: z.string(), fourEyes: z.boolean() }) }),
   z.object({ kind: z.literal('validation_failed'), data: z.object({ problems: z.array(problemSchema) }) }),
   z.object({
     kind: z.literal('legal_hold_applied'),
-    data: z.object({ holdId: z.string(), reason: z.string(), expiresOn: z.string().nullable(), providers: z.array(providerIdSchema) }),
+    data: z.object({
+      holdId: z.string(),
+      reason: z.string(),
+      expiresOn: z.string().nullable(),
+      providers: z.array(providerIdSchema),
+    }),
   }),
-  z.object({ kind: z.literal('deadline_set'), data: z.object({ rule: z.string(), receivedOn: z.string(), due: z.string() }) }),
-  z.object({ kind: z.literal('deadline_extended'), data: z.object({ months: z.number(), reason: z.string(), by: z.string(), due: z.string() }) }),
+  z.object({
+    kind: z.literal('deadline_set'),
+    data: z.object({ rule: z.string(), receivedOn: z.string(), due: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('deadline_extended'),
+    data: z.object({ months: z.number(), reason: z.string(), by: z.string(), due: z.string() }),
+  }),
   z.object({ kind: z.literal('job_planned'), data: z.object({ provider: providerIdSchema, attempt: z.number() }) }),
   z.object({
     kind: z.literal('request_sent'),
@@ -43,7 +60,12 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
    */
   z.object({
     kind: z.literal('deletion_confirmed'),
-    data: z.object({ provider: providerIdSchema, attempt: z.number(), providerRef: z.string(), evidence: z.enum(['read_404', 'webhook_client_deleted']) }),
+    data: z.object({
+      provider: providerIdSchema,
+      attempt: z.number(),
+      providerRef: z.string(),
+      evidence: z.enum(['read_404', 'webhook_client_deleted']),
+    }),
   }),
   z.object({ kind: z.literal('downstream_listed'), data: z.object({ systems: z.array(z.string()) }) }),
   z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
@@ -57,13 +79,27 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
       genesysPartialConfirmed: z.boolean().optional(),
     }),
   }),
-  z.object({ kind: z.literal('case_closed'), data: z.object({ outcome: z.enum(['done', 'blocked']), status: z.string() }) }),
+  z.object({
+    kind: z.literal('case_closed'),
+    data: z.object({ outcome: z.enum(['done', 'blocked']), status: z.string() }),
+  }),
   // The legal-hold register's own trail (chain key LEGAL_HOLD_REGISTER): who placed and released each hold, why.
   z.object({
     kind: z.literal('legal_hold_added'),
-    data: z.object({ holdId: z.string(), reason: z.string(), expiresOn: z.string().nullable(), providers: z.union([z.literal('all'), z.array(providerIdSchema)]), identifierCount: z.number().int(), by: z.string(), affectedTickets: z.array(z.string()) }),
+    data: z.object({
+      holdId: z.string(),
+      reason: z.string(),
+      expiresOn: z.string().nullable(),
+      providers: z.union([z.literal('all'), z.array(providerIdSchema)]),
+      identifierCount: z.number().int(),
+      by: z.string(),
+      affectedTickets: z.array(z.string()),
+    }),
   }),
-  z.object({ kind: z.literal('legal_hold_released'), data: z.object({ holdId: z.string(), reason: z.string(), by: z.string(), affectedTickets: z.array(z.string()) }) }),
+  z.object({
+    kind: z.literal('legal_hold_released'),
+    data: z.object({ holdId: z.string(), reason: z.string(), by: z.string(), affectedTickets: z.array(z.string()) }),
+  }),
 ]);
 
 /** The audit chain the legal-hold register writes to (not a ticket: holds span tickets). */
@@ -72,7 +108,12 @@ type EventBody = z.infer<typeof auditEventInputSchema>;
 export type AuditEventKind = EventBody['kind'];
 export type AuditEventInput = EventBody & { at: string };
 
-const chainFields = { seq: z.number().int().min(1), at: z.string(), prevHash: z.string().regex(/^[0-9a-f]{64}$/), hash: z.string().regex(/^[0-9a-f]{64}$/) };
+const chainFields = {
+  seq: z.number().int().min(1),
+  at: z.string(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+};
 export const auditEventSchema = z.intersection(auditEventInputSchema, z.object(chainFields));
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
@@ -97,7 +138,11 @@ function hashEvent(e: { seq: number; at: string; kind: string; data: unknown; pr
 }
 
 /** Appends one event (validated) and returns the new chain; the input chain is not modified. */
-export function appendAuditEvent(chain: readonly AuditEvent[], ticketKey: string, input: AuditEventInput): AuditEvent[] {
+export function appendAuditEvent(
+  chain: readonly AuditEvent[],
+  ticketKey: string,
+  input: AuditEventInput,
+): AuditEvent[] {
   const body = auditEventInputSchema.parse({ kind: input.kind, data: input.data });
   const last = chain[chain.length - 1];
   const seq = (last?.seq ?? 0) + 1;
@@ -111,9 +156,20 @@ export type ChainVerdict = { ok: true; head: string } | { ok: false; brokenAt: n
 export function verifyAuditChain(ticketKey: string, events: readonly AuditEvent[]): ChainVerdict {
   let prev = genesisHash(ticketKey);
   for (const [i, event] of events.entries()) {
-    if (event.seq !== i + 1) return { ok: false, brokenAt: event.seq, reason: `expected event ${i + 1}, found ${event.seq} (missing or reordered)` };
-    if (event.prevHash !== prev) return { ok: false, brokenAt: event.seq, reason: 'does not follow the previous event (or belongs to another ticket)' };
-    if (hashEvent(event) !== event.hash) return { ok: false, brokenAt: event.seq, reason: 'content was altered after it was recorded' };
+    if (event.seq !== i + 1)
+      return {
+        ok: false,
+        brokenAt: event.seq,
+        reason: `expected event ${i + 1}, found ${event.seq} (missing or reordered)`,
+      };
+    if (event.prevHash !== prev)
+      return {
+        ok: false,
+        brokenAt: event.seq,
+        reason: 'does not follow the previous event (or belongs to another ticket)',
+      };
+    if (hashEvent(event) !== event.hash)
+      return { ok: false, brokenAt: event.seq, reason: 'content was altered after it was recorded' };
     prev = event.hash;
   }
   return { ok: true, head: prev };

@@ -42,7 +42,9 @@ export function planBatches<T>(members: ReadonlyArray<BatchMember<T>>, limits: B
       continue;
     }
     if (member.digests.length > limits.maxIdentifiers || ENVELOPE_BYTES + member.bytes > limits.maxBodyBytes) {
-      throw new RangeError(`one member has ${member.digests.length} identifiers (${member.bytes} bytes), more than a job can carry`);
+      throw new RangeError(
+        `one member has ${member.digests.length} identifiers (${member.bytes} bytes), more than a job can carry`,
+      );
     }
     if (count + member.digests.length > limits.maxIdentifiers || bytes + member.bytes > limits.maxBodyBytes) {
       batches.push(current);

@@ -15,7 +15,15 @@ type EventOf<K extends AuditEvent['kind']> = Extract<AuditEvent, { kind: K }>;
 export interface ProviderSummary {
   finalState: JobState | null;
   attempts: number;
-  requests: Array<{ at: string; attempt: number; endpoint: string; identifierKinds: string[]; providerRef: string | null; reconciled: boolean; note?: string }>;
+  requests: Array<{
+    at: string;
+    attempt: number;
+    endpoint: string;
+    identifierKinds: string[];
+    providerRef: string | null;
+    reconciled: boolean;
+    note?: string;
+  }>;
   providerRefs: string[];
   dispositions: Array<{ kind: string; disposition: string; matched: number | null; reason: string | null }>;
   withheld: Array<{ kind: string; reason: string }>;
@@ -23,18 +31,42 @@ export interface ProviderSummary {
   lastDetail: string | null;
   nextStep: string | null;
   /** How the deletion was confirmed, where it was (absent when there is no such evidence). */
-  confirmations?: Array<{ at: string; attempt: number; providerRef: string; evidence: 'read_404' | 'webhook_client_deleted' }>;
+  confirmations?: Array<{
+    at: string;
+    attempt: number;
+    providerRef: string;
+    evidence: 'read_404' | 'webhook_client_deleted';
+  }>;
 }
 
 export interface RecordSummary {
   subject: { fingerprint: string; identifierKinds: string[] } | null;
   approval: { by: string; at: string; fourEyes: boolean } | null;
   validationFailures: Array<{ at: string; problems: Array<{ field: string; message: string }> }>;
-  deadline: { rule: string; receivedOn: string; due: string; extensions: Array<{ months: number; reason: string; by: string; at: string }>; completedOn: string | null; met: boolean | null } | null;
+  deadline: {
+    rule: string;
+    receivedOn: string;
+    due: string;
+    extensions: Array<{ months: number; reason: string; by: string; at: string }>;
+    completedOn: string | null;
+    met: boolean | null;
+  } | null;
   providers: Partial<Record<ProviderId, ProviderSummary>>;
-  legalHolds: Array<{ holdId: string; reason: string; expiresOn: string | null; providers: ProviderId[]; recordedAt: string }>;
+  legalHolds: Array<{
+    holdId: string;
+    reason: string;
+    expiresOn: string | null;
+    providers: ProviderId[];
+    recordedAt: string;
+  }>;
   downstream: Array<{ system: string; confirmedBy: string | null; confirmedAt: string | null }>;
-  retries: Array<{ at: string; by: string; providers: ProviderId[]; genesysSupportCase?: string; genesysPartialConfirmed?: boolean }>;
+  retries: Array<{
+    at: string;
+    by: string;
+    providers: ProviderId[];
+    genesysSupportCase?: string;
+    genesysPartialConfirmed?: boolean;
+  }>;
   outcome: { outcome: 'done' | 'blocked'; status: string; at: string } | null;
 }
 
@@ -49,7 +81,17 @@ export interface ComplianceRecord extends RecordSummary {
 function providerSummary(summary: RecordSummary, provider: ProviderId): ProviderSummary {
   const existing = summary.providers[provider];
   if (existing) return existing;
-  const fresh: ProviderSummary = { finalState: null, attempts: 0, requests: [], providerRefs: [], dispositions: [], withheld: [], settledAt: null, lastDetail: null, nextStep: null };
+  const fresh: ProviderSummary = {
+    finalState: null,
+    attempts: 0,
+    requests: [],
+    providerRefs: [],
+    dispositions: [],
+    withheld: [],
+    settledAt: null,
+    lastDetail: null,
+    nextStep: null,
+  };
   summary.providers[provider] = fresh;
   return fresh;
 }
@@ -58,7 +100,17 @@ function providerSummary(summary: RecordSummary, provider: ProviderId): Provider
 const MET_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found', 'blocked_legal_hold']);
 
 export function summarize(events: readonly AuditEvent[]): RecordSummary {
-  const s: RecordSummary = { subject: null, approval: null, validationFailures: [], deadline: null, providers: {}, legalHolds: [], downstream: [], retries: [], outcome: null };
+  const s: RecordSummary = {
+    subject: null,
+    approval: null,
+    validationFailures: [],
+    deadline: null,
+    providers: {},
+    legalHolds: [],
+    downstream: [],
+    retries: [],
+    outcome: null,
+  };
   for (const e of events) {
     switch (e.kind) {
       case 'subject_recorded':
@@ -71,7 +123,14 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         s.validationFailures.push({ at: e.at, problems: e.data.problems });
         break;
       case 'deadline_set':
-        s.deadline = { rule: e.data.rule, receivedOn: e.data.receivedOn, due: e.data.due, extensions: [], completedOn: null, met: null };
+        s.deadline = {
+          rule: e.data.rule,
+          receivedOn: e.data.receivedOn,
+          due: e.data.due,
+          extensions: [],
+          completedOn: null,
+          met: null,
+        };
         break;
       case 'deadline_extended':
         if (s.deadline) {
@@ -80,7 +139,13 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         }
         break;
       case 'legal_hold_applied':
-        s.legalHolds.push({ holdId: e.data.holdId, reason: e.data.reason, expiresOn: e.data.expiresOn, providers: e.data.providers, recordedAt: e.at });
+        s.legalHolds.push({
+          holdId: e.data.holdId,
+          reason: e.data.reason,
+          expiresOn: e.data.expiresOn,
+          providers: e.data.providers,
+          recordedAt: e.at,
+        });
         break;
       case 'job_planned': {
         const p = providerSummary(s, e.data.provider);
@@ -99,14 +164,19 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         break;
       case 'deletion_confirmed': {
         const p = providerSummary(s, e.data.provider);
-        p.confirmations = [...(p.confirmations ?? []), { at: e.at, attempt: e.data.attempt, providerRef: e.data.providerRef, evidence: e.data.evidence }];
+        p.confirmations = [
+          ...(p.confirmations ?? []),
+          { at: e.at, attempt: e.data.attempt, providerRef: e.data.providerRef, evidence: e.data.evidence },
+        ];
         break;
       }
       case 'downstream_listed':
         s.downstream = e.data.systems.map((system) => ({ system, confirmedBy: null, confirmedAt: null }));
         break;
       case 'downstream_confirmed':
-        s.downstream = s.downstream.map((d) => (d.system === e.data.system ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at } : d));
+        s.downstream = s.downstream.map((d) =>
+          d.system === e.data.system ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at } : d,
+        );
         break;
       case 'retry_requested':
         s.retries.push({
@@ -114,7 +184,9 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
           by: e.data.by,
           providers: e.data.providers,
           ...(e.data.genesysSupportCase !== undefined ? { genesysSupportCase: e.data.genesysSupportCase } : {}),
-          ...(e.data.genesysPartialConfirmed !== undefined ? { genesysPartialConfirmed: e.data.genesysPartialConfirmed } : {}),
+          ...(e.data.genesysPartialConfirmed !== undefined
+            ? { genesysPartialConfirmed: e.data.genesysPartialConfirmed }
+            : {}),
         });
         break;
       case 'case_closed':
@@ -122,7 +194,9 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         if (s.deadline) {
           s.deadline.completedOn = e.at.slice(0, 10);
           // Met only if, by the deadline, every provider erased, held nothing, or lawfully withheld (legal hold).
-          s.deadline.met = s.deadline.completedOn <= s.deadline.due && Object.values(s.providers).every((p) => !!p?.finalState && MET_STATES.has(p.finalState));
+          s.deadline.met =
+            s.deadline.completedOn <= s.deadline.due &&
+            Object.values(s.providers).every((p) => !!p?.finalState && MET_STATES.has(p.finalState));
         }
         break;
       case 'case_opened':
@@ -145,9 +219,16 @@ function applyTransition(p: ProviderSummary, e: EventOf<'job_transition'>): void
   p.settledAt = SETTLED_STATES.has(e.data.to) ? e.at : null;
 }
 
-export function buildComplianceRecord(ticketKey: string, events: readonly AuditEvent[], generatedAt: string): ComplianceRecord {
+export function buildComplianceRecord(
+  ticketKey: string,
+  events: readonly AuditEvent[],
+  generatedAt: string,
+): ComplianceRecord {
   const verdict = verifyAuditChain(ticketKey, events);
-  if (!verdict.ok) throw new Error(`${ticketKey}: the audit chain is broken at event ${verdict.brokenAt} (${verdict.reason}); refusing to build a record from it`);
+  if (!verdict.ok)
+    throw new Error(
+      `${ticketKey}: the audit chain is broken at event ${verdict.brokenAt} (${verdict.reason}); refusing to build a record from it`,
+    );
   return {
     schemaVersion: RECORD_SCHEMA_VERSION,
     ticketKey,
@@ -170,7 +251,8 @@ export const complianceRecordSchema = z
 
 export function verifyComplianceRecord(input: unknown): { ok: boolean; problems: string[] } {
   const parsed = complianceRecordSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`) };
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`) };
   const record = parsed.data;
   const problems: string[] = [];
   const verdict = verifyAuditChain(record.ticketKey, record.events);
@@ -182,7 +264,8 @@ export function verifyComplianceRecord(input: unknown): { ok: boolean; problems:
   const expected = summarize(record.events) as unknown as Record<string, unknown>;
   const actual = input as Record<string, unknown>;
   for (const key of Object.keys(expected)) {
-    if (canonicalJson(expected[key]) !== canonicalJson(actual[key])) problems.push(`summary field "${key}" does not match the events`);
+    if (canonicalJson(expected[key]) !== canonicalJson(actual[key]))
+      problems.push(`summary field "${key}" does not match the events`);
   }
   return { ok: problems.length === 0, problems };
 }

@@ -84,15 +84,21 @@ export function computeDeadline(receivedOn: string, policy: DeadlinePolicy, exte
   const baseDue = rollForward(basePeriodEnd(receivedOn, policy), policy);
   let months = 0;
   for (const e of extensions) {
-    if (!Number.isInteger(e.months) || e.months < 1) throw new InvalidExtension('an extension is a whole number of months');
+    if (!Number.isInteger(e.months) || e.months < 1)
+      throw new InvalidExtension('an extension is a whole number of months');
     if (e.reason.trim() === '') throw new InvalidExtension('an extension needs a reason (GDPR Art. 12(3))');
     // The data subject must be told of an extension, with reasons, within the first month.
-    if (e.grantedOn > baseDue) throw new InvalidExtension(`an extension must be decided by the original deadline (${baseDue}); this one is dated ${e.grantedOn}`);
+    if (e.grantedOn > baseDue)
+      throw new InvalidExtension(
+        `an extension must be decided by the original deadline (${baseDue}); this one is dated ${e.grantedOn}`,
+      );
     months += e.months;
   }
-  if (months > 2) throw new InvalidExtension(`extensions total ${months} months; GDPR Art. 12(3) allows at most two further months`);
+  if (months > 2)
+    throw new InvalidExtension(`extensions total ${months} months; GDPR Art. 12(3) allows at most two further months`);
   // "Two further months" are added to the unextended period's end, before any roll-forward.
-  const due = months === 0 ? baseDue : rollForward(addCalendarMonths(basePeriodEnd(receivedOn, policy), months), policy);
+  const due =
+    months === 0 ? baseDue : rollForward(addCalendarMonths(basePeriodEnd(receivedOn, policy), months), policy);
   return { receivedOn, baseDue, due, extendedMonths: months, extensions };
 }
 

@@ -77,7 +77,12 @@ export const erasureJobSchema = z.object({
 });
 export type ErasureJob = z.infer<typeof erasureJobSchema>;
 
-const dispositionSchema = z.object({ kind: z.string(), disposition: z.string(), matched: z.number().nullable(), reason: z.string().nullable() });
+const dispositionSchema = z.object({
+  kind: z.string(),
+  disposition: z.string(),
+  matched: z.number().nullable(),
+  reason: z.string().nullable(),
+});
 const withheldSchema = z.object({ kind: z.string(), reason: z.string() });
 
 /** What the audit trail records of one transition: enough to replay the job's history without the job. */
@@ -112,7 +117,10 @@ export class IllegalTransition extends Error {
   }
 }
 
-type Rule = { from: readonly JobState[]; to: (job: ErasureJob, event: JobEvent) => Partial<ErasureJob> & { state: JobState } };
+type Rule = {
+  from: readonly JobState[];
+  to: (job: ErasureJob, event: JobEvent) => Partial<ErasureJob> & { state: JobState };
+};
 
 const IN_FLIGHT = ['submitted', 'in_progress'] as const;
 
@@ -124,14 +132,20 @@ const RULES: { [K in JobEventType]: Rule } = {
   },
   progressed: {
     from: IN_FLIGHT,
-    to: (_job, e) => ({ state: 'in_progress', detail: `provider status ${(e as Extract<JobEvent, { type: 'progressed' }>).providerStatus}` }),
+    to: (_job, e) => ({
+      state: 'in_progress',
+      detail: `provider status ${(e as Extract<JobEvent, { type: 'progressed' }>).providerStatus}`,
+    }),
   },
   completed: { from: IN_FLIGHT, to: (_job, e) => ({ state: 'completed', detail: summaryOf(e), nextStep: null }) },
   partially_completed: {
     from: IN_FLIGHT,
     to: (_job, e) => ({ state: 'partially_completed', detail: summaryOf(e), nextStep: nextStepOf(e) }),
   },
-  failed: { from: ACTIVE_STATES, to: (_job, e) => ({ state: 'failed', detail: summaryOf(e), nextStep: nextStepOf(e) }) },
+  failed: {
+    from: ACTIVE_STATES,
+    to: (_job, e) => ({ state: 'failed', detail: summaryOf(e), nextStep: nextStepOf(e) }),
+  },
   not_found: { from: ACTIVE_STATES, to: (_job, e) => ({ state: 'not_found', detail: summaryOf(e), nextStep: null }) },
   legal_hold: {
     from: ['pending'],
@@ -185,7 +199,12 @@ export function canApply(state: JobState, event: JobEventType): boolean {
  * only way a job changes state, so no transition can happen without its entry. Pure; throws
  * IllegalTransition rather than bending the rules. Fields beyond the core job (a stored record's) are kept.
  */
-export function applyJobEvent<J extends ErasureJob>(job: J, event: JobEvent, at: string, evidence: TransitionEvidence = {}): { job: J; audit: JobTransitionEntry } {
+export function applyJobEvent<J extends ErasureJob>(
+  job: J,
+  event: JobEvent,
+  at: string,
+  evidence: TransitionEvidence = {},
+): { job: J; audit: JobTransitionEntry } {
   const rule = RULES[event.type];
   if (!rule.from.includes(job.state)) throw new IllegalTransition(job.ticketKey, job.provider, job.state, event.type);
   const next: J = { ...job, ...rule.to(job, event), updatedAt: at };

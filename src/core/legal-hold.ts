@@ -15,13 +15,23 @@ export const legalHoldSchema = z.object({
   reason: z.string().min(5, { message: 'give the reason for the hold (it goes into the compliance record)' }),
   createdBy: z.string(),
   createdAt: z.string(),
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  expiresOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   identifierKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1),
   providers: z.union([z.literal('all'), z.array(providerIdSchema).min(1)]),
 });
 export type LegalHold = z.infer<typeof legalHoldSchema>;
 
-export const IDENTIFIER_KINDS = ['email', 'phone', 'amiqus_client_id', 'ada_chatter_id', 'genesys_user_id', 'genesys_external_contact_id'] as const;
+export const IDENTIFIER_KINDS = [
+  'email',
+  'phone',
+  'amiqus_client_id',
+  'ada_chatter_id',
+  'genesys_user_id',
+  'genesys_external_contact_id',
+] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 function normalise(kind: IdentifierKind, value: string): string {
@@ -33,7 +43,9 @@ function normalise(kind: IdentifierKind, value: string): string {
 }
 
 export function identifierKey(kind: IdentifierKind, value: string): string {
-  return createHash('sha256').update(`${kind}:${normalise(kind, value)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${kind}:${normalise(kind, value)}`)
+    .digest('hex');
 }
 
 export function subjectIdentifierKeys(subject: Subject): string[] {
@@ -45,7 +57,9 @@ export function subjectIdentifierKeys(subject: Subject): string[] {
     ['genesys_external_contact_id', subject.genesysExternalContactId],
     ...subject.phones.map((p) => ['phone', p.number] as [IdentifierKind, string]),
   ];
-  return pairs.filter((p): p is [IdentifierKind, string | number] => p[1] !== undefined).map(([kind, value]) => identifierKey(kind, String(value)));
+  return pairs
+    .filter((p): p is [IdentifierKind, string | number] => p[1] !== undefined)
+    .map(([kind, value]) => identifierKey(kind, String(value)));
 }
 
 /** A hold is in force through its expiry date; one without an expiry lasts until it is removed. */
@@ -54,7 +68,11 @@ export function holdInForce(hold: Pick<LegalHold, 'expiresOn'>, today: string): 
 }
 
 /** Holds matching the subject, split into those in force today and those that have expired. */
-export function legalHoldsFor(subject: Subject, holds: readonly LegalHold[], today: string): { active: LegalHold[]; expired: LegalHold[] } {
+export function legalHoldsFor(
+  subject: Subject,
+  holds: readonly LegalHold[],
+  today: string,
+): { active: LegalHold[]; expired: LegalHold[] } {
   const keys = new Set(subjectIdentifierKeys(subject));
   const matching = holds.filter((h) => h.identifierKeys.some((k) => keys.has(k)));
   return {
@@ -64,7 +82,10 @@ export function legalHoldsFor(subject: Subject, holds: readonly LegalHold[], tod
 }
 
 /** For each provider a case would use, the active hold that withholds it (the first, if several). */
-export function withheldProviders(active: readonly LegalHold[], providers: readonly ProviderId[]): Map<ProviderId, LegalHold> {
+export function withheldProviders(
+  active: readonly LegalHold[],
+  providers: readonly ProviderId[],
+): Map<ProviderId, LegalHold> {
   const withheld = new Map<ProviderId, LegalHold>();
   for (const provider of providers) {
     const hold = active.find((h) => h.providers === 'all' || h.providers.includes(provider));

@@ -57,7 +57,11 @@ export function initialBudget(windows: readonly RateWindow[]): BudgetState {
  * Brings stored state in line with the configured windows (a window added or its published limit raised
  * by configuration), keeping counts and learned limits below the published ones.
  */
-export function reconcileWindows(state: BudgetState, windows: readonly RateWindow[], opts: { adoptStatedLimit: boolean }): BudgetState {
+export function reconcileWindows(
+  state: BudgetState,
+  windows: readonly RateWindow[],
+  opts: { adoptStatedLimit: boolean },
+): BudgetState {
   return {
     blockedUntil: state.blockedUntil,
     windows: windows.map((w) => {
@@ -106,14 +110,19 @@ export type Reservation = { state: BudgetState; at: number } | { state: BudgetSt
  */
 export function reserve(state: BudgetState, nowMs: number, count: number, maxAheadMs: number): Reservation {
   const current = prune(state, nowMs);
-  if (current.windows.some((w) => count > w.limit)) throw new RangeError(`cannot reserve ${count} calls in a window of ${Math.min(...current.windows.map((w) => w.limit))}`);
+  if (current.windows.some((w) => count > w.limit))
+    throw new RangeError(
+      `cannot reserve ${count} calls in a window of ${Math.min(...current.windows.map((w) => w.limit))}`,
+    );
   const horizon = nowMs + maxAheadMs;
   let t = Math.max(nowMs, current.blockedUntil);
   const counts = new Map(current.windows.map((w) => [w, new Map(w.buckets)]));
   // Each pass moves t to the start of the next bucket of the first window that refuses it; every window
   // is re-checked at the new t, so the loop ends at a time all of them accept.
   for (let guard = 0; guard < 100_000 && t <= horizon; guard += 1) {
-    const refusing = current.windows.find((w) => !fits(w, counts.get(w) as Map<number, number>, Math.floor(t / bucketMs(w)), count));
+    const refusing = current.windows.find(
+      (w) => !fits(w, counts.get(w) as Map<number, number>, Math.floor(t / bucketMs(w)), count),
+    );
     if (!refusing) {
       const windows = current.windows.map((w) => add(w, Math.floor(t / bucketMs(w)), count));
       return { state: { ...current, windows }, at: t };
@@ -142,14 +151,21 @@ function countSince(w: WindowState, fromMs: number, toMs: number): number {
  * they are counted as made now; 429 blocks until Retry-After, and lowers the minute-scale limit to what
  * actually went through, since only the provider knows a per-endpoint limit lower than the published one.
  */
-export function observe(state: BudgetState, obs: RateObservation, nowMs: number, opts: { adoptStatedLimit: boolean }): BudgetState {
+export function observe(
+  state: BudgetState,
+  obs: RateObservation,
+  nowMs: number,
+  opts: { adoptStatedLimit: boolean },
+): BudgetState {
   let windows = state.windows;
   let blockedUntil = state.blockedUntil;
   const minuteScale = [...windows].sort((a, b) => Math.abs(a.windowMs - 60_000) - Math.abs(b.windowMs - 60_000))[0];
 
   if (obs.statedLimit && obs.statedLimit > 0 && minuteScale) {
     const stated = obs.statedLimit;
-    windows = windows.map((w) => (w === minuteScale ? { ...w, limit: opts.adoptStatedLimit ? stated : Math.min(w.limit, stated) } : w));
+    windows = windows.map((w) =>
+      w === minuteScale ? { ...w, limit: opts.adoptStatedLimit ? stated : Math.min(w.limit, stated) } : w,
+    );
   }
   if (typeof obs.remaining === 'number' && obs.remaining >= 0 && minuteScale) {
     const target = windows.find((w) => w.windowMs === minuteScale.windowMs) as WindowState;

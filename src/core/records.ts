@@ -111,5 +111,9 @@ export class ConcurrentUpdate extends Error {
 }
 
 /** A Genesys export preview a privacy officer asked for (the export's links are read live, never stored). */
-export const previewRequestSchema = z.object({ providerRef: z.string(), requestedBy: z.string(), requestedAt: z.string() });
+export const previewRequestSchema = z.object({
+  providerRef: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+});
 export type PreviewRequest = z.infer<typeof previewRequestSchema>;

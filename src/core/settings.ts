@@ -5,10 +5,15 @@ import { z } from 'zod';
  * live in Forge secret storage (see src/store/secrets.ts; the secret port is in src/app/ports.ts).
  */
 
-const fieldId = z.string().regex(/^(customfield_\d+|[a-z]+)$/, { message: 'must be a Jira field id such as customfield_10050' });
+const fieldId = z
+  .string()
+  .regex(/^(customfield_\d+|[a-z]+)$/, { message: 'must be a Jira field id such as customfield_10050' });
 
 export const settingsSchema = z.object({
-  projectKeys: z.array(z.string().regex(/^[A-Z][A-Z0-9_]+$/)).min(1).default(['DSAR']),
+  projectKeys: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]+$/))
+    .min(1)
+    .default(['DSAR']),
   issueTypes: z.array(z.string().min(1)).min(1).default(['DSAR request']),
   statuses: z
     .object({
@@ -59,7 +64,10 @@ export const settingsSchema = z.object({
       ada: z
         .object({
           enabled: z.boolean().default(true),
-          handle: z.string().regex(/^[a-z0-9-]+$/).default('example'),
+          handle: z
+            .string()
+            .regex(/^[a-z0-9-]+$/)
+            .default('example'),
           region: z.enum(['us', 'eu', 'maple']).default('us'),
           api: z.enum(['v2', 'v1']).default('v2'),
           /** Custom variables holding an email, erased through `variable_match`. */

@@ -58,7 +58,10 @@ export const phoneHoldingSchema = z
 export type PhoneHolding = z.infer<typeof phoneHoldingSchema>;
 
 const token = (label: string, pattern: RegExp, example: string) =>
-  z.string().trim().regex(pattern, { message: `${label} is not valid (expected something like ${example})` });
+  z
+    .string()
+    .trim()
+    .regex(pattern, { message: `${label} is not valid (expected something like ${example})` });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,14 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import { type AdfDocument, type IntakeJira, type IssueSnapshot, type JiraCatalog, JiraLookupForbidden, type JiraPort, type UserJiraPort } from '../app/ports';
+import {
+  type AdfDocument,
+  type IntakeJira,
+  type IssueSnapshot,
+  type JiraCatalog,
+  JiraLookupForbidden,
+  type JiraPort,
+  type UserJiraPort,
+} from '../app/ports';
 
 /**
  * The Jira operations the workflow performs, on `@forge/api` `requestJira` as the app (the app acts on DSAR
@@ -26,7 +34,9 @@ export class JiraTransitionUnavailable extends Error {
     readonly target: string,
     readonly available: string[],
   ) {
-    super(`${issueKey}: no transition to "${target}" from the current status (available: ${available.join(', ') || 'none'}); check the workflow and the status names on the admin page`);
+    super(
+      `${issueKey}: no transition to "${target}" from the current status (available: ${available.join(', ') || 'none'}); check the workflow and the status names on the admin page`,
+    );
     this.name = 'JiraTransitionUnavailable';
   }
 }
@@ -43,7 +53,11 @@ export interface JiraRequester {
 }
 
 /** One file as multipart/form-data (RFC 7578), built as bytes: Forge's request body is a string or ArrayBuffer. */
-export function multipartFile(filename: string, bytes: Uint8Array, mediaType: string): { body: ArrayBuffer; contentType: string } {
+export function multipartFile(
+  filename: string,
+  bytes: Uint8Array,
+  mediaType: string,
+): { body: ArrayBuffer; contentType: string } {
   const boundary = `erasure-desk-${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
   const safeName = filename.replace(/["\r\n]/g, '_');
   const head = new TextEncoder().encode(
@@ -78,7 +92,10 @@ async function errorMessages(response: JiraResponse): Promise<string[]> {
   try {
     const body = JSON.parse(await response.text()) as { errorMessages?: unknown; errors?: unknown };
     const list = Array.isArray(body.errorMessages) ? body.errorMessages.map(String) : [];
-    const fields = body.errors && typeof body.errors === 'object' ? Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`) : [];
+    const fields =
+      body.errors && typeof body.errors === 'object'
+        ? Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`)
+        : [];
     return [...list, ...fields];
   } catch {
     return [];
@@ -87,7 +104,10 @@ async function errorMessages(response: JiraResponse): Promise<string[]> {
 
 async function json<S extends z.ZodType>(response: JiraResponse, schema: S, endpoint: string): Promise<z.infer<S>> {
   const parsed = schema.safeParse(JSON.parse(await response.text()) as unknown);
-  if (!parsed.success) throw new JiraRequestError(response.status, endpoint, [`unexpected response shape at ${parsed.error.issues[0]?.path.join('.') ?? ''}`]);
+  if (!parsed.success)
+    throw new JiraRequestError(response.status, endpoint, [
+      `unexpected response shape at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+    ]);
   return parsed.data;
 }
 
@@ -95,7 +115,9 @@ const ACCEPT = { Accept: 'application/json' };
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' };
 
 const issueSchema = z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()) });
-const transitionsSchema = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })) });
+const transitionsSchema = z.object({
+  transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })),
+});
 const rolesSchema = z.record(z.string(), z.string());
 const roleSchema = z.object({
   actors: z.array(
@@ -108,7 +130,9 @@ const roleSchema = z.object({
 });
 const groupsSchema = z.array(z.object({ name: z.string() }));
 const searchSchema = z.object({ issues: z.array(z.object({ key: z.string() })), nextPageToken: z.string().optional() });
-const attachmentsSchema = z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string(), size: z.number() }));
+const attachmentsSchema = z.array(
+  z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string(), size: z.number() }),
+);
 
 async function forbiddenAs<T>(endpoint: string, remedy: string, lookUp: () => Promise<T>): Promise<T> {
   try {
@@ -119,32 +143,44 @@ async function forbiddenAs<T>(endpoint: string, remedy: string, lookUp: () => Pr
   }
 }
 
-const ROLE_REMEDY = 'Give the app (the "Erasure Desk" user) the Administer Projects permission in this project, or use approval groups instead of a project role on the admin page.';
-const GROUP_REMEDY = 'Give the app the "Browse users and groups" global permission, or use a project role instead of approval groups on the admin page.';
+const ROLE_REMEDY =
+  'Give the app (the "Erasure Desk" user) the Administer Projects permission in this project, or use approval groups instead of a project role on the admin page.';
+const GROUP_REMEDY =
+  'Give the app the "Browse users and groups" global permission, or use a project role instead of approval groups on the admin page.';
 
 const fieldsSchema = z.array(z.object({ id: z.string(), name: z.string(), custom: z.boolean().default(false) }));
 const statusesSchema = z.array(z.object({ name: z.string() }));
 
 export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & JiraCatalog {
   const statusOf = async (key: string) => {
-    const response = await send('GET /issue', () => app.requestJira(route`/rest/api/3/issue/${key}?fields=status`, { method: 'GET', headers: ACCEPT }));
+    const response = await send('GET /issue', () =>
+      app.requestJira(route`/rest/api/3/issue/${key}?fields=status`, { method: 'GET', headers: ACCEPT }),
+    );
     const issue = await json(response, issueSchema, 'GET /issue');
     return (issue.fields.status as { name?: string } | undefined)?.name ?? null;
   };
   const groupsOf = (accountId: string) =>
     forbiddenAs('user groups', GROUP_REMEDY, async () => {
-      const response = await send('GET /user/groups', () => app.requestJira(route`/rest/api/3/user/groups?accountId=${accountId}`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /user/groups', () =>
+        app.requestJira(route`/rest/api/3/user/groups?accountId=${accountId}`, { method: 'GET', headers: ACCEPT }),
+      );
       return (await json(response, groupsSchema, 'GET /user/groups')).map((g) => g.name);
     });
 
   return {
     async getIssue(key, fields): Promise<IssueSnapshot> {
-      const response = await send('GET /issue', () => app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /issue', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, { method: 'GET', headers: ACCEPT }),
+      );
       return json(response, issueSchema, 'GET /issue');
     },
     async addComment(key, body: AdfDocument) {
       const response = await send('POST /issue/comment', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }),
+        app.requestJira(route`/rest/api/3/issue/${key}/comment`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ body }),
+        }),
       );
       return json(response, z.object({ id: z.string() }), 'POST /issue/comment');
     },
@@ -152,7 +188,11 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
       const { body, contentType } = multipartFile(filename, bytes, mediaType);
       // Jira refuses multipart uploads without X-Atlassian-Token (XSRF protection).
       const response = await send('POST /issue/attachments', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/attachments`, { method: 'POST', headers: { ...ACCEPT, 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType }, body }),
+        app.requestJira(route`/rest/api/3/issue/${key}/attachments`, {
+          method: 'POST',
+          headers: { ...ACCEPT, 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType },
+          body,
+        }),
       );
       const [first] = await json(response, attachmentsSchema, 'POST /issue/attachments');
       if (!first) throw new JiraRequestError(response.status, 'POST /issue/attachments', ['no attachment returned']);
@@ -160,26 +200,43 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
     },
     async transitionTo(key, statusName) {
       if ((await statusOf(key)) === statusName) return 'already_in_status';
-      const listed = await send('GET /issue/transitions', () => app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'GET', headers: ACCEPT }));
+      const listed = await send('GET /issue/transitions', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'GET', headers: ACCEPT }),
+      );
       const { transitions } = await json(listed, transitionsSchema, 'GET /issue/transitions');
       const match = transitions.find((t) => t.to.name === statusName);
-      if (!match) throw new JiraTransitionUnavailable(key, statusName, transitions.map((t) => t.to.name));
+      if (!match)
+        throw new JiraTransitionUnavailable(
+          key,
+          statusName,
+          transitions.map((t) => t.to.name),
+        );
       await send('POST /issue/transitions', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ transition: { id: match.id } }) }),
+        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ transition: { id: match.id } }),
+        }),
       );
       return 'transitioned';
     },
     isInProjectRole: (projectKey, roleName, accountId) =>
       forbiddenAs('project role', ROLE_REMEDY, async () => {
-        const listed = await send('GET /project/role', () => app.requestJira(route`/rest/api/3/project/${projectKey}/role`, { method: 'GET', headers: ACCEPT }));
+        const listed = await send('GET /project/role', () =>
+          app.requestJira(route`/rest/api/3/project/${projectKey}/role`, { method: 'GET', headers: ACCEPT }),
+        );
         const roles = await json(listed, rolesSchema, 'GET /project/role');
         const url = Object.entries(roles).find(([name]) => name === roleName)?.[1];
         const roleId = url?.split('/').pop();
         if (!roleId) return false;
-        const fetched = await send('GET /project/role/id', () => app.requestJira(route`/rest/api/3/project/${projectKey}/role/${roleId}`, { method: 'GET', headers: ACCEPT }));
+        const fetched = await send('GET /project/role/id', () =>
+          app.requestJira(route`/rest/api/3/project/${projectKey}/role/${roleId}`, { method: 'GET', headers: ACCEPT }),
+        );
         const role = await json(fetched, roleSchema, 'GET /project/role/id');
         if (role.actors.some((a) => a.actorUser?.accountId === accountId)) return true;
-        const roleGroups = role.actors.map((a) => a.actorGroup?.name ?? a.actorGroup?.displayName).filter((g): g is string => !!g);
+        const roleGroups = role.actors
+          .map((a) => a.actorGroup?.name ?? a.actorGroup?.displayName)
+          .filter((g): g is string => !!g);
         if (roleGroups.length === 0) return false;
         const userGroups = await groupsOf(accountId);
         return roleGroups.some((g) => userGroups.includes(g));
@@ -187,14 +244,26 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
     getUserGroups: groupsOf,
     async editLabels(key, add, remove) {
       const update = { labels: [...add.map((l) => ({ add: l })), ...remove.map((l) => ({ remove: l }))] };
-      await send('PUT /issue', () => app.requestJira(route`/rest/api/3/issue/${key}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ update }) }));
+      await send('PUT /issue', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}`, {
+          method: 'PUT',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ update }),
+        }),
+      );
     },
     async searchIssueKeys(jql) {
       const keys: string[] = [];
       let nextPageToken: string | undefined;
       do {
         const query = { jql, fields: ['key'], maxResults: 100, ...(nextPageToken ? { nextPageToken } : {}) };
-        const response = await send('POST /search/jql', () => app.requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(query) }));
+        const response = await send('POST /search/jql', () =>
+          app.requestJira(route`/rest/api/3/search/jql`, {
+            method: 'POST',
+            headers: JSON_HEADERS,
+            body: JSON.stringify(query),
+          }),
+        );
         const page = await json(response, searchSchema, 'POST /search/jql');
         keys.push(...page.issues.map((i) => i.key));
         nextPageToken = page.nextPageToken;
@@ -202,28 +271,51 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
       return keys;
     },
     async createIssue(input) {
-      const fields = { project: { key: input.projectKey }, issuetype: { name: input.issueType }, summary: input.summary, ...input.fields };
-      const response = await send('POST /issue', () => app.requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ fields }) }));
+      const fields = {
+        project: { key: input.projectKey },
+        issuetype: { name: input.issueType },
+        summary: input.summary,
+        ...input.fields,
+      };
+      const response = await send('POST /issue', () =>
+        app.requestJira(route`/rest/api/3/issue`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ fields }),
+        }),
+      );
       return json(response, z.object({ key: z.string() }), 'POST /issue');
     },
     async listFields() {
-      const response = await send('GET /field', () => app.requestJira(route`/rest/api/3/field`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /field', () =>
+        app.requestJira(route`/rest/api/3/field`, { method: 'GET', headers: ACCEPT }),
+      );
       return json(response, fieldsSchema, 'GET /field');
     },
     async listStatuses() {
-      const response = await send('GET /status', () => app.requestJira(route`/rest/api/3/status`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /status', () =>
+        app.requestJira(route`/rest/api/3/status`, { method: 'GET', headers: ACCEPT }),
+      );
       const statuses = await json(response, statusesSchema, 'GET /status');
       return [...new Set(statuses.map((s) => s.name))];
     },
     async setIssueProperty(key, property, value) {
       await send('PUT /issue/properties', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/properties/${property}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify(value) }),
+        app.requestJira(route`/rest/api/3/issue/${key}/properties/${property}`, {
+          method: 'PUT',
+          headers: JSON_HEADERS,
+          body: JSON.stringify(value),
+        }),
       );
     },
   };
 }
 
-const visibleIssueSchema = z.object({ id: z.string(), key: z.string(), fields: z.object({ project: z.object({ key: z.string() }) }) });
+const visibleIssueSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  fields: z.object({ project: z.object({ key: z.string() }) }),
+});
 const myPermissionsSchema = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean() })) });
 const myselfSchema = z.object({ groups: z.object({ items: z.array(z.object({ name: z.string() })) }) });
 
@@ -231,7 +323,9 @@ export function createUserJiraAdapter(user: JiraRequester): UserJiraPort {
   return {
     async visibleIssue(issueIdOrKey) {
       try {
-        const response = await send('GET /issue', () => user.requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { method: 'GET', headers: ACCEPT }));
+        const response = await send('GET /issue', () =>
+          user.requestJira(route`/rest/api/3/issue/${issueIdOrKey}?fields=project`, { method: 'GET', headers: ACCEPT }),
+        );
         const issue = await json(response, visibleIssueSchema, 'GET /issue');
         return { id: issue.id, key: issue.key, projectKey: issue.fields.project.key };
       } catch (error) {
@@ -240,12 +334,16 @@ export function createUserJiraAdapter(user: JiraRequester): UserJiraPort {
       }
     },
     async isJiraAdmin() {
-      const response = await send('GET /mypermissions', () => user.requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /mypermissions', () =>
+        user.requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { method: 'GET', headers: ACCEPT }),
+      );
       const granted = await json(response, myPermissionsSchema, 'GET /mypermissions');
       return granted.permissions.ADMINISTER?.havePermission === true;
     },
     async myGroups() {
-      const response = await send('GET /myself', () => user.requestJira(route`/rest/api/3/myself?expand=groups`, { method: 'GET', headers: ACCEPT }));
+      const response = await send('GET /myself', () =>
+        user.requestJira(route`/rest/api/3/myself?expand=groups`, { method: 'GET', headers: ACCEPT }),
+      );
       return (await json(response, myselfSchema, 'GET /myself')).groups.items.map((g) => g.name);
     },
   };

@@ -36,7 +36,9 @@ export function rateObservation(status: number, headers: HeaderSource, nowMs: nu
   const allowed = headerNumber(headers, 'inin-ratelimit-allowed');
   const count = headerNumber(headers, 'inin-ratelimit-count');
   const statedLimit = headerNumber(headers, 'x-ratelimit-limit') ?? allowed;
-  const remaining = headerNumber(headers, 'x-ratelimit-remaining') ?? (allowed !== null && count !== null ? Math.max(0, allowed - count) : null);
+  const remaining =
+    headerNumber(headers, 'x-ratelimit-remaining') ??
+    (allowed !== null && count !== null ? Math.max(0, allowed - count) : null);
   const resetAt = parseResetHeader(headers.get('x-ratelimit-reset') ?? headers.get('inin-ratelimit-reset'), nowMs);
   const retryAfterMs = status === 429 ? parseRetryAfter(headers.get('retry-after'), nowMs) : null;
   return { status, statedLimit, remaining, resetAt, retryAfterMs };

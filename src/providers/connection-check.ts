@@ -19,7 +19,12 @@ export type ConnectionResult = { ok: boolean; message: string };
 
 const CHECK_JOB_ID = '00000000-0000-4000-8000-000000000000';
 
-export async function checkProviderConnection<P extends ProviderId>(id: P, settings: Settings, secret: ProviderSecrets[P] | undefined, fetch: FetchFn): Promise<ConnectionResult> {
+export async function checkProviderConnection<P extends ProviderId>(
+  id: P,
+  settings: Settings,
+  secret: ProviderSecrets[P] | undefined,
+  fetch: FetchFn,
+): Promise<ConnectionResult> {
   if (!secret) return { ok: false, message: 'No credentials stored yet: enter them above first.' };
   try {
     if (id === 'amiqus') {
@@ -37,9 +42,22 @@ export async function checkProviderConnection<P extends ProviderId>(id: P, setti
     }
     const s = secret as ProviderSecrets['genesys'];
     const g = settings.providers.genesys;
-    await createGenesysApi({ fetch, clientId: s.clientId, clientSecret: s.clientSecret, region: g.region, ...(g.loginBaseUrl ? { loginBaseUrl: g.loginBaseUrl } : {}), ...(g.apiBaseUrl ? { apiBaseUrl: g.apiBaseUrl } : {}) }).listRequests(1, 1);
-    return { ok: true, message: `Genesys Cloud issued a token and answered an authenticated request (region ${g.region}).` };
+    await createGenesysApi({
+      fetch,
+      clientId: s.clientId,
+      clientSecret: s.clientSecret,
+      region: g.region,
+      ...(g.loginBaseUrl ? { loginBaseUrl: g.loginBaseUrl } : {}),
+      ...(g.apiBaseUrl ? { apiBaseUrl: g.apiBaseUrl } : {}),
+    }).listRequests(1, 1);
+    return {
+      ok: true,
+      message: `Genesys Cloud issued a token and answered an authenticated request (region ${g.region}).`,
+    };
   } catch (error) {
-    return { ok: false, message: `The connection test failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      message: `The connection test failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

@@ -20,12 +20,22 @@ export async function parseBody<S extends z.ZodType>(
   try {
     json = text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
   } catch {
-    throw new ProviderContractError(provider, endpoint, '', `body is not JSON (HTTP ${response.status}, ${text.length} bytes)`);
+    throw new ProviderContractError(
+      provider,
+      endpoint,
+      '',
+      `body is not JSON (HTTP ${response.status}, ${text.length} bytes)`,
+    );
   }
   return parseValue(provider, endpoint, json, schema);
 }
 
-export function parseValue<S extends z.ZodType>(provider: ProviderId, endpoint: string, value: unknown, schema: S): z.infer<S> {
+export function parseValue<S extends z.ZodType>(
+  provider: ProviderId,
+  endpoint: string,
+  value: unknown,
+  schema: S,
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -36,7 +46,9 @@ export function parseValue<S extends z.ZodType>(provider: ProviderId, endpoint: 
 export async function readErrorBody(response: HttpResponse): Promise<Record<string, unknown>> {
   try {
     const parsed = JSON.parse(await response.text()) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -46,10 +58,21 @@ export async function readErrorBody(response: HttpResponse): Promise<Record<stri
  * The typed error for a provider's failed answer, read as its description says its error bodies read: the one
  * mapper every client uses, so a refused credential or a provider's message is reported the same everywhere.
  */
-export async function failureOf(description: Pick<ProviderDescription, 'id' | 'errors'>, endpoint: string, response: HttpResponse): Promise<ProviderError> {
-  if (description.errors.authStatuses.includes(response.status)) return new ProviderAuthError(description.id, endpoint, response.status);
+export async function failureOf(
+  description: Pick<ProviderDescription, 'id' | 'errors'>,
+  endpoint: string,
+  response: HttpResponse,
+): Promise<ProviderError> {
+  if (description.errors.authStatuses.includes(response.status))
+    return new ProviderAuthError(description.id, endpoint, response.status);
   const body = await readErrorBody(response);
-  return new ProviderHttpError(description.id, endpoint, response.status, errorMessage(description.errors, body) ?? '', errorSupportRef(description.errors, body));
+  return new ProviderHttpError(
+    description.id,
+    endpoint,
+    response.status,
+    errorMessage(description.errors, body) ?? '',
+    errorSupportRef(description.errors, body),
+  );
 }
 
 /** The provider's message in an error body: the first of the described places that holds a string. */

@@ -39,7 +39,11 @@ export class ProviderHttpError extends ProviderError {
     /** Support reference the provider gave (Genesys contextId), to quote when raising a ticket with them. */
     readonly supportRef: string | null = null,
   ) {
-    super(provider, endpoint, `HTTP ${status}${providerMessage ? `: ${providerMessage}` : ''}${supportRef ? ` (ref ${supportRef})` : ''}`);
+    super(
+      provider,
+      endpoint,
+      `HTTP ${status}${providerMessage ? `: ${providerMessage}` : ''}${supportRef ? ` (ref ${supportRef})` : ''}`,
+    );
   }
 }
 
@@ -87,7 +91,11 @@ export class OutcomeUnknown extends ProviderError {
  * Submitting again could erase twice, so a person checks at the provider first.
  */
 export class ReconciliationIncomplete extends ProviderError {
-  constructor(provider: ProviderId, endpoint: string, readonly problem: string) {
+  constructor(
+    provider: ProviderId,
+    endpoint: string,
+    readonly problem: string,
+  ) {
     super(provider, endpoint, `could not rule out an earlier request: ${problem}`);
   }
 }
@@ -95,7 +103,11 @@ export class ReconciliationIncomplete extends ProviderError {
 /** Credentials were refused: a person must fix the configuration; retrying cannot help. */
 export class ProviderAuthError extends ProviderError {
   constructor(provider: ProviderId, endpoint: string, status: number) {
-    super(provider, endpoint, `credentials refused (HTTP ${status}); check the ${provider} credentials on the admin page`);
+    super(
+      provider,
+      endpoint,
+      `credentials refused (HTTP ${status}); check the ${provider} credentials on the admin page`,
+    );
   }
 }
 

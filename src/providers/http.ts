@@ -2,7 +2,14 @@ import type { ProviderId } from '../core/erasure';
 import { type CallBudget, rateObservation } from './call-budget';
 import { OutcomeUnknown, ProviderUnavailable, RateLimited } from './errors';
 import type { ProviderDescription } from './port';
-import { type Clock, type HeaderSource, parseResetHeader, parseRetryAfter, RateLimiter, systemClock } from './rate-limit';
+import {
+  type Clock,
+  type HeaderSource,
+  parseResetHeader,
+  parseRetryAfter,
+  RateLimiter,
+  systemClock,
+} from './rate-limit';
 
 /**
  * The one place where provider calls are timed out, retried, backed off and rate limited (STYLE.md: the
@@ -112,17 +119,27 @@ export class ProviderHttp {
     for (let attempt = 1; ; attempt += 1) {
       if (this.options.budget) {
         const decision = await this.options.budget.acquire();
-        if (!decision.ok) throw new RateLimited(this.provider, spec.endpoint, Math.max(0, decision.retryAtMs - this.clock.now()), decision.slot);
+        if (!decision.ok)
+          throw new RateLimited(
+            this.provider,
+            spec.endpoint,
+            Math.max(0, decision.retryAtMs - this.clock.now()),
+            decision.slot,
+          );
       } else if (this.options.limiter) {
         const slot = await this.options.limiter.acquire(Math.max(0, remaining()));
         if (!slot.ok) throw new RateLimited(this.provider, spec.endpoint, slot.waitMs);
       }
       const result = await this.attempt(spec, attempt);
-      if (result.kind === 'response' && this.options.budget) await this.options.budget.observe(rateObservation(result.response.status, result.response.headers, this.clock.now()));
+      if (result.kind === 'response' && this.options.budget)
+        await this.options.budget.observe(
+          rateObservation(result.response.status, result.response.headers, this.clock.now()),
+        );
       const decision = this.decide(spec, result);
       if (decision.kind === 'return') return decision.response;
 
-      if (decision.reason === 'throttled' && this.options.budget) throw new RateLimited(this.provider, spec.endpoint, decision.hintMs ?? this.backoff(attempt));
+      if (decision.reason === 'throttled' && this.options.budget)
+        throw new RateLimited(this.provider, spec.endpoint, decision.hintMs ?? this.backoff(attempt));
       const delay = decision.hintMs ?? this.backoff(attempt);
       const last = attempt >= this.policy.maxAttempts || delay > remaining();
       if (last) throw this.giveUp(spec, decision, delay);
@@ -135,7 +152,13 @@ export class ProviderHttp {
     const timer = setTimeout(() => controller.abort(), this.policy.timeoutMs);
     const t0 = this.clock.now();
     const report = (status: CallMetric['status']) =>
-      this.options.onCall?.({ provider: this.provider, endpoint: spec.endpoint, status, attempt, durationMs: this.clock.now() - t0 });
+      this.options.onCall?.({
+        provider: this.provider,
+        endpoint: spec.endpoint,
+        status,
+        attempt,
+        durationMs: this.clock.now() - t0,
+      });
     try {
       const response = await this.options.fetch(spec.url, {
         method: spec.method,
@@ -185,7 +208,12 @@ export class ProviderHttp {
     }
     // 503 means the provider refused the work, so even a non-idempotent request was not applied.
     if (response.status === 503) {
-      return { kind: 'retry', reason: 'unavailable', cause: 'HTTP 503', hintMs: parseRetryAfter(response.headers.get('retry-after'), now) };
+      return {
+        kind: 'retry',
+        reason: 'unavailable',
+        cause: 'HTTP 503',
+        hintMs: parseRetryAfter(response.headers.get('retry-after'), now),
+      };
     }
     if (response.status >= 500) return unknownUnlessSafe(`HTTP ${response.status}`);
     return { kind: 'return', response };
@@ -197,7 +225,11 @@ export class ProviderHttp {
     return Math.floor(this.random() * ceiling);
   }
 
-  private giveUp(spec: RequestSpec, decision: { reason: 'throttled' | 'unavailable'; cause: string }, delay: number): Error {
+  private giveUp(
+    spec: RequestSpec,
+    decision: { reason: 'throttled' | 'unavailable'; cause: string },
+    delay: number,
+  ): Error {
     return decision.reason === 'throttled'
       ? new RateLimited(this.provider, spec.endpoint, delay)
       : new ProviderUnavailable(this.provider, spec.endpoint, decision.cause, delay);
@@ -210,7 +242,8 @@ function deltaTo(atMs: number | null, nowMs: number): number | null {
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
-    const code = (error as Error & { cause?: { code?: unknown } }).cause?.code ?? (error as Error & { code?: unknown }).code;
+    const code =
+      (error as Error & { cause?: { code?: unknown } }).cause?.code ?? (error as Error & { code?: unknown }).code;
     return typeof code === 'string' ? code : error.name;
   }
   return 'network error';
@@ -227,12 +260,17 @@ export interface ProviderHttpConfig {
 }
 
 /** One provider's HTTP policy, paced to the limits its description gives (and to the one it states, where it does). */
-export function createProviderHttp(description: Pick<ProviderDescription, 'id' | 'limits'>, config: ProviderHttpConfig): { http: ProviderHttp; clock: Clock } {
+export function createProviderHttp(
+  description: Pick<ProviderDescription, 'id' | 'limits'>,
+  config: ProviderHttpConfig,
+): { http: ProviderHttp; clock: Clock } {
   const clock = config.clock ?? systemClock;
   const http = new ProviderHttp({
     provider: description.id,
     fetch: config.fetch,
-    ...(config.budget ? { budget: config.budget } : { limiter: new RateLimiter(description.limits.rate, clock, description.limits.adoptStatedLimit) }),
+    ...(config.budget
+      ? { budget: config.budget }
+      : { limiter: new RateLimiter(description.limits.rate, clock, description.limits.adoptStatedLimit) }),
     clock,
     ...(config.retry ? { retry: config.retry } : {}),
     ...(config.onCall ? { onCall: config.onCall } : {}),

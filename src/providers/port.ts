@@ -66,10 +66,28 @@ export interface DeletionConfirmation {
 export type ErasureOutcome =
   /** Accepted; the result comes later through pollStatus. */
   | { kind: 'submitted'; providerRef: string; providerStatus: string }
-  | { kind: 'completed'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[]; confirmation?: DeletionConfirmation }
-  | { kind: 'partially_completed'; providerRef: string | null; summary: string; nextStep: string; dispositions?: IdentifierDisposition[] }
+  | {
+      kind: 'completed';
+      providerRef: string | null;
+      summary: string;
+      dispositions?: IdentifierDisposition[];
+      confirmation?: DeletionConfirmation;
+    }
+  | {
+      kind: 'partially_completed';
+      providerRef: string | null;
+      summary: string;
+      nextStep: string;
+      dispositions?: IdentifierDisposition[];
+    }
   | { kind: 'not_found'; providerRef: string | null; summary: string; dispositions?: IdentifierDisposition[] }
-  | { kind: 'failed'; providerRef: string | null; reason: string; nextStep: string; dispositions?: IdentifierDisposition[] }
+  | {
+      kind: 'failed';
+      providerRef: string | null;
+      reason: string;
+      nextStep: string;
+      dispositions?: IdentifierDisposition[];
+    }
   | { kind: 'needs_attention'; providerRef: string | null; reason: string; nextStep: string };
 
 export interface SubmitResult {

@@ -143,7 +143,8 @@ export class RateLimiter {
     if (stated.remaining === null) return;
     const targets = this.bucketsFor(stated, now);
     targets.forEach((b) => b.capAt(stated.remaining as number, stated.resetAt));
-    if (stated.remaining === 0 && stated.resetAt !== null) targets.forEach((b) => b.exhaustUntil(stated.resetAt as number));
+    if (stated.remaining === 0 && stated.resetAt !== null)
+      targets.forEach((b) => b.exhaustUntil(stated.resetAt as number));
   }
 
   /**
@@ -186,7 +187,11 @@ export function readRateHeaders(headers: HeaderSource, nowMs: number): StatedRat
   const count = intHeader(headers, 'inin-ratelimit-count');
   if (allowed !== null && count !== null) {
     const reset = intHeader(headers, 'inin-ratelimit-reset');
-    return { limit: allowed, remaining: Math.max(0, allowed - count), resetAt: reset === null ? null : nowMs + reset * 1000 };
+    return {
+      limit: allowed,
+      remaining: Math.max(0, allowed - count),
+      resetAt: reset === null ? null : nowMs + reset * 1000,
+    };
   }
   return {
     limit: intHeader(headers, 'x-ratelimit-limit'),

@@ -29,7 +29,11 @@ export interface ProviderIo {
   budget?: CallBudget;
 }
 
-type Builder<P extends ProviderId> = (settings: Settings, secret: ProviderSecrets[P], io: ProviderIo) => ErasureProvider;
+type Builder<P extends ProviderId> = (
+  settings: Settings,
+  secret: ProviderSecrets[P],
+  io: ProviderIo,
+) => ErasureProvider;
 
 const http = (io: ProviderIo) => ({
   fetch: io.fetch,
@@ -40,7 +44,8 @@ const http = (io: ProviderIo) => ({
 
 /** How each adapter is built from the admin page's settings and the provider's secret. */
 const BUILDERS: { [P in ProviderId]: Builder<P> } = {
-  amiqus: (settings, secret, io) => createAmiqusProvider({ ...http(io), token: secret.token, baseUrl: settings.providers.amiqus.baseUrl }),
+  amiqus: (settings, secret, io) =>
+    createAmiqusProvider({ ...http(io), token: secret.token, baseUrl: settings.providers.amiqus.baseUrl }),
   ada: (settings, secret, io) => {
     const ada = settings.providers.ada;
     return createAdaProvider({
@@ -68,10 +73,21 @@ const BUILDERS: { [P in ProviderId]: Builder<P> } = {
   },
 };
 
-export function buildProvider<P extends ProviderId>(id: P, settings: Settings, secret: ProviderSecrets[P], io: ProviderIo): ErasureProvider {
+export function buildProvider<P extends ProviderId>(
+  id: P,
+  settings: Settings,
+  secret: ProviderSecrets[P],
+  io: ProviderIo,
+): ErasureProvider {
   return (BUILDERS[id] as Builder<P>)(settings, secret, io);
 }
 
-export function createAmiqusDirectory(settings: Settings, secret: ProviderSecrets['amiqus'], fetch: FetchFn): AmiqusDirectory {
-  return createAmiqusDirectoryFromApi(createAmiqusApi({ fetch, token: secret.token, baseUrl: settings.providers.amiqus.baseUrl }));
+export function createAmiqusDirectory(
+  settings: Settings,
+  secret: ProviderSecrets['amiqus'],
+  fetch: FetchFn,
+): AmiqusDirectory {
+  return createAmiqusDirectoryFromApi(
+    createAmiqusApi({ fetch, token: secret.token, baseUrl: settings.providers.amiqus.baseUrl }),
+  );
 }

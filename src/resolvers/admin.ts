@@ -24,7 +24,10 @@ const resolver = new Resolver();
 const AMIQUS_WEBTRIGGER = 'amiqus-webhook-endpoint';
 
 /** Defines a call that runs only for a Jira administrator (Jira's Administer global permission). */
-function defineForAdmins(name: string, handler: (deps: AdminDeps, payload: unknown, accountId: string) => Promise<unknown>): void {
+function defineForAdmins(
+  name: string,
+  handler: (deps: AdminDeps, payload: unknown, accountId: string) => Promise<unknown>,
+): void {
   resolver.define(name, async ({ payload, context }) => {
     const accountId = typeof context.accountId === 'string' ? context.accountId : null;
     const deps = buildAdminDeps();
@@ -41,7 +44,10 @@ defineForAdmins('getWebhookUrl', async () => {
   try {
     return { ok: true, url: await webTrigger.getUrl(AMIQUS_WEBTRIGGER) };
   } catch (error) {
-    return { ok: false, message: `Forge did not give the web trigger URL: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      message: `Forge did not give the web trigger URL: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 });
 defineForAdmins('getSecretStatus', (deps) => getSecretStatus(deps));

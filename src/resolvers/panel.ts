@@ -13,13 +13,22 @@ import { buildDeps, buildUserJira, RESOLVER_PROVIDER_RETRY } from '../deps';
  * Jira as the calling user, and the key and project Jira returns are the ones acted on. A user who cannot
  * browse the issue gets nothing, not even the view.
  */
-const claimSchema = z.object({ extension: z.object({ issue: z.union([z.object({ id: z.union([z.string(), z.number()]).transform(String) }), z.object({ key: z.string() })]) }) });
+const claimSchema = z.object({
+  extension: z.object({
+    issue: z.union([
+      z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+      z.object({ key: z.string() }),
+    ]),
+  }),
+});
 const NOT_ON_A_TICKET = { ok: false as const, message: 'Open this panel on a DSAR ticket you can see.' };
 
 const resolver = new Resolver();
 
 /** The issue Jira shows this user, or null (no claim, no such issue, or not theirs to browse). */
-async function issueFor(context: Record<string, unknown>): Promise<{ user: UserJiraPort; accountId: string; key: string; projectKey: string } | null> {
+async function issueFor(
+  context: Record<string, unknown>,
+): Promise<{ user: UserJiraPort; accountId: string; key: string; projectKey: string } | null> {
   const claim = claimSchema.safeParse(context);
   if (!claim.success || typeof context.accountId !== 'string') return null;
   const user = buildUserJira();
@@ -53,7 +62,8 @@ function defineForOfficers<S extends z.ZodType>(
     if (!found) return NOT_ALLOWED;
     const deps = await buildDeps(options.callsProviders ? { providerRetry: RESOLVER_PROVIDER_RETRY } : {});
     try {
-      if (!(await isPrivacyOfficer(deps, found.projectKey, found.accountId, () => found.user.myGroups()))) return NOT_ALLOWED;
+      if (!(await isPrivacyOfficer(deps, found.projectKey, found.accountId, () => found.user.myGroups())))
+        return NOT_ALLOWED;
     } catch (error) {
       const refused = lookupRefused(error);
       if (refused) return refused;
@@ -73,16 +83,27 @@ resolver.define('getView', async ({ context }) => {
 
 defineForOfficers(
   'retry',
-  { schema: z.object({ genesysSupportCase: z.string().max(100).optional(), genesysConfirmed: z.boolean().optional() }).default({}), invalid: 'The support case reference is too long.' },
+  {
+    schema: z
+      .object({ genesysSupportCase: z.string().max(100).optional(), genesysConfirmed: z.boolean().optional() })
+      .default({}),
+    invalid: 'The support case reference is too long.',
+  },
   async ({ deps, key, accountId, input }) => {
-  const result = await requestRetry(deps, key, accountId, { ...(input.genesysSupportCase !== undefined ? { supportCase: input.genesysSupportCase } : {}), ...(input.genesysConfirmed !== undefined ? { confirmed: input.genesysConfirmed } : {}) });
-  return result.ok ? { ok: true, message: `Retry started for ${result.providers.join(', ')}.` } : result;
+    const result = await requestRetry(deps, key, accountId, {
+      ...(input.genesysSupportCase !== undefined ? { supportCase: input.genesysSupportCase } : {}),
+      ...(input.genesysConfirmed !== undefined ? { confirmed: input.genesysConfirmed } : {}),
+    });
+    return result.ok ? { ok: true, message: `Retry started for ${result.providers.join(', ')}.` } : result;
   },
 );
 
 defineForOfficers(
   'extendDeadline',
-  { schema: z.object({ months: z.coerce.number().int(), reason: z.string() }), invalid: 'Choose one or two months and give a reason.' },
+  {
+    schema: z.object({ months: z.coerce.number().int(), reason: z.string() }),
+    invalid: 'Choose one or two months and give a reason.',
+  },
   ({ deps, key, accountId, input }) => extendDeadline(deps, key, input.months, input.reason, accountId),
 );
 
@@ -92,9 +113,16 @@ defineForOfficers(
   ({ deps, key, accountId, input }) => confirmDownstream(deps, key, input.system, accountId),
 );
 
-defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId), { callsProviders: true });
+defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId), {
+  callsProviders: true,
+});
 
 // The export's links open personal data: only officers may see them.
-defineForOfficers('previewStatus', null, async ({ deps, key }) => ({ ok: true, preview: await genesysPreviewStatus(deps, key) }), { callsProviders: true });
+defineForOfficers(
+  'previewStatus',
+  null,
+  async ({ deps, key }) => ({ ok: true, preview: await genesysPreviewStatus(deps, key) }),
+  { callsProviders: true },
+);
 
 export const panelResolver = resolver.getDefinitions();

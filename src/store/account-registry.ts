@@ -1,5 +1,11 @@
 import { kvs, WhereConditions } from '@forge/kvs';
-import { type AccountPlace, accountPlaceSchema, ERASED_ACCOUNT, type StoredAccount, storedAccountSchema } from '../core/actor-commitment';
+import {
+  type AccountPlace,
+  accountPlaceSchema,
+  ERASED_ACCOUNT,
+  type StoredAccount,
+  storedAccountSchema,
+} from '../core/actor-commitment';
 import type { CaseRecord } from '../core/records';
 import { kvsKeys } from './keys';
 
@@ -9,7 +15,12 @@ import { kvsKeys } from './keys';
  * was last stored) and one per place it is stored: idempotent writes, so concurrent invocations never lose a place.
  */
 
-const placeId = (p: AccountPlace) => (p.kind === 'audit-actor' ? `${p.kind}:${p.commitment}` : p.kind === 'hold' ? `${p.kind}:${p.holdId}` : `${p.kind}:${p.ticketKey}`);
+const placeId = (p: AccountPlace) =>
+  p.kind === 'audit-actor'
+    ? `${p.kind}:${p.commitment}`
+    : p.kind === 'hold'
+      ? `${p.kind}:${p.holdId}`
+      : `${p.kind}:${p.ticketKey}`;
 const placeKey = (accountId: string, p: AccountPlace) => `${kvsKeys.accountPlacePrefix(accountId)}${placeId(p)}`;
 
 /**
@@ -30,14 +41,20 @@ export const accountRegistry = {
     let query = kvs.query().where('key', WhereConditions.beginsWith(kvsKeys.storedAccountPrefix)).limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();
-    return { accounts: page.results.map((r) => storedAccountSchema.parse(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+    return {
+      accounts: page.results.map((r) => storedAccountSchema.parse(r.value)),
+      ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+    };
   },
 
   async places(accountId: string): Promise<AccountPlace[]> {
     const places: AccountPlace[] = [];
     let cursor: string | undefined;
     do {
-      let query = kvs.query().where('key', WhereConditions.beginsWith(kvsKeys.accountPlacePrefix(accountId))).limit(100);
+      let query = kvs
+        .query()
+        .where('key', WhereConditions.beginsWith(kvsKeys.accountPlacePrefix(accountId)))
+        .limit(100);
       if (cursor) query = query.cursor(cursor);
       const page = await query.getMany();
       places.push(...page.results.map((r) => accountPlaceSchema.parse(r.value)));
@@ -59,7 +76,11 @@ export const accountRegistry = {
 
 /** The account ids a case record names: its approver, who extended its deadline, who confirmed downstream. */
 export function caseAccounts(record: CaseRecord): string[] {
-  const ids = [record.approvedBy, ...record.extensions.map((e) => e.by), ...record.downstream.map((d) => d.confirmedBy)];
+  const ids = [
+    record.approvedBy,
+    ...record.extensions.map((e) => e.by),
+    ...record.downstream.map((d) => d.confirmedBy),
+  ];
   return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== '' && id !== ERASED_ACCOUNT))];
 }
 

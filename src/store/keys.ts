@@ -8,7 +8,14 @@ import type { ProviderId } from '../core/erasure';
  */
 
 /** Custom entities (manifest.yml), each with the indexes its queries use. */
-export const ENTITIES = { case: 'erasure-case', job: 'erasure-job', audit: 'audit-event', hold: 'legal-hold', claim: 'claim', rateBudget: 'rate-budget' } as const;
+export const ENTITIES = {
+  case: 'erasure-case',
+  job: 'erasure-job',
+  audit: 'audit-event',
+  hold: 'legal-hold',
+  claim: 'claim',
+  rateBudget: 'rate-budget',
+} as const;
 
 export const entityKeys = {
   case: (ticketKey: string) => ticketKey,

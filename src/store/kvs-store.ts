@@ -2,7 +2,14 @@ import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions 
 import type { z } from 'zod';
 import { settingsSchema, type Settings } from '../core/settings';
 import { type ProviderId } from '../core/erasure';
-import { type CaseRecord, caseRecordSchema, type Claim, ConcurrentUpdate, type JobRecord, jobRecordSchema } from '../core/records';
+import {
+  type CaseRecord,
+  caseRecordSchema,
+  type Claim,
+  ConcurrentUpdate,
+  type JobRecord,
+  jobRecordSchema,
+} from '../core/records';
 import { fromEntityValue, readStoredTime, storedTime, toEntityValue } from './entity-codec';
 import { noteCaseAccounts } from './account-registry';
 import { ENTITIES, entityKeys, kvsKeys } from './keys';
@@ -12,7 +19,6 @@ import { ENTITIES, entityKeys, kvsKeys } from './keys';
  * Updates are optimistic: each record carries a version and a write succeeds only if the stored version is
  * still the one read, so two workers handling the same case can never silently overwrite each other.
  */
-
 
 /** A KVS write refused because the key exists or a condition failed (the emulator and Forge agree on 409/412). */
 export function isConflict(error: unknown): boolean {
@@ -25,7 +31,12 @@ const jobKey = entityKeys.job;
 
 type Encode = (record: object) => Record<string, unknown>;
 
-async function createVersioned<T extends { version: number }>(entityName: string, key: string, value: T, encode: Encode = toEntityValue): Promise<boolean> {
+async function createVersioned<T extends { version: number }>(
+  entityName: string,
+  key: string,
+  value: T,
+  encode: Encode = toEntityValue,
+): Promise<boolean> {
   try {
     await kvs.entity(entityName).set(key, encode({ ...value, version: 0 }), { keyPolicy: 'FAIL_IF_EXISTS' });
     return true;
@@ -35,12 +46,20 @@ async function createVersioned<T extends { version: number }>(entityName: string
   }
 }
 
-async function updateVersioned<T extends { version: number }>(entityName: string, key: string, value: T, encode: Encode = toEntityValue): Promise<T> {
+async function updateVersioned<T extends { version: number }>(
+  entityName: string,
+  key: string,
+  value: T,
+  encode: Encode = toEntityValue,
+): Promise<T> {
   const next = { ...value, version: value.version + 1 };
   try {
     await kvs
       .transact()
-      .set(key, encode(next) as { version: number }, { entityName, conditions: new Filter<{ version: number }>().and('version', FilterConditions.equalTo(value.version)) })
+      .set(key, encode(next) as { version: number }, {
+        entityName,
+        conditions: new Filter<{ version: number }>().and('version', FilterConditions.equalTo(value.version)),
+      })
       .execute();
     return next;
   } catch (error) {
@@ -49,7 +68,12 @@ async function updateVersioned<T extends { version: number }>(entityName: string
   }
 }
 
-async function getParsed<S extends z.ZodObject>(entityName: string, key: string, schema: S, decode: (raw: unknown) => unknown = (raw) => raw): Promise<z.infer<S> | undefined> {
+async function getParsed<S extends z.ZodObject>(
+  entityName: string,
+  key: string,
+  schema: S,
+  decode: (raw: unknown) => unknown = (raw) => raw,
+): Promise<z.infer<S> | undefined> {
   const raw = await kvs.entity<unknown>(entityName).get(key);
   return raw === undefined ? undefined : schema.parse(fromEntityValue(schema, decode(raw)));
 }
@@ -68,7 +92,8 @@ const decodeJob = (raw: unknown): unknown => {
 const parseJob = (raw: unknown): JobRecord => jobRecordSchema.parse(fromEntityValue(jobRecordSchema, decodeJob(raw)));
 
 export const caseStore = {
-  get: (ticketKey: string): Promise<CaseRecord | undefined> => getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
+  get: (ticketKey: string): Promise<CaseRecord | undefined> =>
+    getParsed(ENTITIES.case, entityKeys.case(ticketKey), caseRecordSchema),
   // Account ids in a case are registered for Atlassian's personal data reporting before they are stored.
   async create(record: CaseRecord): Promise<boolean> {
     await noteCaseAccounts(record, new Date().toISOString());
@@ -86,15 +111,20 @@ export const caseStore = {
       .limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();
-    return { cases: page.results.map((r) => parseCase(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+    return {
+      cases: page.results.map((r) => parseCase(r.value)),
+      ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+    };
   },
 };
 
 export const jobStore = {
   get: (ticketKey: string, provider: ProviderId): Promise<JobRecord | undefined> =>
     getParsed(ENTITIES.job, jobKey(ticketKey, provider), jobRecordSchema, decodeJob),
-  create: (job: JobRecord): Promise<boolean> => createVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
-  update: (job: JobRecord): Promise<JobRecord> => updateVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
+  create: (job: JobRecord): Promise<boolean> =>
+    createVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
+  update: (job: JobRecord): Promise<JobRecord> =>
+    updateVersioned(ENTITIES.job, jobKey(job.ticketKey, job.provider), job, encodeJob),
   async listForCase(ticketKey: string): Promise<JobRecord[]> {
     const page = await kvs
       .entity<JobRecord>(ENTITIES.job)
@@ -115,7 +145,10 @@ export const jobStore = {
       .limit(limit);
     if (cursor) query = query.cursor(cursor);
     const page = await query.getMany();
-    return { jobs: page.results.map((r) => parseJob(r.value)), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) };
+    return {
+      jobs: page.results.map((r) => parseJob(r.value)),
+      ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+    };
   },
 };
 
@@ -132,7 +165,11 @@ type ClaimValue = { at: string; owner: string; expiresAt?: string };
 export const claims = {
   async take(claim: Claim, owner: string, at: string, ttlSeconds?: number): Promise<boolean> {
     const key = entityKeys.claim(claim);
-    const value: ClaimValue = { at, owner, ...(ttlSeconds ? { expiresAt: new Date(Date.parse(at) + ttlSeconds * 1000).toISOString() } : {}) };
+    const value: ClaimValue = {
+      at,
+      owner,
+      ...(ttlSeconds ? { expiresAt: new Date(Date.parse(at) + ttlSeconds * 1000).toISOString() } : {}),
+    };
     const ttl = ttlSeconds ? { ttl: { value: ttlSeconds, unit: 'SECONDS' as const } } : {};
     const entity = kvs.entity<ClaimValue>(ENTITIES.claim);
     try {
@@ -146,7 +183,15 @@ export const claims = {
     try {
       await kvs
         .transact()
-        .set(key, value, { entityName: ENTITIES.claim, conditions: new Filter<ClaimValue>().and('expiresAt', FilterConditions.equalTo(held.expiresAt)) }, ttl)
+        .set(
+          key,
+          value,
+          {
+            entityName: ENTITIES.claim,
+            conditions: new Filter<ClaimValue>().and('expiresAt', FilterConditions.equalTo(held.expiresAt)),
+          },
+          ttl,
+        )
         .execute();
       return true;
     } catch (error) {

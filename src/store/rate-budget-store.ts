@@ -12,7 +12,13 @@ import { isConflict } from './kvs-store';
 const RATE_BUDGET_ENTITY = ENTITIES.rateBudget;
 
 const stateSchema = z.object({
-  windows: z.array(z.object({ windowMs: z.number().positive(), limit: z.number().int().positive(), buckets: z.array(z.tuple([z.number(), z.number()])) })),
+  windows: z.array(
+    z.object({
+      windowMs: z.number().positive(),
+      limit: z.number().int().positive(),
+      buckets: z.array(z.tuple([z.number(), z.number()])),
+    }),
+  ),
   blockedUntil: z.number(),
 });
 const recordSchema = z.object({ state: z.string(), version: z.number().int().min(0) });
@@ -27,14 +33,20 @@ export const rateBudgetStore = {
     return { state: stateSchema.parse(JSON.parse(record.state)) as BudgetState, version: record.version };
   },
   async write(key: string, state: BudgetState, expectedVersion: number | null): Promise<boolean> {
-    const value: BudgetRecord = { state: JSON.stringify(state), version: expectedVersion === null ? 0 : expectedVersion + 1 };
+    const value: BudgetRecord = {
+      state: JSON.stringify(state),
+      version: expectedVersion === null ? 0 : expectedVersion + 1,
+    };
     try {
       if (expectedVersion === null) {
         await kvs.entity<BudgetRecord>(RATE_BUDGET_ENTITY).set(key, value, { keyPolicy: 'FAIL_IF_EXISTS' });
       } else {
         await kvs
           .transact()
-          .set(key, value, { entityName: RATE_BUDGET_ENTITY, conditions: new Filter<BudgetRecord>().and('version', FilterConditions.equalTo(expectedVersion)) })
+          .set(key, value, {
+            entityName: RATE_BUDGET_ENTITY,
+            conditions: new Filter<BudgetRecord>().and('version', FilterConditions.equalTo(expectedVersion)),
+          })
           .execute();
       }
       return true;

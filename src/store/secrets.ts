@@ -26,7 +26,9 @@ export async function setProviderSecret<P extends ProviderId>(provider: P, value
 
 /** Which providers have credentials, without revealing them. */
 export async function secretStatus(providers: readonly ProviderId[]): Promise<Record<string, boolean>> {
-  const entries = await Promise.all(providers.map(async (p) => [p, (await getProviderSecret(p)) !== undefined] as const));
+  const entries = await Promise.all(
+    providers.map(async (p) => [p, (await getProviderSecret(p)) !== undefined] as const),
+  );
   return Object.fromEntries(entries);
 }
 

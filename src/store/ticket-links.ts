@@ -12,7 +12,8 @@ export const amiqusTickets = {
     const parsed = mappingSchema.safeParse(await kvs.get<unknown>(kvsKeys.amiqusClientTicket(clientId)));
     return parsed.success ? parsed.data.ticketKey : null;
   },
-  set: (clientId: number, ticketKey: string): Promise<void> => kvs.set(kvsKeys.amiqusClientTicket(clientId), { ticketKey }),
+  set: (clientId: number, ticketKey: string): Promise<void> =>
+    kvs.set(kvsKeys.amiqusClientTicket(clientId), { ticketKey }),
 };
 
 /** The Genesys export preview last requested on each ticket. */

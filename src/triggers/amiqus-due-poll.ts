@@ -15,6 +15,11 @@ export async function amiqusDuePoll(): Promise<ScheduledResult> {
     return SCHEDULED_OK;
   }
   const report = await pollAmiqusDue(deps, createAppJira(), directory, BUDGET_MS);
-  deps.log.info('amiqus due poll', { seen: report.seen, created: report.created, updated: report.updated, stoppedForTime: report.stoppedForTime });
+  deps.log.info('amiqus due poll', {
+    seen: report.seen,
+    created: report.created,
+    updated: report.updated,
+    stoppedForTime: report.stoppedForTime,
+  });
   return SCHEDULED_OK;
 }

@@ -19,7 +19,9 @@ export function headerValue(headers: Record<string, string[]>, name: string): st
   return Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1][0];
 }
 
-export async function amiqusWebhook(request: unknown): Promise<{ statusCode: number; headers: Record<string, string[]>; body: string }> {
+export async function amiqusWebhook(
+  request: unknown,
+): Promise<{ statusCode: number; headers: Record<string, string[]>; body: string }> {
   const parsed = webtriggerRequestSchema.safeParse(request);
   if (!parsed.success) return { statusCode: 400, headers: {}, body: '' };
   const { body, headers } = parsed.data;

@@ -13,7 +13,9 @@ const issueUpdatedSchema = z.object({
   changelog: z
     .object({
       id: z.union([z.string(), z.number()]).transform(String),
-      items: z.array(z.object({ fieldId: z.string().optional(), field: z.string(), toString: z.string().nullable().optional() })),
+      items: z.array(
+        z.object({ fieldId: z.string().optional(), field: z.string(), toString: z.string().nullable().optional() }),
+      ),
     })
     .optional(),
 });
@@ -30,7 +32,8 @@ export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | I
   if (!parsed.success) return { kind: 'ignored', reason: 'payload is not an issue update' };
   const { issue, changelog, atlassianId } = parsed.data;
   const statusChange = changelog?.items.find((i) => i.fieldId === 'status' || i.field === 'status');
-  if (!changelog || !statusChange?.toString || !atlassianId) return { kind: 'ignored', reason: 'no status change by a person' };
+  if (!changelog || !statusChange?.toString || !atlassianId)
+    return { kind: 'ignored', reason: 'no status change by a person' };
   try {
     const deps = await buildDeps();
     const result = await handleApproval(deps, {
@@ -43,7 +46,17 @@ export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | I
     return result;
   } catch (error) {
     // handleApproval has released its claim, so the retried delivery can take it.
-    console.warn(JSON.stringify({ level: 'warn', message: 'issue update failed; Forge will retry it', ticket: issue.key, error: error instanceof Error ? error.name : 'unknown' }));
-    return new InvocationError({ retryAfter: RETRY_AFTER_SECONDS, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        message: 'issue update failed; Forge will retry it',
+        ticket: issue.key,
+        error: error instanceof Error ? error.name : 'unknown',
+      }),
+    );
+    return new InvocationError({
+      retryAfter: RETRY_AFTER_SECONDS,
+      retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+    });
   }
 }

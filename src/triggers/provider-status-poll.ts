@@ -8,6 +8,11 @@ const BUDGET_MS = 45_000;
 export async function providerStatusPoll(): Promise<ScheduledResult> {
   const deps = await buildDeps();
   const report = await pollProviderStatus(deps, BUDGET_MS);
-  deps.log.info('status poll', { polled: report.polled, settled: report.settled, redispatched: report.redispatched, stoppedForTime: report.stoppedForTime });
+  deps.log.info('status poll', {
+    polled: report.polled,
+    settled: report.settled,
+    redispatched: report.redispatched,
+    stoppedForTime: report.stoppedForTime,
+  });
   return SCHEDULED_OK;
 }

@@ -104,18 +104,28 @@ function Admin() {
   const [connection, setConnection] = useState<Record<string, { ok: boolean; message: string }>>({});
   const [webtriggerUrl, setWebtriggerUrl] = useState<string | null>(null);
   const [holds, setHolds] = useState<Hold[]>([]);
-  const [newHold, setNewHold] = useState({ kind: 'email', value: '', reason: '', expiresOn: '', providers: [] as string[], all: true });
+  const [newHold, setNewHold] = useState({
+    kind: 'email',
+    value: '',
+    reason: '',
+    expiresOn: '',
+    providers: [] as string[],
+    all: true,
+  });
   const [holdErrors, setHoldErrors] = useState<FieldError[]>([]);
   const [releaseReasons, setReleaseReasons] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<Notice>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   const loadHolds = async () => setHolds((await call<{ ok: boolean; holds?: Hold[] }>('listHolds')).holds ?? []);
-  const loadSecrets = async () => setSecretStatus((await call<{ ok: boolean; status?: Record<string, boolean> }>('getSecretStatus')).status ?? {});
+  const loadSecrets = async () =>
+    setSecretStatus((await call<{ ok: boolean; status?: Record<string, boolean> }>('getSecretStatus')).status ?? {});
   const load = async () => {
     const [s, catalog, url] = await Promise.all([
       call<{ ok: boolean; message?: string; settings?: Settings }>('getSettings'),
-      call<{ ok: boolean; fields?: Array<{ id: string; name: string; custom: boolean }>; statuses?: string[] }>('getJiraCatalog'),
+      call<{ ok: boolean; fields?: Array<{ id: string; name: string; custom: boolean }>; statuses?: string[] }>(
+        'getJiraCatalog',
+      ),
       call<{ ok: boolean; url?: string }>('getWebhookUrl'),
     ]);
     if (!s.ok || !s.settings) return setLoadError(s.message ?? 'Could not load the settings.');
@@ -126,7 +136,9 @@ function Admin() {
     await Promise.all([loadHolds(), loadSecrets()]);
   };
   useEffect(() => {
-    void load().catch((error: unknown) => setLoadError(`Could not load the admin page: ${error instanceof Error ? error.message : String(error)}`));
+    void load().catch((error: unknown) =>
+      setLoadError(`Could not load the admin page: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }, []);
 
   if (loadError) {
@@ -140,13 +152,22 @@ function Admin() {
 
   const edit = (change: (s: Settings) => Settings) => setSettings(change(settings));
   const save = async () => {
-    const reply = await call<{ ok: boolean; message?: string; errors?: FieldError[]; settings?: Settings }>('saveSettings', { settings });
+    const reply = await call<{ ok: boolean; message?: string; errors?: FieldError[]; settings?: Settings }>(
+      'saveSettings',
+      { settings },
+    );
     setErrors(reply.errors ?? []);
     if (reply.ok && reply.settings) setSettings(reply.settings);
-    setNotice({ ok: reply.ok, text: reply.ok ? 'Settings saved.' : `${reply.message ?? 'Not saved.'} See the messages next to the fields.` });
+    setNotice({
+      ok: reply.ok,
+      text: reply.ok ? 'Settings saved.' : `${reply.message ?? 'Not saved.'} See the messages next to the fields.`,
+    });
   };
   const storeSecret = async (provider: Provider) => {
-    const reply = await call<{ ok: boolean; message?: string }>('setSecret', { provider, value: secretDrafts[provider] ?? {} });
+    const reply = await call<{ ok: boolean; message?: string }>('setSecret', {
+      provider,
+      value: secretDrafts[provider] ?? {},
+    });
     setNotice({ ok: reply.ok, text: reply.message ?? '' });
     // The drafts are cleared either way: a secret is never kept on the page after it is sent.
     setSecretDrafts({ ...secretDrafts, [provider]: {} });
@@ -169,7 +190,10 @@ function Admin() {
     await loadHolds();
   };
   const releaseHold = async (id: string) => {
-    const reply = await call<{ ok: boolean; message?: string }>('releaseHold', { id, reason: releaseReasons[id] ?? '' });
+    const reply = await call<{ ok: boolean; message?: string }>('releaseHold', {
+      id,
+      reason: releaseReasons[id] ?? '',
+    });
     setNotice({ ok: reply.ok, text: reply.message ?? '' });
     if (reply.ok) setReleaseReasons({ ...releaseReasons, [id]: '' });
     await loadHolds();
@@ -186,7 +210,9 @@ function Admin() {
       )}
 
       <Heading size="medium">Ticket fields</Heading>
-      <Text>Which Jira field holds each identifier on a DSAR ticket. Leave a field unmapped if your tickets do not carry it.</Text>
+      <Text>
+        Which Jira field holds each identifier on a DSAR ticket. Leave a field unmapped if your tickets do not carry it.
+      </Text>
       {(Object.keys(FIELD_LABELS) as Array<keyof Settings['fields']>).map((key) => (
         <Stack key={key} space="space.050">
           <Label labelFor={`field-${key}`}>{FIELD_LABELS[key]}</Label>
@@ -195,7 +221,9 @@ function Admin() {
             placeholder="— not mapped —"
             options={fieldOptions}
             value={pick(fieldOptions, settings.fields[key]) ?? null}
-            onChange={(o: Option | null) => edit((s) => ({ ...s, fields: { ...s.fields, [key]: o?.value || undefined } }))}
+            onChange={(o: Option | null) =>
+              edit((s) => ({ ...s, fields: { ...s.fields, [key]: o?.value || undefined } }))
+            }
           />
           <Problem errors={errors} field={`fields.${key}`} />
         </Stack>
@@ -218,13 +246,28 @@ function Admin() {
 
       <Heading size="medium">Who approves</Heading>
       <Label labelFor="approval-role">Project role of privacy officers</Label>
-      <Textfield id="approval-role" value={settings.approval.projectRole ?? ''} onChange={(e) => edit((s) => ({ ...s, approval: { ...s.approval, projectRole: valueOf(e) || null } }))} />
+      <Textfield
+        id="approval-role"
+        value={settings.approval.projectRole ?? ''}
+        onChange={(e) => edit((s) => ({ ...s, approval: { ...s.approval, projectRole: valueOf(e) || null } }))}
+      />
       <Problem errors={errors} field="approval.projectRole" />
       <Label labelFor="approval-groups">Or groups (comma-separated)</Label>
       <Textfield
         id="approval-groups"
         value={settings.approval.groups.join(', ')}
-        onChange={(e) => edit((s) => ({ ...s, approval: { ...s.approval, groups: valueOf(e).split(',').map((g) => g.trim()).filter(Boolean) } }))}
+        onChange={(e) =>
+          edit((s) => ({
+            ...s,
+            approval: {
+              ...s.approval,
+              groups: valueOf(e)
+                .split(',')
+                .map((g) => g.trim())
+                .filter(Boolean),
+            },
+          }))
+        }
       />
       <Problem errors={errors} field="approval.groups" />
       <Checkbox
@@ -235,32 +278,105 @@ function Admin() {
 
       <Heading size="medium">Deadline</Heading>
       <Label labelFor="deadline-rule">Rule</Label>
-      <Select inputId="deadline-rule" options={DEADLINE_RULES} value={pick(DEADLINE_RULES, settings.deadline.rule) ?? null} onChange={(o: Option | null) => edit((s) => ({ ...s, deadline: { ...s.deadline, rule: (o?.value ?? 'calendar_month') as Settings['deadline']['rule'] } }))} />
+      <Select
+        inputId="deadline-rule"
+        options={DEADLINE_RULES}
+        value={pick(DEADLINE_RULES, settings.deadline.rule) ?? null}
+        onChange={(o: Option | null) =>
+          edit((s) => ({
+            ...s,
+            deadline: { ...s.deadline, rule: (o?.value ?? 'calendar_month') as Settings['deadline']['rule'] },
+          }))
+        }
+      />
       <Label labelFor="deadline-at-risk">Warn this many days before the deadline</Label>
       <Textfield
         id="deadline-at-risk"
         type="number"
         value={String(settings.deadline.atRiskDays)}
-        onChange={(e) => edit((s) => ({ ...s, deadline: { ...s.deadline, atRiskDays: valueOf(e) === '' ? Number.NaN : Number(valueOf(e)) } }))}
+        onChange={(e) =>
+          edit((s) => ({
+            ...s,
+            deadline: { ...s.deadline, atRiskDays: valueOf(e) === '' ? Number.NaN : Number(valueOf(e)) },
+          }))
+        }
       />
       <Problem errors={errors} field="deadline.atRiskDays" />
 
       <Heading size="medium">Downstream systems</Heading>
-      <Label labelFor="downstream">Systems confirmed erased by hand, one per line (listed in the compliance record)</Label>
-      <TextArea id="downstream" value={settings.downstreamSystems.join('\n')} onChange={(e) => edit((s) => ({ ...s, downstreamSystems: valueOf(e).split('\n') }))} />
+      <Label labelFor="downstream">
+        Systems confirmed erased by hand, one per line (listed in the compliance record)
+      </Label>
+      <TextArea
+        id="downstream"
+        value={settings.downstreamSystems.join('\n')}
+        onChange={(e) => edit((s) => ({ ...s, downstreamSystems: valueOf(e).split('\n') }))}
+      />
       <Problem errors={errors} field="downstreamSystems" />
 
       <Heading size="medium">Providers</Heading>
-      <Checkbox label="Amiqus" isChecked={settings.providers.amiqus.enabled} onChange={(e) => edit((s) => ({ ...s, providers: { ...s.providers, amiqus: { ...s.providers.amiqus, enabled: checkedOf(e) } } }))} />
-      <Checkbox label="Ada" isChecked={settings.providers.ada.enabled} onChange={(e) => edit((s) => ({ ...s, providers: { ...s.providers, ada: { ...s.providers.ada, enabled: checkedOf(e) } } }))} />
+      <Checkbox
+        label="Amiqus"
+        isChecked={settings.providers.amiqus.enabled}
+        onChange={(e) =>
+          edit((s) => ({
+            ...s,
+            providers: { ...s.providers, amiqus: { ...s.providers.amiqus, enabled: checkedOf(e) } },
+          }))
+        }
+      />
+      <Checkbox
+        label="Ada"
+        isChecked={settings.providers.ada.enabled}
+        onChange={(e) =>
+          edit((s) => ({ ...s, providers: { ...s.providers, ada: { ...s.providers.ada, enabled: checkedOf(e) } } }))
+        }
+      />
       <Label labelFor="ada-handle">Ada handle</Label>
-      <Textfield id="ada-handle" value={settings.providers.ada.handle} onChange={(e) => edit((s) => ({ ...s, providers: { ...s.providers, ada: { ...s.providers.ada, handle: valueOf(e) } } }))} />
+      <Textfield
+        id="ada-handle"
+        value={settings.providers.ada.handle}
+        onChange={(e) =>
+          edit((s) => ({ ...s, providers: { ...s.providers, ada: { ...s.providers.ada, handle: valueOf(e) } } }))
+        }
+      />
       <Problem errors={errors} field="providers.ada.handle" />
       <Label labelFor="ada-region">Ada region</Label>
-      <Select inputId="ada-region" options={ADA_REGIONS} value={pick(ADA_REGIONS, settings.providers.ada.region) ?? null} onChange={(o: Option | null) => edit((s) => ({ ...s, providers: { ...s.providers, ada: { ...s.providers.ada, region: (o?.value ?? 'us') as 'us' | 'eu' | 'maple' } } }))} />
-      <Checkbox label="Genesys Cloud" isChecked={settings.providers.genesys.enabled} onChange={(e) => edit((s) => ({ ...s, providers: { ...s.providers, genesys: { ...s.providers.genesys, enabled: checkedOf(e) } } }))} />
+      <Select
+        inputId="ada-region"
+        options={ADA_REGIONS}
+        value={pick(ADA_REGIONS, settings.providers.ada.region) ?? null}
+        onChange={(o: Option | null) =>
+          edit((s) => ({
+            ...s,
+            providers: {
+              ...s.providers,
+              ada: { ...s.providers.ada, region: (o?.value ?? 'us') as 'us' | 'eu' | 'maple' },
+            },
+          }))
+        }
+      />
+      <Checkbox
+        label="Genesys Cloud"
+        isChecked={settings.providers.genesys.enabled}
+        onChange={(e) =>
+          edit((s) => ({
+            ...s,
+            providers: { ...s.providers, genesys: { ...s.providers.genesys, enabled: checkedOf(e) } },
+          }))
+        }
+      />
       <Label labelFor="genesys-region">Genesys Cloud region (for example eu_west_1)</Label>
-      <Textfield id="genesys-region" value={settings.providers.genesys.region} onChange={(e) => edit((s) => ({ ...s, providers: { ...s.providers, genesys: { ...s.providers.genesys, region: valueOf(e) } } }))} />
+      <Textfield
+        id="genesys-region"
+        value={settings.providers.genesys.region}
+        onChange={(e) =>
+          edit((s) => ({
+            ...s,
+            providers: { ...s.providers, genesys: { ...s.providers.genesys, region: valueOf(e) } },
+          }))
+        }
+      />
       <Problem errors={errors} field="providers.genesys.region" />
       <Button appearance="primary" onClick={() => void save()}>
         Save settings
@@ -272,7 +388,9 @@ function Admin() {
         <Stack key={provider} space="space.075">
           <Inline space="space.100" alignBlock="center">
             <Heading size="small">{PROVIDER_LABELS[provider]}</Heading>
-            <Lozenge appearance={secretStatus[provider] ? 'success' : 'removed'}>{secretStatus[provider] ? 'set' : 'not set'}</Lozenge>
+            <Lozenge appearance={secretStatus[provider] ? 'success' : 'removed'}>
+              {secretStatus[provider] ? 'set' : 'not set'}
+            </Lozenge>
           </Inline>
           {SECRET_FIELDS[provider].map((f) => (
             <Stack key={f.key} space="space.025">
@@ -281,7 +399,9 @@ function Admin() {
                 id={`secret-${provider}-${f.key}`}
                 type="password"
                 value={secretDrafts[provider]?.[f.key] ?? ''}
-                onChange={(e) => setSecretDrafts({ ...secretDrafts, [provider]: { ...secretDrafts[provider], [f.key]: valueOf(e) } })}
+                onChange={(e) =>
+                  setSecretDrafts({ ...secretDrafts, [provider]: { ...secretDrafts[provider], [f.key]: valueOf(e) } })
+                }
               />
             </Stack>
           ))}
@@ -300,7 +420,10 @@ function Admin() {
       ))}
 
       <Heading size="medium">Amiqus webhook</Heading>
-      <Text>Register this URL at Amiqus for the client.deletion_reminder_due event, then store the signing secret Amiqus returns above.</Text>
+      <Text>
+        Register this URL at Amiqus for the client.deletion_reminder_due event, then store the signing secret Amiqus
+        returns above.
+      </Text>
       {webtriggerUrl ? <Code>{webtriggerUrl}</Code> : <Text>Forge has not issued the web trigger URL yet.</Text>}
 
       <Heading size="medium">Legal holds (GDPR Art. 17(3)(e))</Heading>
@@ -317,7 +440,12 @@ function Admin() {
               </Text>
             </Inline>
             <Inline space="space.100" alignBlock="center">
-              <Textfield id={`release-${h.id}`} placeholder="Why the hold is released" value={releaseReasons[h.id] ?? ''} onChange={(e) => setReleaseReasons({ ...releaseReasons, [h.id]: valueOf(e) })} />
+              <Textfield
+                id={`release-${h.id}`}
+                placeholder="Why the hold is released"
+                value={releaseReasons[h.id] ?? ''}
+                onChange={(e) => setReleaseReasons({ ...releaseReasons, [h.id]: valueOf(e) })}
+              />
               <Button appearance="warning" onClick={() => void releaseHold(h.id)}>
                 Release hold
               </Button>
@@ -327,27 +455,56 @@ function Admin() {
       )}
       <Heading size="small">Place a hold</Heading>
       <Inline space="space.100" alignBlock="center">
-        <Select inputId="hold-kind" options={IDENTIFIER_OPTIONS} value={pick(IDENTIFIER_OPTIONS, newHold.kind) ?? null} onChange={(o: Option | null) => setNewHold({ ...newHold, kind: o?.value ?? 'email' })} />
-        <Textfield id="hold-value" placeholder="Identifier (stored only as a hash)" value={newHold.value} onChange={(e) => setNewHold({ ...newHold, value: valueOf(e) })} />
+        <Select
+          inputId="hold-kind"
+          options={IDENTIFIER_OPTIONS}
+          value={pick(IDENTIFIER_OPTIONS, newHold.kind) ?? null}
+          onChange={(o: Option | null) => setNewHold({ ...newHold, kind: o?.value ?? 'email' })}
+        />
+        <Textfield
+          id="hold-value"
+          placeholder="Identifier (stored only as a hash)"
+          value={newHold.value}
+          onChange={(e) => setNewHold({ ...newHold, value: valueOf(e) })}
+        />
       </Inline>
       <Problem errors={holdErrors} field="identifiers" />
-      <Checkbox label="All providers" isChecked={newHold.all} onChange={(e) => setNewHold({ ...newHold, all: checkedOf(e) })} />
+      <Checkbox
+        label="All providers"
+        isChecked={newHold.all}
+        onChange={(e) => setNewHold({ ...newHold, all: checkedOf(e) })}
+      />
       {!newHold.all &&
         PROVIDERS.map((p) => (
           <Checkbox
             key={p}
             label={PROVIDER_LABELS[p]}
             isChecked={newHold.providers.includes(p)}
-            onChange={(e) => setNewHold({ ...newHold, providers: checkedOf(e) ? [...newHold.providers, p] : newHold.providers.filter((x) => x !== p) })}
+            onChange={(e) =>
+              setNewHold({
+                ...newHold,
+                providers: checkedOf(e) ? [...newHold.providers, p] : newHold.providers.filter((x) => x !== p),
+              })
+            }
           />
         ))}
       <Problem errors={holdErrors} field="providers" />
       <Label labelFor="hold-reason">Reason (goes into each affected compliance record)</Label>
-      <TextArea id="hold-reason" value={newHold.reason} onChange={(e) => setNewHold({ ...newHold, reason: valueOf(e) })} />
+      <TextArea
+        id="hold-reason"
+        value={newHold.reason}
+        onChange={(e) => setNewHold({ ...newHold, reason: valueOf(e) })}
+      />
       <Problem errors={holdErrors} field="reason" />
       <Label labelFor="hold-expiry">Expires on (empty: until released)</Label>
-      <DatePicker id="hold-expiry" value={newHold.expiresOn} onChange={(value: string) => setNewHold({ ...newHold, expiresOn: value ?? '' })} />
-      <HelperMessage>Open tickets for this person get a comment; the identifier itself is never written anywhere.</HelperMessage>
+      <DatePicker
+        id="hold-expiry"
+        value={newHold.expiresOn}
+        onChange={(value: string) => setNewHold({ ...newHold, expiresOn: value ?? '' })}
+      />
+      <HelperMessage>
+        Open tickets for this person get a comment; the identifier itself is never written anywhere.
+      </HelperMessage>
       <Button appearance="primary" onClick={() => void addHold()}>
         Place hold
       </Button>

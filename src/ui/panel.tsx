@@ -1,4 +1,21 @@
-import ForgeReconciler, { Button, Checkbox, Code, Heading, Inline, Label, Link, Lozenge, SectionMessage, Select, Spinner, Stack, Strong, Text, TextArea, Textfield } from '@forge/react';
+import ForgeReconciler, {
+  Button,
+  Checkbox,
+  Code,
+  Heading,
+  Inline,
+  Label,
+  Link,
+  Lozenge,
+  SectionMessage,
+  Select,
+  Spinner,
+  Stack,
+  Strong,
+  Text,
+  TextArea,
+  Textfield,
+} from '@forge/react';
 import { call } from './call';
 import React, { useEffect, useState } from 'react';
 import type { PanelView } from '../app/case-actions';
@@ -47,7 +64,8 @@ function GenesysPreview(props: { act: (name: string) => Promise<void> }) {
       <Heading size="small">Genesys Cloud export preview</Heading>
       {preview && (
         <Text>
-          Request <Code>{preview.providerRef}</Code> ({preview.status.replace('_', ' ')}), asked {preview.requestedAt.slice(0, 16).replace('T', ' ')}.
+          Request <Code>{preview.providerRef}</Code> ({preview.status.replace('_', ' ')}), asked{' '}
+          {preview.requestedAt.slice(0, 16).replace('T', ' ')}.
         </Text>
       )}
       {preview?.resultUrls.map((url) => (
@@ -87,7 +105,14 @@ function Panel() {
     void load();
   }, []);
 
-  if (!view) return message ? <SectionMessage appearance="error"><Text>{message.text}</Text></SectionMessage> : <Spinner />;
+  if (!view)
+    return message ? (
+      <SectionMessage appearance="error">
+        <Text>{message.text}</Text>
+      </SectionMessage>
+    ) : (
+      <Spinner />
+    );
   if (!view.started) {
     return (
       <Stack space="space.200">
@@ -105,7 +130,9 @@ function Panel() {
         <Stack key={job.provider} space="space.050">
           <Inline space="space.100" alignBlock="center">
             <Strong>{job.label}</Strong>
-            <Lozenge appearance={STATE_LOOK[job.state]?.appearance ?? 'default'}>{STATE_LOOK[job.state]?.text ?? job.state}</Lozenge>
+            <Lozenge appearance={STATE_LOOK[job.state]?.appearance ?? 'default'}>
+              {STATE_LOOK[job.state]?.text ?? job.state}
+            </Lozenge>
             {job.providerRef && <Code>{job.providerRef}</Code>}
           </Inline>
           {job.detail && <Text>{job.detail}</Text>}
@@ -116,7 +143,8 @@ function Panel() {
         <Stack space="space.050">
           <Heading size="small">Deadline (GDPR Art. 12(3))</Heading>
           <Text>
-            Due {view.deadline.dueOn} ({view.deadline.state.replace('_', ' ')}, {view.deadline.daysRemaining} day(s) left). Received {view.deadline.receivedOn}.
+            Due {view.deadline.dueOn} ({view.deadline.state.replace('_', ' ')}, {view.deadline.daysRemaining} day(s)
+            left). Received {view.deadline.receivedOn}.
             {view.deadline.extendedMonths > 0 ? ` Extended by ${view.deadline.extendedMonths} month(s).` : ''}
           </Text>
           {view.actions.extendDeadline && (
@@ -127,8 +155,14 @@ function Panel() {
                 value={MONTH_OPTIONS.find((o) => o.value === months) ?? null}
                 onChange={(option: { value: string } | null) => setMonths(option?.value ?? '1')}
               />
-              <TextArea placeholder="Reason (told to the data subject)" value={reason} onChange={(e) => setReason(String(e.target.value ?? ''))} />
-              <Button onClick={() => void act('extendDeadline', { months: Number(months), reason })}>Extend deadline</Button>
+              <TextArea
+                placeholder="Reason (told to the data subject)"
+                value={reason}
+                onChange={(e) => setReason(String(e.target.value ?? ''))}
+              />
+              <Button onClick={() => void act('extendDeadline', { months: Number(months), reason })}>
+                Extend deadline
+              </Button>
             </Stack>
           )}
         </Stack>
@@ -139,7 +173,11 @@ function Panel() {
           {view.downstream.map((d) => (
             <Inline key={d.system} space="space.100" alignBlock="center">
               <Text>{d.system}</Text>
-              {d.confirmedBy ? <Lozenge appearance="success">confirmed</Lozenge> : <Button onClick={() => void act('confirmDownstream', { system: d.system })}>Confirm erased</Button>}
+              {d.confirmedBy ? (
+                <Lozenge appearance="success">confirmed</Lozenge>
+              ) : (
+                <Button onClick={() => void act('confirmDownstream', { system: d.system })}>Confirm erased</Button>
+              )}
             </Inline>
           ))}
         </Stack>
@@ -153,14 +191,34 @@ function Panel() {
       {view.actions.retry && view.actions.retryNeedsSupportCase && (
         <Stack space="space.050">
           <Heading size="small">Genesys Cloud ended in ERROR</Heading>
-          <Text>Part of the data may already be deleted. Resubmit only after Genesys support has reviewed the error.</Text>
+          <Text>
+            Part of the data may already be deleted. Resubmit only after Genesys support has reviewed the error.
+          </Text>
           <Label labelFor="support-case">Genesys support case</Label>
-          <Textfield id="support-case" value={supportCase} onChange={(e) => setSupportCase(String(e.target.value ?? ''))} />
-          <Checkbox label="I confirm a new Genesys deletion request is wanted" isChecked={confirmed} onChange={(e) => setConfirmed(e.target.checked === true)} />
+          <Textfield
+            id="support-case"
+            value={supportCase}
+            onChange={(e) => setSupportCase(String(e.target.value ?? ''))}
+          />
+          <Checkbox
+            label="I confirm a new Genesys deletion request is wanted"
+            isChecked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked === true)}
+          />
         </Stack>
       )}
       {view.actions.retry && (
-        <Button appearance="primary" onClick={() => void act('retry', view.actions.retryNeedsSupportCase ? { genesysSupportCase: supportCase, genesysConfirmed: confirmed } : {})}>
+        <Button
+          appearance="primary"
+          onClick={() =>
+            void act(
+              'retry',
+              view.actions.retryNeedsSupportCase
+                ? { genesysSupportCase: supportCase, genesysConfirmed: confirmed }
+                : {},
+            )
+          }
+        >
           Retry providers that did not complete
         </Button>
       )}

@@ -23,7 +23,14 @@ describe('approval of a DSAR ticket (use case against in-memory ports)', () => {
     expect(world.jira.ticket(key).status).toBe('Erasure in progress');
     expect(world.jira.comments(key)[0]).toContain('Erasure started at Amiqus, Ada.');
     const audit = await world.store.audit.list(key);
-    expect(audit.map((e) => e.kind)).toEqual(['case_opened', 'subject_recorded', 'approved', 'deadline_set', 'job_planned', 'job_planned']);
+    expect(audit.map((e) => e.kind)).toEqual([
+      'case_opened',
+      'subject_recorded',
+      'approved',
+      'deadline_set',
+      'job_planned',
+      'job_planned',
+    ]);
     expect(verifyAuditChain(key, audit).ok).toBe(true);
   });
 

@@ -22,9 +22,15 @@ describe('intake of Amiqus clients due for deletion (use case against in-memory 
 
     expect(report).toEqual({ seen: 1, created: 1, updated: 0, stoppedForTime: false });
     const [ticket] = [...world.jira.tickets.values()];
-    expect(ticket?.fields).toMatchObject({ summary: 'Erasure due at Amiqus: client 4412', [FIELDS.amiqusClientId]: 4412, [FIELDS.email]: 'ana@example.com' });
+    expect(ticket?.fields).toMatchObject({
+      summary: 'Erasure due at Amiqus: client 4412',
+      [FIELDS.amiqusClientId]: 4412,
+      [FIELDS.email]: 'ana@example.com',
+    });
     expect(ticket?.properties.get(INTAKE_PROPERTY)).toEqual({ amiqusClientId: 4412 });
-    expect(world.jira.comments(ticket?.key as string)[0]).toContain('Opened from Amiqus (poll): client 4412 is due for deletion on 2026-03-10.');
+    expect(world.jira.comments(ticket?.key as string)[0]).toContain(
+      'Opened from Amiqus (poll): client 4412 is due for deletion on 2026-03-10.',
+    );
   });
 
   it('notes a later reminder on the same ticket once a day, however often it arrives', async () => {
@@ -74,7 +80,10 @@ describe('intake of Amiqus clients due for deletion (use case against in-memory 
     const headers: Record<string, string> = { 'x-aqid-signature': signature, 'x-aqid-delivery-id': 'dlv-1' };
     const request = { rawBody, header: (name: string) => headers[name] };
 
-    const unsigned = await handleAmiqusWebhook(world.deps, world.jira, directoryOf([client]), { rawBody, header: () => undefined });
+    const unsigned = await handleAmiqusWebhook(world.deps, world.jira, directoryOf([client]), {
+      rawBody,
+      header: () => undefined,
+    });
     expect(unsigned.status).toBe(404);
 
     const first = await handleAmiqusWebhook(world.deps, world.jira, directoryOf([client]), request);

@@ -55,7 +55,10 @@ describe('the status poll and the closing of a case (use cases against in-memory
     const [attachment] = world.jira.ticket(key).attachments;
     expect(attachment?.filename).toBe(`erasure-record-${key}-round-1.json`);
     const record = await world.store.cases.get(key);
-    expect(record).toMatchObject({ phase: 'closed', finalization: { step: 'transitioned', attachmentId: attachment?.id } });
+    expect(record).toMatchObject({
+      phase: 'closed',
+      finalization: { step: 'transitioned', attachmentId: attachment?.id },
+    });
     expect(world.jira.comments(key).at(-1)).toContain(record?.finalization.digest as string);
     expect(verifyAuditChain(key, await world.store.audit.list(key)).ok).toBe(true);
     expect(world.providers.ada.erased).toEqual([key]);

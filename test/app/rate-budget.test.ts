@@ -22,7 +22,14 @@ beforeEach(() => {
 afterEach(() => platform.uninstall());
 
 function invocation(windows: RateWindow[], ops?: { count: number }): SharedRateBudget {
-  return new SharedRateBudget({ key: 'genesys:test', windows, store: rateBudgetStore, now: () => clock.now(), adoptStatedLimit: false, onStorageOp: () => void (ops && (ops.count += 1)) });
+  return new SharedRateBudget({
+    key: 'genesys:test',
+    windows,
+    store: rateBudgetStore,
+    now: () => clock.now(),
+    adoptStatedLimit: false,
+    onStorageOp: () => void (ops && (ops.count += 1)),
+  });
 }
 
 describe('the rate budget shared through Forge storage', () => {

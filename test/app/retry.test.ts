@@ -57,7 +57,10 @@ describe('retry of a settled case (use case against in-memory ports)', () => {
     await approve(world, key);
     await deliverQueue(world);
     expect(world.jira.ticket(key).status).toBe('Erasure blocked');
-    expect(await world.store.jobs.get(key, 'ada')).toMatchObject({ state: 'blocked_legal_hold', holdId: 'hold-litig2' });
+    expect(await world.store.jobs.get(key, 'ada')).toMatchObject({
+      state: 'blocked_legal_hold',
+      holdId: 'hold-litig2',
+    });
 
     expect(await requestRetry(world.deps, key, OFFICER)).toEqual({
       ok: false,
@@ -66,8 +69,15 @@ describe('retry of a settled case (use case against in-memory ports)', () => {
 
     world.advance(11 * 86_400_000);
     expect(await requestRetry(world.deps, key, OFFICER)).toEqual({ ok: true, providers: ['ada'] });
-    expect(await world.store.jobs.get(key, 'ada')).toMatchObject({ state: 'pending', attempt: 2, holdId: null, pollQueue: 'waiting' });
-    const transitions = (await world.store.audit.list(key)).filter((e) => e.kind === 'job_transition' && e.data.provider === 'ada');
+    expect(await world.store.jobs.get(key, 'ada')).toMatchObject({
+      state: 'pending',
+      attempt: 2,
+      holdId: null,
+      pollQueue: 'waiting',
+    });
+    const transitions = (await world.store.audit.list(key)).filter(
+      (e) => e.kind === 'job_transition' && e.data.provider === 'ada',
+    );
     expect(transitions.map((e) => e.kind === 'job_transition' && [e.data.from, e.data.to, e.data.attempt])).toEqual([
       ['pending', 'blocked_legal_hold', 1],
       ['blocked_legal_hold', 'pending', 2],

@@ -29,7 +29,9 @@ describe('the erasure job worker (use case against in-memory ports)', () => {
     const [first] = await deliverQueue(world);
 
     expect(first).toEqual({ kind: 'deferred', delaySeconds: 120 });
-    expect(world.queue.pushed).toEqual([{ message: { ticketKey: key, provider: 'ada', attempt: 1 }, delaySeconds: 120 }]);
+    expect(world.queue.pushed).toEqual([
+      { message: { ticketKey: key, provider: 'ada', attempt: 1 }, delaySeconds: 120 },
+    ]);
     expect(await world.store.jobs.get(key, 'ada')).toMatchObject({ state: 'pending', transientFailures: 1 });
 
     world.advance(120_000);
@@ -59,6 +61,9 @@ describe('the erasure job worker (use case against in-memory ports)', () => {
     await approve(world, key);
     world.queue.take();
 
-    expect(await runErasureJob(world.deps, { ticketKey: key, provider: 'ada', attempt: 2 })).toEqual({ kind: 'ignored', reason: 'event for an earlier attempt' });
+    expect(await runErasureJob(world.deps, { ticketKey: key, provider: 'ada', attempt: 2 })).toEqual({
+      kind: 'ignored',
+      reason: 'event for an earlier attempt',
+    });
   });
 });

@@ -10,7 +10,9 @@ import type { Browser, ElementHandle, Frame, Page, PuppeteerNode } from 'puppete
  */
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumMissing = existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM} (install Debian's "chromium" package, as .ci/run does, or set CHROMIUM_PATH): browser tests skipped`;
+export const chromiumMissing = existsSync(CHROMIUM)
+  ? null
+  : `Chromium not found at ${CHROMIUM} (install Debian's "chromium" package, as .ci/run does, or set CHROMIUM_PATH): browser tests skipped`;
 
 /** The README names this folder: the screenshots the browser tests take, regenerated on every run. */
 export const SCREENSHOTS = join(__dirname, '..', '..', 'screenshots');
@@ -29,7 +31,17 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
   const browser = await loadPuppeteer().launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
     defaultViewport: { width: 1360, height: 900 },
   });
   return {

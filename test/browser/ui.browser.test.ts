@@ -7,7 +7,16 @@ import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
 import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
 import { REPO_ROOT, TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
 import { jobStore } from '../../src/store/kvs-store';
-import { chromiumMissing, clickButton, frameNamed, launchBrowser, screenshot, settled, textIn, waitForText } from './harness';
+import {
+  chromiumMissing,
+  clickButton,
+  frameNamed,
+  launchBrowser,
+  screenshot,
+  settled,
+  textIn,
+  waitForText,
+} from './harness';
 
 /**
  * The issue panel as a privacy officer uses it: the real `src/ui/panel.tsx`, bundled for the browser and drawn
@@ -58,7 +67,13 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
       await world.move(tickets[id] as string, 'Verifying identity', OFFICER);
       await world.move(tickets[id] as string, 'Approved', OFFICER);
     }
-    await world.runUntil(() => ['legal-hold', 'genesys-error', 'ada-partial'].every((id) => TERMINAL_STATUSES.includes(status(tickets[id] as string))), 86_400_000);
+    await world.runUntil(
+      () =>
+        ['legal-hold', 'genesys-error', 'ada-partial'].every((id) =>
+          TERMINAL_STATUSES.includes(status(tickets[id] as string)),
+        ),
+      86_400_000,
+    );
     // Tickets the officer works on in the browser.
     tickets['all-three'] = world.openTicket(scenario('all-three'));
     tickets['ada-and-genesys'] = world.openTicket(scenario('ada-and-genesys'));
@@ -102,7 +117,11 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
     await waitForText(frame, 'Extended by 2 month(s)');
     // Two months is the most Art. 12(3) allows: the panel stops offering more.
     expect(await frame.$('select[id$="-months"]')).toBeNull();
-    expect(world.jira.state.issues.get(key)?.comments.some((c) => c.text.includes('Deadline extended') && c.text.includes('slow to purge recordings'))).toBe(true);
+    expect(
+      world.jira.state.issues
+        .get(key)
+        ?.comments.some((c) => c.text.includes('Deadline extended') && c.text.includes('slow to purge recordings')),
+    ).toBe(true);
   });
 
   it('shows every provider erased once the clock has run, then confirms each downstream system by hand', async () => {
@@ -110,14 +129,20 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
     await world.runUntil(() => TERMINAL_STATUSES.includes(status(key)), 86_400_000);
     await page.reload();
     const frame = await panel(key);
-    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent))).toEqual(['erased', 'erased', 'erased']);
+    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent))).toEqual([
+      'erased',
+      'erased',
+      'erased',
+    ]);
     expect(await textIn(frame)).toContain('Compliance record attached. SHA-256');
     await panelShot(key, 'panel-completed');
     await clickButton(frame, 'Confirm erased');
     await waitForText(frame, 'CRM (Salesforce) confirmed.');
     await clickButton(frame, 'Confirm erased');
     await waitForText(frame, 'Data warehouse confirmed.');
-    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.filter((e) => e.textContent === 'confirmed').length)).toBe(2);
+    expect(
+      await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.filter((e) => e.textContent === 'confirmed').length),
+    ).toBe(2);
     await panelShot(key, 'panel-downstream-confirmed');
   });
 
@@ -170,7 +195,14 @@ describeInChromium('the UI Kit host drawing a ForgeDoc', () => {
 
   beforeAll(async () => {
     page = await browser.newPage();
-    const { outputFiles } = await build({ entryPoints: [join(REPO_ROOT, 'sandbox/ui-host/browser/render.ts')], bundle: true, write: false, format: 'iife', globalName: 'UiKitRender', platform: 'browser' });
+    const { outputFiles } = await build({
+      entryPoints: [join(REPO_ROOT, 'sandbox/ui-host/browser/render.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'UiKitRender',
+      platform: 'browser',
+    });
     await page.setContent('<div id="root"></div>');
     await page.addScriptTag({ content: outputFiles[0]?.text ?? '' });
   });
@@ -178,24 +210,50 @@ describeInChromium('the UI Kit host drawing a ForgeDoc', () => {
 
   const draw = (doc: unknown) =>
     page.evaluate((d) => {
-      const w = window as unknown as { UiKitRender: { ForgeDocRenderer: new (root: HTMLElement) => { render(doc: unknown): void } }; renderer?: { render(doc: unknown): void } };
+      const w = window as unknown as {
+        UiKitRender: { ForgeDocRenderer: new (root: HTMLElement) => { render(doc: unknown): void } };
+        renderer?: { render(doc: unknown): void };
+      };
       w.renderer ??= new w.UiKitRender.ForgeDocRenderer(document.getElementById('root') as HTMLElement);
       w.renderer.render(d);
     }, doc);
-  const node = (type: string, key: string, props: Record<string, unknown> = {}, children: unknown[] = []) => ({ type, key, props, children });
+  const node = (type: string, key: string, props: Record<string, unknown> = {}, children: unknown[] = []) => ({
+    type,
+    key,
+    props,
+    children,
+  });
   const text = (key: string, value: string) => node('String', key, { text: value });
 
   it('draws a component it does not know as a visible "unknown component" box, children included', async () => {
     await draw(node('Root', 'r', {}, [node('Frobnicator', 'f', {}, [text('t', 'still shown')])]));
-    expect(await page.$eval('[data-uikit="unknown"] .uk-unknown-label', (el) => el.textContent)).toBe('Unknown UI Kit component: Frobnicator');
+    expect(await page.$eval('[data-uikit="unknown"] .uk-unknown-label', (el) => el.textContent)).toBe(
+      'Unknown UI Kit component: Frobnicator',
+    );
     expect(await page.$eval('[data-uikit="unknown"]', (el) => el.textContent)).toContain('still shown');
   });
 
   it('keeps a text field, its focus and what was typed when the app re-renders around it', async () => {
-    await draw(node('Root', 'r', {}, [node('Stack', 's', { space: 'space.100' }, [node('Textfield', 'tf', { value: 'ab' }), text('t', 'one')])]));
+    await draw(
+      node('Root', 'r', {}, [
+        node('Stack', 's', { space: 'space.100' }, [node('Textfield', 'tf', { value: 'ab' }), text('t', 'one')]),
+      ]),
+    );
     await page.focus('input');
-    await draw(node('Root', 'r', {}, [node('Stack', 's', { space: 'space.100' }, [node('Text', 'p', {}, [text('t2', 'above')]), node('Textfield', 'tf', { value: 'abc' })])]));
-    expect(await page.evaluate(() => ({ focused: document.activeElement?.tagName, value: (document.querySelector('input') as HTMLInputElement).value }))).toEqual({ focused: 'INPUT', value: 'abc' });
+    await draw(
+      node('Root', 'r', {}, [
+        node('Stack', 's', { space: 'space.100' }, [
+          node('Text', 'p', {}, [text('t2', 'above')]),
+          node('Textfield', 'tf', { value: 'abc' }),
+        ]),
+      ]),
+    );
+    expect(
+      await page.evaluate(() => ({
+        focused: document.activeElement?.tagName,
+        value: (document.querySelector('input') as HTMLInputElement).value,
+      })),
+    ).toEqual({ focused: 'INPUT', value: 'abc' });
   });
 });
 
@@ -204,7 +262,12 @@ describeInChromium('the admin page in Chromium, as a Jira administrator', () => 
   let page: Page;
   let frame: Frame;
   const ADMIN = '712020:jira-admin';
-  const settings = async () => ((await world.platform.invokeResolver('erasure-desk-admin', 'getSettings', {}, { accountId: ADMIN })) as { settings: Settings }).settings;
+  const settings = async () =>
+    (
+      (await world.platform.invokeResolver('erasure-desk-admin', 'getSettings', {}, { accountId: ADMIN })) as {
+        settings: Settings;
+      }
+    ).settings;
   const replaceText = async (selector: string, value: string) => {
     await frame.click(selector, { count: 3 });
     await page.keyboard.press('Backspace');
@@ -224,8 +287,15 @@ describeInChromium('the admin page in Chromium, as a Jira administrator', () => 
   });
 
   it('maps ticket fields and statuses with pickers filled from Jira, and saves them', async () => {
-    expect(await frame.$eval('select[id$="-field-email"]', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('email (customfield_10050)');
-    expect(await frame.$$eval('select[id$="-status-done"] option', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['Approved', 'Done', 'Needs attention']));
+    expect(
+      await frame.$eval(
+        'select[id$="-field-email"]',
+        (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent,
+      ),
+    ).toBe('email (customfield_10050)');
+    expect(await frame.$$eval('select[id$="-status-done"] option', (els) => els.map((e) => e.textContent))).toEqual(
+      expect.arrayContaining(['Approved', 'Done', 'Needs attention']),
+    );
     await screenshot(page, 'iframe[name="admin"]', 'admin-page');
     await frame.select('select[id$="-field-genesysUserId"]', 'customfield_10055');
     await frame.select('select[id$="-status-inProgress"]', '');
@@ -253,7 +323,11 @@ describeInChromium('the admin page in Chromium, as a Jira administrator', () => 
   });
 
   it('shows credentials as set or not set, stores new ones without echoing them, and tests each connection', async () => {
-    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent).filter((t) => t === 'set' || t === 'not set'))).toEqual(['set', 'set', 'set']);
+    expect(
+      await frame.$$eval('[data-uikit="Lozenge"]', (els) =>
+        els.map((e) => e.textContent).filter((t) => t === 'set' || t === 'not set'),
+      ),
+    ).toEqual(['set', 'set', 'set']);
     await frame.type('input[id$="-secret-ada-apiKey"]', world.ada.apiKey);
     await clickButton(frame, 'Store Ada credentials');
     await waitForText(frame, 'ada credentials stored');

@@ -21,13 +21,24 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
     world = await startWorld();
     await runScenarios(world, DEMO_SCENARIOS);
     const ticket = [...world.jira.state.issues.keys()][0] as string;
-    for (const accountId of [DEMO_USERS.officer.accountId, DEMO_USERS.outsider.accountId, DEMO_USERS.requester.accountId]) {
+    for (const accountId of [
+      DEMO_USERS.officer.accountId,
+      DEMO_USERS.outsider.accountId,
+      DEMO_USERS.requester.accountId,
+    ]) {
       await world.platform.invokeResolver('erasure-desk-panel', 'getView', {}, { accountId, issueKey: ticket });
       await world.platform.invokeResolver('erasure-desk-panel', 'previewStatus', {}, { accountId, issueKey: ticket });
     }
-    for (const accountId of [ADMIN_ACCOUNT, DEMO_USERS.officer.accountId]) await world.platform.invokeResolver('erasure-desk-admin', 'getSecretStatus', {}, { accountId });
+    for (const accountId of [ADMIN_ACCOUNT, DEMO_USERS.officer.accountId])
+      await world.platform.invokeResolver('erasure-desk-admin', 'getSecretStatus', {}, { accountId });
     // Intake (search, create, issue property) and the deadline watch's labels, a month on.
-    world.amiqus.seedClient({ id: 91001, firstName: 'Ira', lastName: 'Due', email: 'ira.due@example.org', deletionInDays: 0 });
+    world.amiqus.seedClient({
+      id: 91001,
+      firstName: 'Ira',
+      lastName: 'Due',
+      email: 'ira.due@example.org',
+      deletionInDays: 0,
+    });
     await world.runUntil(() => false, 32 * 86_400_000, 12 * 3_600_000);
   }, 300_000);
   afterAll(() => world.close());
@@ -47,8 +58,11 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
       }
       // Many operations declare an error status without its body; Jira answers every error with its
       // ErrorCollection (https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#status-codes).
-      const undeclaredErrorBody = e.status >= 400 && contract.responseSchema(e.method, op.template, e.status) === undefined;
-      const result = undeclaredErrorBody ? contract.checkComponent('ErrorCollection', e.body) : contract.check({ method: e.method, pathTemplate: op.template, status: e.status, body: e.body });
+      const undeclaredErrorBody =
+        e.status >= 400 && contract.responseSchema(e.method, op.template, e.status) === undefined;
+      const result = undeclaredErrorBody
+        ? contract.checkComponent('ErrorCollection', e.body)
+        : contract.check({ method: e.method, pathTemplate: op.template, status: e.status, body: e.body });
       checked += 1;
       if (!result.ok) problems.push(`${e.method} ${op.template} ${e.status}: ${result.errors.slice(0, 3).join('; ')}`);
     }
@@ -56,7 +70,20 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
     expect(checked).toBeGreaterThan(100);
     // The operations the app uses, each seen at least once.
     const seen = new Set(world.jira.exchanges.map((e) => jiraOperation(e.method, e.path)?.operationId));
-    for (const op of ['getIssue', 'createIssue', 'addComment', 'addAttachment', 'getTransitions', 'doTransition', 'getProjectRoles', 'getProjectRole', 'getMyPermissions', 'getCurrentUser', 'searchAndReconsileIssuesUsingJqlPost', 'setIssueProperty']) {
+    for (const op of [
+      'getIssue',
+      'createIssue',
+      'addComment',
+      'addAttachment',
+      'getTransitions',
+      'doTransition',
+      'getProjectRoles',
+      'getProjectRole',
+      'getMyPermissions',
+      'getCurrentUser',
+      'searchAndReconsileIssuesUsingJqlPost',
+      'setIssueProperty',
+    ]) {
       expect(seen).toContain(op);
     }
   });
@@ -69,11 +96,23 @@ describe('the Jira emulator’s scope check', () => {
   it('refuses a call whose operation needs a scope the app was not installed with (401, as Jira does)', async () => {
     const state = createDemoState(() => new Date('2026-11-25T09:00:00Z'));
     jira = await startJiraEmulator(state, { scopes: ['read:jira-work'] });
-    const issue = state.createIssue({ projectKey: 'DSAR', issueType: 'DSAR request', summary: 'x', reporter: DEMO_USERS.requester.accountId, fields: {} });
+    const issue = state.createIssue({
+      projectKey: 'DSAR',
+      issueType: 'DSAR request',
+      summary: 'x',
+      reporter: DEMO_USERS.requester.accountId,
+      fields: {},
+    });
     const headers = { 'x-sandbox-actor': 'app', 'content-type': 'application/json' };
     const read = await fetch(`${jira.url}/rest/api/3/issue/${issue.key}`, { headers });
-    const write = await fetch(`${jira.url}/rest/api/3/issue/${issue.key}/comment`, { method: 'POST', headers, body: JSON.stringify({ body: { type: 'doc', version: 1, content: [] } }) });
-    const groups = await fetch(`${jira.url}/rest/api/3/user/groups?accountId=${DEMO_USERS.officer.accountId}`, { headers });
+    const write = await fetch(`${jira.url}/rest/api/3/issue/${issue.key}/comment`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ body: { type: 'doc', version: 1, content: [] } }),
+    });
+    const groups = await fetch(`${jira.url}/rest/api/3/user/groups?accountId=${DEMO_USERS.officer.accountId}`, {
+      headers,
+    });
     expect([read.status, write.status, groups.status]).toEqual([200, 401, 401]);
     expect(await write.json()).toEqual({ code: 401, message: 'Unauthorized; scope does not match' });
     expect(state.issues.get(issue.key)?.comments).toEqual([]);
@@ -82,14 +121,31 @@ describe('the Jira emulator’s scope check', () => {
   it('shows a user only what their permissions allow: a project they cannot browse is a 404, another user’s rights a 403', async () => {
     const state = createDemoState(() => new Date('2026-11-25T09:00:00Z'));
     jira = await startJiraEmulator(state);
-    const issue = state.createIssue({ projectKey: 'DSAR', issueType: 'DSAR request', summary: 'x', reporter: DEMO_USERS.requester.accountId, fields: {} });
+    const issue = state.createIssue({
+      projectKey: 'DSAR',
+      issueType: 'DSAR request',
+      summary: 'x',
+      reporter: DEMO_USERS.requester.accountId,
+      fields: {},
+    });
     const as = (actor: string) => ({ 'x-sandbox-actor': actor, 'content-type': 'application/json' });
-    expect((await fetch(`${jira.url}/rest/api/3/issue/${issue.key}`, { headers: as(DEMO_USERS.outsider.accountId) })).status).toBe(404);
-    const check = await fetch(`${jira.url}/rest/api/3/permissions/check`, { method: 'POST', headers: as('app'), body: JSON.stringify({ accountId: DEMO_USERS.officer.accountId, globalPermissions: ['ADMINISTER'] }) });
+    expect(
+      (await fetch(`${jira.url}/rest/api/3/issue/${issue.key}`, { headers: as(DEMO_USERS.outsider.accountId) })).status,
+    ).toBe(404);
+    const check = await fetch(`${jira.url}/rest/api/3/permissions/check`, {
+      method: 'POST',
+      headers: as('app'),
+      body: JSON.stringify({ accountId: DEMO_USERS.officer.accountId, globalPermissions: ['ADMINISTER'] }),
+    });
     expect(check.status).toBe(403);
     state.appGrants.administerProjects = false;
     expect((await fetch(`${jira.url}/rest/api/3/project/DSAR/role`, { headers: as('app') })).status).toBe(403);
-    const mine = await fetch(`${jira.url}/rest/api/3/mypermissions?permissions=ADMINISTER`, { headers: as(DEMO_USERS.officer.accountId) });
-    expect(((await mine.json()) as { permissions: { ADMINISTER: { havePermission: boolean } } }).permissions.ADMINISTER.havePermission).toBe(false);
+    const mine = await fetch(`${jira.url}/rest/api/3/mypermissions?permissions=ADMINISTER`, {
+      headers: as(DEMO_USERS.officer.accountId),
+    });
+    expect(
+      ((await mine.json()) as { permissions: { ADMINISTER: { havePermission: boolean } } }).permissions.ADMINISTER
+        .havePermission,
+    ).toBe(false);
   });
 });

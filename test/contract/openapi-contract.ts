@@ -42,7 +42,9 @@ export class OpenApiContract {
     private readonly swagger2: boolean,
     formats: Record<string, (value: string) => boolean>,
   ) {
-    this.ajv = swagger2 ? new Ajv({ strict: false, allErrors: true, validateSchema: false }) : new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+    this.ajv = swagger2
+      ? new Ajv({ strict: false, allErrors: true, validateSchema: false })
+      : new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     for (const [name, test] of Object.entries(formats)) this.ajv.addFormat(name, test);
     this.ajv.addSchema(doc, SPEC_ID);
@@ -65,7 +67,8 @@ export class OpenApiContract {
     if (!op) throw new Error(`${this.file}: no operation ${method.toUpperCase()} ${pathTemplate}`);
     const responses = op.responses as Record<string, Json>;
     const key = responses[String(status)] ? String(status) : responses.default ? 'default' : null;
-    if (key === null) throw new Error(`${this.file}: ${method.toUpperCase()} ${pathTemplate} declares no ${status} response`);
+    if (key === null)
+      throw new Error(`${this.file}: ${method.toUpperCase()} ${pathTemplate} declares no ${status} response`);
     const base = `#/${pointer('paths', pathTemplate, method.toLowerCase(), 'responses', key)}`;
     let response = responses[key] as Json;
     // OpenAPI lets a response itself be a $ref into components/responses.
@@ -98,7 +101,10 @@ export class OpenApiContract {
   checkComponent(name: string, body: unknown): ContractCheck {
     const validate = this.ajv.compile({ $ref: `${SPEC_ID}#/${pointer('components', 'schemas', name)}` });
     const ok = validate(body);
-    return { ok: Boolean(ok), errors: (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim()) };
+    return {
+      ok: Boolean(ok),
+      errors: (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim()),
+    };
   }
 
   check(response: ContractResponse): ContractCheck {

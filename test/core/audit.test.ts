@@ -1,15 +1,53 @@
-import { appendAuditEvent, type AuditEvent, type AuditEventInput, subjectFingerprint, verifyAuditChain } from '../../src/core/audit';
-import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson, verifyComplianceRecord } from '../../src/core/compliance-record';
+import {
+  appendAuditEvent,
+  type AuditEvent,
+  type AuditEventInput,
+  subjectFingerprint,
+  verifyAuditChain,
+} from '../../src/core/audit';
+import {
+  buildComplianceRecord,
+  complianceRecordDigest,
+  complianceRecordJson,
+  verifyComplianceRecord,
+} from '../../src/core/compliance-record';
 import { parseSubject } from '../../src/core/subject';
 
 const T = 'DSAR-42';
 const inputs: AuditEventInput[] = [
   { at: '2026-11-25T09:00:00Z', kind: 'case_opened', data: { source: 'jira', receivedOn: '2026-11-22' } },
   { at: '2026-11-25T09:00:00Z', kind: 'approved', data: { by: '712020:officer', fourEyes: true } },
-  { at: '2026-11-25T09:00:00Z', kind: 'deadline_set', data: { rule: 'calendar_month', receivedOn: '2026-11-22', due: '2026-12-22' } },
+  {
+    at: '2026-11-25T09:00:00Z',
+    kind: 'deadline_set',
+    data: { rule: 'calendar_month', receivedOn: '2026-11-22', due: '2026-12-22' },
+  },
   { at: '2026-11-25T09:00:00Z', kind: 'job_planned', data: { provider: 'amiqus', attempt: 1 } },
-  { at: '2026-11-25T09:00:01Z', kind: 'request_sent', data: { provider: 'amiqus', attempt: 1, endpoint: 'DELETE /clients/{id}', identifierKinds: ['amiqus_client_id'], providerRef: '73823', reconciled: false } },
-  { at: '2026-11-25T09:00:01Z', kind: 'job_transition', data: { provider: 'amiqus', attempt: 1, from: 'submitted', to: 'completed', detail: 'deleted', nextStep: null, providerRef: '73823' } },
+  {
+    at: '2026-11-25T09:00:01Z',
+    kind: 'request_sent',
+    data: {
+      provider: 'amiqus',
+      attempt: 1,
+      endpoint: 'DELETE /clients/{id}',
+      identifierKinds: ['amiqus_client_id'],
+      providerRef: '73823',
+      reconciled: false,
+    },
+  },
+  {
+    at: '2026-11-25T09:00:01Z',
+    kind: 'job_transition',
+    data: {
+      provider: 'amiqus',
+      attempt: 1,
+      from: 'submitted',
+      to: 'completed',
+      detail: 'deleted',
+      nextStep: null,
+      providerRef: '73823',
+    },
+  },
   { at: '2026-11-25T09:00:02Z', kind: 'case_closed', data: { outcome: 'done', status: 'Done' } },
 ];
 const chain = (): AuditEvent[] => inputs.reduce<AuditEvent[]>((c, i) => appendAuditEvent(c, T, i), []);
@@ -22,7 +60,9 @@ describe('the hash-chained audit trail', () => {
 
   it('detects altered data, a deleted event, an inserted event, a reordering, and a move to another ticket', () => {
     const events = chain();
-    const altered = events.map((e, i) => (i === 1 ? ({ ...e, data: { by: '712020:intruder', fourEyes: true } } as AuditEvent) : e));
+    const altered = events.map((e, i) =>
+      i === 1 ? ({ ...e, data: { by: '712020:intruder', fourEyes: true } } as AuditEvent) : e,
+    );
     expect(verifyAuditChain(T, altered)).toMatchObject({ ok: false, brokenAt: 2 });
     expect(verifyAuditChain(T, [...events.slice(0, 2), ...events.slice(3)]).ok).toBe(false);
     const forged = appendAuditEvent(events.slice(0, 2), T, inputs[3] as AuditEventInput);
@@ -32,7 +72,9 @@ describe('the hash-chained audit trail', () => {
   });
 
   it('refuses an event that does not match its kind’s schema', () => {
-    expect(() => appendAuditEvent([], T, { at: 'x', kind: 'approved', data: { by: 5 } } as unknown as AuditEventInput)).toThrow();
+    expect(() =>
+      appendAuditEvent([], T, { at: 'x', kind: 'approved', data: { by: 5 } } as unknown as AuditEventInput),
+    ).toThrow();
   });
 });
 
@@ -44,7 +86,10 @@ describe('the compliance record', () => {
     expect(r.approval).toEqual({ by: '712020:officer', at: '2026-11-25T09:00:00Z', fourEyes: true });
     expect(r.deadline).toMatchObject({ due: '2026-12-22', completedOn: '2026-11-25', met: true });
     expect(r.providers.amiqus).toMatchObject({ finalState: 'completed', attempts: 1, providerRefs: ['73823'] });
-    expect(r.providers.amiqus?.requests[0]).toMatchObject({ endpoint: 'DELETE /clients/{id}', identifierKinds: ['amiqus_client_id'] });
+    expect(r.providers.amiqus?.requests[0]).toMatchObject({
+      endpoint: 'DELETE /clients/{id}',
+      identifierKinds: ['amiqus_client_id'],
+    });
     expect(r.chain).toMatchObject({ algorithm: 'SHA-256', length: 7 });
   });
 
@@ -57,7 +102,10 @@ describe('the compliance record', () => {
   it('catches a summary edited to disagree with its events', () => {
     const r = JSON.parse(complianceRecordJson(record())) as Record<string, unknown>;
     const edited = { ...r, approval: { by: '712020:someone-else', at: '2026-11-25T09:00:00Z', fourEyes: true } };
-    expect(verifyComplianceRecord(edited)).toEqual({ ok: false, problems: ['summary field "approval" does not match the events'] });
+    expect(verifyComplianceRecord(edited)).toEqual({
+      ok: false,
+      problems: ['summary field "approval" does not match the events'],
+    });
   });
 
   it('refuses to build a record from a broken chain', () => {

@@ -1,7 +1,18 @@
-import { addCalendarMonths, computeDeadline, deadlineStatus, DEFAULT_DEADLINE_POLICY, InvalidExtension } from '../../src/core/deadline';
+import {
+  addCalendarMonths,
+  computeDeadline,
+  deadlineStatus,
+  DEFAULT_DEADLINE_POLICY,
+  InvalidExtension,
+} from '../../src/core/deadline';
 
 const plain = { ...DEFAULT_DEADLINE_POLICY, rollForwardNonWorkingDays: false };
-const ext = (months: number, grantedOn: string, reason = 'complex request across three systems') => ({ months, reason, grantedBy: 'officer', grantedOn });
+const ext = (months: number, grantedOn: string, reason = 'complex request across three systems') => ({
+  months,
+  reason,
+  grantedBy: 'officer',
+  grantedOn,
+});
 
 describe('the GDPR Art. 12(3) deadline', () => {
   it('runs one calendar month from verified receipt', () => {
@@ -17,7 +28,9 @@ describe('the GDPR Art. 12(3) deadline', () => {
   it('moves a deadline that falls on a weekend or listed holiday to the next working day', () => {
     expect(computeDeadline('2026-10-03', DEFAULT_DEADLINE_POLICY, []).due).toBe('2026-11-03');
     expect(computeDeadline('2026-10-07', DEFAULT_DEADLINE_POLICY, []).due).toBe('2026-11-09');
-    expect(computeDeadline('2026-11-25', { ...DEFAULT_DEADLINE_POLICY, holidays: ['2026-12-25'] }, []).due).toBe('2026-12-28');
+    expect(computeDeadline('2026-11-25', { ...DEFAULT_DEADLINE_POLICY, holidays: ['2026-12-25'] }, []).due).toBe(
+      '2026-12-28',
+    );
   });
 
   it('offers the flat 30-day policy as an alternative', () => {
@@ -30,8 +43,12 @@ describe('the GDPR Art. 12(3) deadline', () => {
   });
 
   it('refuses more than two months, a late extension, or one without a reason', () => {
-    expect(() => computeDeadline('2026-01-15', plain, [ext(2, '2026-02-01'), ext(1, '2026-02-02')])).toThrow(InvalidExtension);
-    expect(() => computeDeadline('2026-01-15', plain, [ext(1, '2026-02-16')])).toThrow(/decided by the original deadline \(2026-02-15\)/);
+    expect(() => computeDeadline('2026-01-15', plain, [ext(2, '2026-02-01'), ext(1, '2026-02-02')])).toThrow(
+      InvalidExtension,
+    );
+    expect(() => computeDeadline('2026-01-15', plain, [ext(1, '2026-02-16')])).toThrow(
+      /decided by the original deadline \(2026-02-15\)/,
+    );
     expect(() => computeDeadline('2026-01-15', plain, [ext(1, '2026-02-01', ' ')])).toThrow(/needs a reason/);
   });
 

@@ -1,4 +1,12 @@
-import { applyJobEvent, caseStateOf, type ErasureJob, IllegalTransition, type JobEvent, newJob, retryableJobs } from '../../src/core/erasure';
+import {
+  applyJobEvent,
+  caseStateOf,
+  type ErasureJob,
+  IllegalTransition,
+  type JobEvent,
+  newJob,
+  retryableJobs,
+} from '../../src/core/erasure';
 
 const at = '2026-11-25T09:00:00.000Z';
 const job = (state: ErasureJob['state'] = 'pending'): ErasureJob => ({ ...newJob('DSAR-1', 'genesys', at), state });
@@ -36,7 +44,11 @@ describe('the erasure job state machine', () => {
 
   it('starts a retry as a new attempt without the old provider reference', () => {
     const failed = { ...job('failed'), providerRef: 'req-1' };
-    expect(applyJobEvent(failed, { type: 'retry_requested', by: 'u' }, at).job).toMatchObject({ state: 'pending', attempt: 2, providerRef: null });
+    expect(applyJobEvent(failed, { type: 'retry_requested', by: 'u' }, at).job).toMatchObject({
+      state: 'pending',
+      attempt: 2,
+      providerRef: null,
+    });
   });
 
   it('derives the case state from its jobs', () => {
@@ -48,7 +60,14 @@ describe('the erasure job state machine', () => {
   });
 
   it('retries only the jobs that settled without success, never a completed or held one', () => {
-    const jobs = [job('completed'), job('failed'), job('partially_completed'), job('needs_attention'), job('blocked_legal_hold'), job('not_found')];
+    const jobs = [
+      job('completed'),
+      job('failed'),
+      job('partially_completed'),
+      job('needs_attention'),
+      job('blocked_legal_hold'),
+      job('not_found'),
+    ];
     expect(retryableJobs(jobs).map((j) => j.state)).toEqual(['failed', 'partially_completed', 'needs_attention']);
   });
 });

@@ -1,4 +1,13 @@
-import { BUCKETS, initialBudget, observe, reservationUsable, reserve, SLACK, type BudgetState, type RateWindow } from '../../src/core/rate-budget';
+import {
+  BUCKETS,
+  initialBudget,
+  observe,
+  reservationUsable,
+  reserve,
+  SLACK,
+  type BudgetState,
+  type RateWindow,
+} from '../../src/core/rate-budget';
 
 const ADA: RateWindow[] = [
   { limit: 10, windowMs: 1_000 },
@@ -8,7 +17,12 @@ const ADA: RateWindow[] = [
 const T0 = Date.parse('2026-11-25T09:00:00Z');
 
 /** Reserves one call at a time for `n` callers arriving at `now`, like a burst of concurrent workers. */
-function burst(state: BudgetState, n: number, now: number, aheadMs = 900_000): { state: BudgetState; times: number[]; refused: number } {
+function burst(
+  state: BudgetState,
+  n: number,
+  now: number,
+  aheadMs = 900_000,
+): { state: BudgetState; times: number[]; refused: number } {
   const times: number[] = [];
   let refused = 0;
   for (let i = 0; i < n; i += 1) {
@@ -86,8 +100,12 @@ describe('a shared rate budget', () => {
 
   it("lowers Genesys's limit to inin-ratelimit-allowed but never raises it above the published figure", () => {
     const genesys = initialBudget([{ limit: 300, windowMs: 60_000 }]);
-    expect(observe(genesys, { status: 200, statedLimit: 180 }, T0, { adoptStatedLimit: false }).windows[0]?.limit).toBe(180);
-    expect(observe(genesys, { status: 200, statedLimit: 1_000 }, T0, { adoptStatedLimit: false }).windows[0]?.limit).toBe(300);
+    expect(observe(genesys, { status: 200, statedLimit: 180 }, T0, { adoptStatedLimit: false }).windows[0]?.limit).toBe(
+      180,
+    );
+    expect(
+      observe(genesys, { status: 200, statedLimit: 1_000 }, T0, { adoptStatedLimit: false }).windows[0]?.limit,
+    ).toBe(300);
   });
 
   it("adopts Amiqus's per-token X-RateLimit-Limit, and counts calls it saw but we did not make", () => {
@@ -99,7 +117,12 @@ describe('a shared rate budget', () => {
   });
 
   it('treats 0 remaining with a reset time as no calls before the reset', () => {
-    const state = observe(initialBudget([{ limit: 200, windowMs: 60_000 }]), { status: 200, remaining: 0, resetAt: T0 + 42_000 }, T0, { adoptStatedLimit: true });
+    const state = observe(
+      initialBudget([{ limit: 200, windowMs: 60_000 }]),
+      { status: 200, remaining: 0, resetAt: T0 + 42_000 },
+      T0,
+      { adoptStatedLimit: true },
+    );
     expect(reserve(state, T0, 1, 900_000).at as number).toBeGreaterThanOrEqual(T0 + 42_000);
   });
 

@@ -9,7 +9,10 @@ describe('the data subject', () => {
 
   it('rejects a malformed email with a field-level message', () => {
     const r = parseSubject({ email: 'alex@@example' });
-    expect(r).toEqual({ ok: false, problems: [{ field: 'email', message: 'is not a valid email address (expected name@example.com)' }] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [{ field: 'email', message: 'is not a valid email address (expected name@example.com)' }],
+    });
   });
 
   it('accepts E.164 numbers written with spaces and rejects national formats', () => {
@@ -17,11 +20,19 @@ describe('the data subject', () => {
     expect(good.ok && good.subject.phones[0]?.number).toBe('+447700900123');
     const bad = parseSubject({ phones: [{ number: '07700 900123', heldFrom: '2019-01-01', heldTo: null }] });
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.problems[0]).toEqual({ field: 'phones.0.number', message: 'must be in E.164 form, e.g. +447700900123' });
+    expect(!bad.ok && bad.problems[0]).toEqual({
+      field: 'phones.0.number',
+      message: 'must be in E.164 form, e.g. +447700900123',
+    });
   });
 
   it('rejects a period that ends before it starts, and impossible dates', () => {
-    const r = parseSubject({ phones: [{ number: '+447700900123', heldFrom: '2023-06-30', heldTo: '2019-01-01' }, { number: '+447700900124', heldFrom: '2023-02-30', heldTo: null }] });
+    const r = parseSubject({
+      phones: [
+        { number: '+447700900123', heldFrom: '2023-06-30', heldTo: '2019-01-01' },
+        { number: '+447700900124', heldFrom: '2023-02-30', heldTo: null },
+      ],
+    });
     expect(!r.ok && r.problems.map((p) => p.field)).toEqual(['phones.0.heldTo', 'phones.1.heldFrom']);
   });
 
@@ -36,13 +47,20 @@ describe('the data subject', () => {
   });
 
   it('allows one number held in two separate periods', () => {
-    const r = parseSubject({ phones: [{ number: '+447700900123', heldFrom: '2015-01-01', heldTo: '2016-01-01' }, { number: '+447700900123', heldFrom: '2020-01-01', heldTo: null }] });
+    const r = parseSubject({
+      phones: [
+        { number: '+447700900123', heldFrom: '2015-01-01', heldTo: '2016-01-01' },
+        { number: '+447700900123', heldFrom: '2020-01-01', heldTo: null },
+      ],
+    });
     expect(r.ok).toBe(true);
   });
 
   it('requires at least one identifier', () => {
     const r = parseSubject({ fullName: 'Only A Name' });
-    expect(!r.ok && r.problems).toEqual([{ field: '', message: 'no identifier: give at least an email, a phone number or a provider id' }]);
+    expect(!r.ok && r.problems).toEqual([
+      { field: '', message: 'no identifier: give at least an email, a phone number or a provider id' },
+    ]);
   });
 
   it('reports every problem at once so a person can fix them together', () => {
@@ -51,7 +69,11 @@ describe('the data subject', () => {
   });
 
   it('lists identifier kinds without their values', () => {
-    const r = parseSubject({ email: 'a@example.org', amiqusClientId: '73823', phones: [{ number: '+447700900123', heldFrom: '2019-01-01', heldTo: null }] });
+    const r = parseSubject({
+      email: 'a@example.org',
+      amiqusClientId: '73823',
+      phones: [{ number: '+447700900123', heldFrom: '2019-01-01', heldTo: null }],
+    });
     expect(r.ok && identifierKinds(r.subject)).toEqual(['email', 'phone', 'amiqus_client_id']);
   });
 });

@@ -26,10 +26,14 @@ describe('personal data reporting', () => {
 
   beforeAll(async () => {
     world = await startWorld();
-    const [result] = await runScenarios(world, DEMO_SCENARIOS.filter((s) => s.id === 'amiqus-only'));
+    const [result] = await runScenarios(
+      world,
+      DEMO_SCENARIOS.filter((s) => s.id === 'amiqus-only'),
+    );
     ticket = result?.ticket as string;
     // Enough stored accounts to need several calls a cycle.
-    for (const id of SYNTHETIC) await accountRegistry.note(id, '2026-11-01T00:00:00.000Z', { kind: 'case', ticketKey: 'DSAR-999' });
+    for (const id of SYNTHETIC)
+      await accountRegistry.note(id, '2026-11-01T00:00:00.000Z', { kind: 'case', ticketKey: 'DSAR-999' });
   }, 300_000);
   afterAll(() => world.close());
 
@@ -46,7 +50,9 @@ describe('personal data reporting', () => {
   it('reports every stored account once a cycle, at most 90 a call', async () => {
     const before = reports().length;
     await world.runUntil(() => false, DAY, 60 * 60_000);
-    const cycle = reports().slice(before).filter((r) => r.status === 200);
+    const cycle = reports()
+      .slice(before)
+      .filter((r) => r.status === 200);
     expect(cycle.length).toBeGreaterThanOrEqual(3);
     for (const r of cycle) expect(r.accountIds.length).toBeLessThanOrEqual(90);
     const ids = cycle.flatMap((r) => r.accountIds);
@@ -86,15 +92,25 @@ describe('personal data reporting', () => {
     // Reported once more in the next cycle? No: the account is no longer stored.
     const before = reports().length;
     await world.runUntil(() => false, 8 * DAY, 12 * 60 * 60_000);
-    expect(reports().slice(before).flatMap((r) => r.accountIds)).not.toContain(officer);
+    expect(
+      reports()
+        .slice(before)
+        .flatMap((r) => r.accountIds),
+    ).not.toContain(officer);
   }, 120_000);
 });
 
 describe('the reporting endpoint in the Jira emulator', () => {
   let jira: JiraEmulator;
   afterEach(() => jira.close());
-  const post = (body: unknown) => fetch(`${jira.url}/app/report-accounts`, { method: 'POST', headers: { 'x-sandbox-actor': 'app', 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const accounts = (n: number) => Array.from({ length: n }, (_, i) => ({ accountId: `a-${i}`, updatedAt: '2026-11-01T00:00:00.000Z' }));
+  const post = (body: unknown) =>
+    fetch(`${jira.url}/app/report-accounts`, {
+      method: 'POST',
+      headers: { 'x-sandbox-actor': 'app', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const accounts = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ accountId: `a-${i}`, updatedAt: '2026-11-01T00:00:00.000Z' }));
 
   it('refuses more than 90 accounts a call, and malformed entries, with 400', async () => {
     jira = await startJiraEmulator(createDemoState(() => new Date('2026-11-25T09:00:00Z')));
@@ -110,7 +126,12 @@ describe('the reporting endpoint in the Jira emulator', () => {
     jira = await startJiraEmulator(state);
     const answer = await post({ accounts: accounts(3) });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ accounts: [{ accountId: 'a-1', status: 'closed' }, { accountId: 'a-2', status: 'updated' }] });
+    expect(await answer.json()).toEqual({
+      accounts: [
+        { accountId: 'a-1', status: 'closed' },
+        { accountId: 'a-2', status: 'updated' },
+      ],
+    });
     await jira.close();
     jira = await startJiraEmulator(state, { scopes: ['storage:app'] });
     expect((await post({ accounts: accounts(1) })).status).toBe(401);

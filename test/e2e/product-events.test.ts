@@ -28,14 +28,32 @@ describe('the product-event bus', () => {
 
   function busWith(onIssueUpdated: (event: unknown) => unknown, seed = 7): ForgePlatform {
     clock = new VirtualClock(() => START);
-    return new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: 'http://127.0.0.1:9', clock, eventSeed: seed, loadModule: () => ({ onIssueUpdated }) }).install();
+    return new ForgePlatform({
+      repoRoot: REPO_ROOT,
+      jiraBaseUrl: 'http://127.0.0.1:9',
+      clock,
+      eventSeed: seed,
+      loadModule: () => ({ onIssueUpdated }),
+    }).install();
   }
-  const update = (n: number) => ({ issue: { id: String(n), key: `DSAR-${n}` }, atlassianId: 'u', changelog: { id: String(n), items: [] } });
+  const update = (n: number) => ({
+    issue: { id: String(n), key: `DSAR-${n}` },
+    atlassianId: 'u',
+    changelog: { id: String(n), items: [] },
+  });
 
   it('delivers each event seconds to minutes late, some out of order, with selfGenerated and timestamp', async () => {
     const got: Array<{ key: string; at: number; payload: Record<string, unknown> }> = [];
-    platform = busWith((e) => void got.push({ key: (e as { issue: { key: string } }).issue.key, at: clock.now(), payload: e as Record<string, unknown> }));
-    for (let n = 1; n <= 8; n += 1) platform.deliverProductEvent('avi:jira:updated:issue', update(n), { causedByApp: false });
+    platform = busWith(
+      (e) =>
+        void got.push({
+          key: (e as { issue: { key: string } }).issue.key,
+          at: clock.now(),
+          payload: e as Record<string, unknown>,
+        }),
+    );
+    for (let n = 1; n <= 8; n += 1)
+      platform.deliverProductEvent('avi:jira:updated:issue', update(n), { causedByApp: false });
     await platform.drain();
     expect(got).toEqual([]);
     await platform.settleProductEvents();
@@ -43,9 +61,15 @@ describe('the product-event bus', () => {
     for (const g of got) {
       expect(g.at - START).toBeGreaterThanOrEqual(2_000);
       expect(g.at - START).toBeLessThanOrEqual(180_000);
-      expect(g.payload).toMatchObject({ eventType: 'avi:jira:updated:issue', selfGenerated: false, timestamp: new Date(START).toISOString() });
+      expect(g.payload).toMatchObject({
+        eventType: 'avi:jira:updated:issue',
+        selfGenerated: false,
+        timestamp: new Date(START).toISOString(),
+      });
     }
-    expect(got.map((g) => g.key)).not.toEqual(got.map((g) => g.key).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))));
+    expect(got.map((g) => g.key)).not.toEqual(
+      got.map((g) => g.key).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))),
+    );
   });
 
   it('filters the app’s own events for an ignoreSelf trigger', async () => {
@@ -97,7 +121,9 @@ describe('the app under Forge’s product-event delivery', () => {
     });
     expect(edited.status).toBe(204);
     const [event] = world.jira.state.pending.filter((e) => e.eventType === 'avi:jira:updated:issue');
-    expect(event?.payload).toMatchObject({ changelog: { items: [expect.objectContaining({ field: 'labels', toString: 'vip' })] } });
+    expect(event?.payload).toMatchObject({
+      changelog: { items: [expect.objectContaining({ field: 'labels', toString: 'vip' })] },
+    });
     await world.pump();
     expect(world.platform.productEvents.delivered.map((e) => e.eventType)).toContain('avi:jira:updated:issue');
     expect(await caseStore.get(key)).toBeUndefined();
@@ -109,7 +135,12 @@ describe('the app under Forge’s product-event delivery', () => {
     world.platform.kvs.failNextWrite((op, body) => op === 'entity/set' && body.includes('"erasure-case"'));
     await world.move(key, 'Verifying identity', DEMO_USERS.officer.accountId);
     await world.move(key, 'Approved', DEMO_USERS.officer.accountId);
-    expect(await world.runUntil(() => TERMINAL_STATUSES.includes(world.jira.state.issues.get(key)?.status ?? ''), 86_400_000)).toBe(true);
+    expect(
+      await world.runUntil(
+        () => TERMINAL_STATUSES.includes(world.jira.state.issues.get(key)?.status ?? ''),
+        86_400_000,
+      ),
+    ).toBe(true);
     expect(world.jira.state.issues.get(key)?.status).toBe('Done');
     expect(world.amiqus.ledger.count('delete_client', String(s.subject.amiqusClientId))).toBe(1);
     expect(world.platform.productEvents.lost).toEqual([]);

@@ -37,7 +37,11 @@ describe('the sandbox across a restart', () => {
       await first.pump();
       const jobs = await jobStore.listForCase(ticket);
       // Amiqus is synchronous; Ada and Genesys are still working when the sandbox stops.
-      expect(Object.fromEntries(jobs.map((j) => [j.provider, j.state]))).toMatchObject({ amiqus: 'completed', ada: expect.stringMatching(/submitted|in_progress/), genesys: expect.stringMatching(/submitted|in_progress/) });
+      expect(Object.fromEntries(jobs.map((j) => [j.provider, j.state]))).toMatchObject({
+        amiqus: 'completed',
+        ada: expect.stringMatching(/submitted|in_progress/),
+        genesys: expect.stringMatching(/submitted|in_progress/),
+      });
       snapshot = JSON.parse(JSON.stringify(first.snapshot())) as WorldSnapshot;
     } finally {
       await first.close();
@@ -51,24 +55,37 @@ describe('the sandbox across a restart', () => {
       expect(second.amiqus.ledger.count('delete_client', String(allThree.subject.amiqusClientId))).toBe(1);
       expect(second.ada.ledger.entries.filter((e) => e.action === 'job_created')).toHaveLength(1);
       expect(second.genesys.ledger.count('delete_request', allThree.holds.genesys?.externalContactId ?? '')).toBe(1);
-      expect(second.jira.state.issues.get(ticket)?.attachments.filter((a) => a.filename.endsWith('.json'))).toHaveLength(1);
+      expect(
+        second.jira.state.issues.get(ticket)?.attachments.filter((a) => a.filename.endsWith('.json')),
+      ).toHaveLength(1);
     } finally {
       await second.close();
     }
   });
 
   it('npm start -- --serve prints its ready line, serves the ticket page, and on SIGINT exits 0 leaving its storage', async () => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'sandbox', 'cli.ts'), '--serve'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SANDBOX_DATA_DIR: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'sandbox', 'cli.ts'), '--serve'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, SANDBOX_DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const firstLine = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout }).once('line', resolve);
       child.once('exit', () => reject(new Error('the sandbox exited before it was ready')));
     });
-    const ready = JSON.parse(firstLine) as { ready: boolean; jira: string; amiqus: string; ada: string; genesys: string; credentials: Record<string, unknown> };
+    const ready = JSON.parse(firstLine) as {
+      ready: boolean;
+      jira: string;
+      amiqus: string;
+      ada: string;
+      genesys: string;
+      credentials: Record<string, unknown>;
+    };
     expect(ready).toMatchObject({ ready: true, jira: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     expect(Object.keys(ready.credentials)).toEqual(expect.arrayContaining(['amiqus', 'ada', 'genesys']));
     const page = await (await fetch(ready.jira)).text();

@@ -19,17 +19,31 @@ describe('workflow gaps, end to end', () => {
   });
   afterAll(() => world.close());
 
-  const issue = (key: string) => world.jira.state.issues.get(key) as NonNullable<ReturnType<World['jira']['state']['issues']['get']>>;
+  const issue = (key: string) =>
+    world.jira.state.issues.get(key) as NonNullable<ReturnType<World['jira']['state']['issues']['get']>>;
   const lastComment = (key: string) => issue(key).comments.at(-1)?.text ?? '';
-  const panel = (fn: string, key: string, payload: unknown = {}) => world.platform.invokeResolver('erasure-desk-panel', fn, payload, { accountId: OFFICER, issueKey: key }) as Promise<Record<string, unknown>>;
-  const view = async (key: string) => (await panel('getView', key)).view as { actions: { extendDeadline: boolean; retry: boolean; retryNeedsSupportCase: boolean } };
-  const settle = (key: string) => world.runUntil(() => TERMINAL_STATUSES.includes(issue(key).status) && world.platform.pendingEvents() === 0, 3 * 86_400_000);
+  const panel = (fn: string, key: string, payload: unknown = {}) =>
+    world.platform.invokeResolver('erasure-desk-panel', fn, payload, { accountId: OFFICER, issueKey: key }) as Promise<
+      Record<string, unknown>
+    >;
+  const view = async (key: string) =>
+    (await panel('getView', key)).view as {
+      actions: { extendDeadline: boolean; retry: boolean; retryNeedsSupportCase: boolean };
+    };
+  const settle = (key: string) =>
+    world.runUntil(
+      () => TERMINAL_STATUSES.includes(issue(key).status) && world.platform.pendingEvents() === 0,
+      3 * 86_400_000,
+    );
   async function approve(key: string): Promise<void> {
     await world.move(key, 'Verifying identity', OFFICER);
     await world.move(key, 'Approved', OFFICER);
     await world.pump();
   }
-  const records = (key: string) => issue(key).attachments.filter((a) => a.filename.endsWith('.json')).map((a) => JSON.parse(a.bytes.toString('utf8')) as { retries: Array<Record<string, unknown>> });
+  const records = (key: string) =>
+    issue(key)
+      .attachments.filter((a) => a.filename.endsWith('.json'))
+      .map((a) => JSON.parse(a.bytes.toString('utf8')) as { retries: Array<Record<string, unknown>> });
 
   it('explains a re-approval of a Done ticket in a comment and puts it back in Done, redoing nothing', async () => {
     const key = world.openTicket(scenario('amiqus-only'));
@@ -55,19 +69,36 @@ describe('workflow gaps, end to end', () => {
     // Re-approving is no back door: Genesys is not asked again, and the ticket says why.
     await approve(key);
     expect(world.genesys.ledger.count('delete_request', contact)).toBe(1);
-    expect(lastComment(key)).toContain('Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation');
+    expect(lastComment(key)).toContain(
+      'Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation',
+    );
     expect(issue(key).status).toBe('Erasure blocked');
 
     expect((await view(key)).actions).toMatchObject({ retry: true, retryNeedsSupportCase: true });
-    expect(await panel('retry', key, { genesysSupportCase: 'GEN-4711' })).toMatchObject({ ok: false, message: expect.stringContaining('confirm') });
-    expect(await panel('retry', key, { genesysConfirmed: true })).toMatchObject({ ok: false, message: expect.stringContaining('support case') });
-    expect(await panel('retry', key, { genesysSupportCase: 'GEN-4711', genesysConfirmed: true })).toMatchObject({ ok: true, message: 'Retry started for genesys.' });
+    expect(await panel('retry', key, { genesysSupportCase: 'GEN-4711' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('confirm'),
+    });
+    expect(await panel('retry', key, { genesysConfirmed: true })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('support case'),
+    });
+    expect(await panel('retry', key, { genesysSupportCase: 'GEN-4711', genesysConfirmed: true })).toMatchObject({
+      ok: true,
+      message: 'Retry started for genesys.',
+    });
     expect(lastComment(key)).toContain('support case GEN-4711');
     await world.pump();
     expect(world.genesys.ledger.count('delete_request', contact)).toBe(2);
     expect(await settle(key)).toBe(true);
     const retries = records(key).at(-1)?.retries;
-    expect(retries).toEqual([expect.objectContaining({ providers: ['genesys'], genesysSupportCase: 'GEN-4711', genesysPartialConfirmed: true })]);
+    expect(retries).toEqual([
+      expect.objectContaining({
+        providers: ['genesys'],
+        genesysSupportCase: 'GEN-4711',
+        genesysPartialConfirmed: true,
+      }),
+    ]);
     // The record names who retried by the salted commitment the audit trail keeps; its opening is the officer.
     expect((await auditStore.openActor(String(retries?.[0]?.by)))?.accountId).toBe(OFFICER);
   });
@@ -76,7 +107,17 @@ describe('workflow gaps, end to end', () => {
     const met = async (id: string) => {
       const s = scenario(id);
       if (s.legalHold && s.subject.email) {
-        await world.platform.invokeResolver('erasure-desk-admin', 'addHold', { reason: s.legalHold.reason, expiresOn: s.legalHold.expiresOn, identifiers: [{ kind: 'email', value: s.subject.email }], providers: s.legalHold.providers }, { accountId: '712020:jira-admin' });
+        await world.platform.invokeResolver(
+          'erasure-desk-admin',
+          'addHold',
+          {
+            reason: s.legalHold.reason,
+            expiresOn: s.legalHold.expiresOn,
+            identifiers: [{ kind: 'email', value: s.subject.email }],
+            providers: s.legalHold.providers,
+          },
+          { accountId: '712020:jira-admin' },
+        );
       }
       const key = world.openTicket(s);
       await approve(key);
@@ -117,18 +158,31 @@ describe('workflow gaps, end to end', () => {
     const key = world.openTicket(scenario('all-three'));
     await approve(key);
     expect((await view(key)).actions.extendDeadline).toBe(true);
-    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog this week' })).toMatchObject({ ok: true });
+    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog this week' })).toMatchObject({
+      ok: true,
+    });
     expect((await view(key)).actions.extendDeadline).toBe(true);
     // One month is left of the two Art. 12(3) allows: two more is refused, one more accepted, then none is offered.
-    expect(await panel('extendDeadline', key, { months: 2, reason: 'Genesys Cloud backlog this week' })).toMatchObject({ ok: false, message: expect.stringContaining('Only 1 more month') });
-    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog continues' })).toMatchObject({ ok: true });
+    expect(await panel('extendDeadline', key, { months: 2, reason: 'Genesys Cloud backlog this week' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Only 1 more month'),
+    });
+    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog continues' })).toMatchObject({
+      ok: true,
+    });
     expect((await view(key)).actions.extendDeadline).toBe(false);
-    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog continues' })).toMatchObject({ ok: false, message: expect.stringContaining('two months') });
+    expect(await panel('extendDeadline', key, { months: 1, reason: 'Genesys Cloud backlog continues' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('two months'),
+    });
 
     const closed = world.openTicket(scenario('ada-and-genesys'));
     await approve(closed);
     expect(await settle(closed)).toBe(true);
     expect((await view(closed)).actions.extendDeadline).toBe(false);
-    expect(await panel('extendDeadline', closed, { months: 1, reason: 'Too late for this one now' })).toMatchObject({ ok: false, message: expect.stringContaining('settled') });
+    expect(await panel('extendDeadline', closed, { months: 1, reason: 'Too late for this one now' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('settled'),
+    });
   });
 });

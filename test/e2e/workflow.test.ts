@@ -37,11 +37,14 @@ describe('the demo DSARs, run through the real handlers', () => {
   });
   afterAll(() => world.close());
 
-  it.each(DEMO_SCENARIOS.map((s) => [s.id, s] as const))('%s ends in the status and job states its scenario calls for', (id, s) => {
-    const r = results.get(id);
-    expect(r?.status).toBe(s.expect.status);
-    expect(r?.jobs).toEqual(s.expect.jobs);
-  });
+  it.each(DEMO_SCENARIOS.map((s) => [s.id, s] as const))(
+    '%s ends in the status and job states its scenario calls for',
+    (id, s) => {
+      const r = results.get(id);
+      expect(r?.status).toBe(s.expect.status);
+      expect(r?.jobs).toEqual(s.expect.jobs);
+    },
+  );
 
   it('runs every demo DSAR inside Forge’s limits: no invocation stopped, no scheduled-trigger error, no event lost', () => {
     expect([...world.platform.stats].filter(([, s]) => s.overruns > 0)).toEqual([]);
@@ -54,7 +57,9 @@ describe('the demo DSARs, run through the real handlers', () => {
     const s = scenario('all-three');
     expect(world.amiqus.ledger.count('delete_client', String(s.subject.amiqusClientId))).toBe(1);
     // Ada jobs are shared between tickets now (one job for many subjects): exactly one carried this subject.
-    expect(world.ada.snapshot().jobs.filter((j) => j.identifiers.some((i) => i.value === s.subject.adaChatterId))).toHaveLength(1);
+    expect(
+      world.ada.snapshot().jobs.filter((j) => j.identifiers.some((i) => i.value === s.subject.adaChatterId)),
+    ).toHaveLength(1);
     expect(world.ada.ledger.count('end_user_erased', `chatter_id||${s.subject.adaChatterId}`)).toBe(1);
     expect(world.genesys.ledger.count('delete_request', s.holds.genesys?.externalContactId as string)).toBe(1);
     expect(world.genesys.ledger.count('subject_deleted', s.holds.genesys?.externalContactId as string)).toBe(1);
@@ -80,7 +85,10 @@ describe('the demo DSARs, run through the real handlers', () => {
   it('detects a tampered compliance record', () => {
     const { json } = record(world, (results.get('all-three') as TicketResult).ticket);
     const events = json.events as Array<{ data: Record<string, unknown> }>;
-    const tampered = { ...json, events: events.map((e, i) => (i === 2 ? { ...e, data: { ...e.data, by: '712020:someone-else' } } : e)) };
+    const tampered = {
+      ...json,
+      events: events.map((e, i) => (i === 2 ? { ...e, data: { ...e.data, by: '712020:someone-else' } } : e)),
+    };
     expect(verifyComplianceRecord(tampered).ok).toBe(false);
     expect(verifyComplianceRecord({ ...json, outcome: { outcome: 'done', status: 'Done', at: 'x' } }).ok).toBe(false);
   });
@@ -90,14 +98,23 @@ describe('the demo DSARs, run through the real handlers', () => {
     const r = results.get('legal-hold') as TicketResult;
     expect(world.genesys.ledger.count('delete_request', s.holds.genesys?.externalContactId as string)).toBe(0);
     expect(world.amiqus.ledger.count('delete_client', '73825')).toBe(1);
-    const holds = record(world, r.ticket).json.legalHolds as Array<{ reason: string; expiresOn: string; providers: string[] }>;
-    expect(holds).toEqual([expect.objectContaining({ reason: s.legalHold?.reason, expiresOn: '2027-06-30', providers: ['genesys'] })]);
+    const holds = record(world, r.ticket).json.legalHolds as Array<{
+      reason: string;
+      expiresOn: string;
+      providers: string[];
+    }>;
+    expect(holds).toEqual([
+      expect.objectContaining({ reason: s.legalHold?.reason, expiresOn: '2027-06-30', providers: ['genesys'] }),
+    ]);
     expect(comments(world, r.ticket)[0]).toContain('Withheld under legal hold (GDPR Art. 17(3)(e)): Genesys Cloud');
   });
 
   it('sends a Genesys ERROR to a person with the request id, and never resubmits it', () => {
     const r = results.get('genesys-error') as TicketResult;
-    expect(world.genesys.ledger.count('delete_request', 'eli.fault@example.org') + world.genesys.ledger.count('delete_request', 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e')).toBe(1);
+    expect(
+      world.genesys.ledger.count('delete_request', 'eli.fault@example.org') +
+        world.genesys.ledger.count('delete_request', 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e'),
+    ).toBe(1);
     const settled = comments(world, r.ticket).find((c) => c.startsWith('Genesys Cloud: failed')) ?? '';
     expect(settled).toMatch(/Open a Genesys support case quoting request [0-9a-f-]{36}; do not resubmit/);
   });
@@ -142,7 +159,13 @@ describe('at-least-once delivery and crashes', () => {
   });
   afterEach(() => world.close());
 
-  const settle = (ticket: string) => world.runUntil(() => TERMINAL_STATUSES.includes(world.jira.state.issues.get(ticket)?.status ?? '') && world.platform.pendingEvents() === 0, 86_400_000);
+  const settle = (ticket: string) =>
+    world.runUntil(
+      () =>
+        TERMINAL_STATUSES.includes(world.jira.state.issues.get(ticket)?.status ?? '') &&
+        world.platform.pendingEvents() === 0,
+      86_400_000,
+    );
 
   it('does not erase twice when the approval event and every queue event are delivered twice', async () => {
     const s = scenario('all-three');
@@ -165,9 +188,12 @@ describe('at-least-once delivery and crashes', () => {
     const ticket = world.openTicket(s);
     await world.move(ticket, 'Approved', DEMO_USERS.officer.accountId);
     await world.move(ticket, 'Verifying identity', DEMO_USERS.officer.accountId);
-    const [approved, withdrawn] = world.jira.state.pending.splice(0).filter((e) => e.eventType === 'avi:jira:updated:issue');
+    const [approved, withdrawn] = world.jira.state.pending
+      .splice(0)
+      .filter((e) => e.eventType === 'avi:jira:updated:issue');
     // Delivered out of order: the withdrawal first, then the stale approval.
-    for (const e of [withdrawn, approved]) if (e) await world.platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: false });
+    for (const e of [withdrawn, approved])
+      if (e) await world.platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: false });
     await world.pump();
     expect(world.amiqus.ledger.count('delete_client', String(s.subject.amiqusClientId))).toBe(0);
     expect(await jobStore.listForCase(ticket)).toEqual([]);
@@ -179,13 +205,20 @@ describe('at-least-once delivery and crashes', () => {
     const ticket = world.openTicket(s);
     world.platform.duplicateDelivery = false;
     // The first write of the Genesys job after submission fails: the worker dies with the request made.
-    world.platform.kvs.failNextWrite((op, body) => op === 'transaction' && body.includes(`${ticket}:genesys`) && body.includes('"submitted"'));
+    world.platform.kvs.failNextWrite(
+      (op, body) => op === 'transaction' && body.includes(`${ticket}:genesys`) && body.includes('"submitted"'),
+    );
     await world.move(ticket, 'Approved', DEMO_USERS.officer.accountId);
     await settle(ticket);
     expect(world.jira.state.issues.get(ticket)?.status).toBe('Done');
     expect(world.genesys.requestCount('GDPR_DELETE')).toBe(1);
-    const events = record(world, ticket).json.events as Array<{ kind: string; data: { provider?: string; reconciled?: boolean } }>;
-    expect(events.some((e) => e.kind === 'request_sent' && e.data.provider === 'genesys' && e.data.reconciled === true)).toBe(true);
+    const events = record(world, ticket).json.events as Array<{
+      kind: string;
+      data: { provider?: string; reconciled?: boolean };
+    }>;
+    expect(
+      events.some((e) => e.kind === 'request_sent' && e.data.provider === 'genesys' && e.data.reconciled === true),
+    ).toBe(true);
   });
 
   it('adopts the existing Genesys request when the connection drops after Genesys accepted it', async () => {

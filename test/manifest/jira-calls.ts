@@ -30,17 +30,33 @@ export function sourceFiles(dir = join(REPO_ROOT, 'src')): string[] {
 }
 
 function routeOf(node: TSESTree.Node | undefined): string | null {
-  const quasi = node?.type === AST_NODE_TYPES.TaggedTemplateExpression ? node.quasi : node?.type === AST_NODE_TYPES.TemplateLiteral ? node : null;
-  if (quasi) return quasi.quasis.map((q) => q.value.cooked).join('{}').replace(/\?.*$/, '');
-  return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' ? node.value.replace(/\?.*$/, '') : null;
+  const quasi =
+    node?.type === AST_NODE_TYPES.TaggedTemplateExpression
+      ? node.quasi
+      : node?.type === AST_NODE_TYPES.TemplateLiteral
+        ? node
+        : null;
+  if (quasi)
+    return quasi.quasis
+      .map((q) => q.value.cooked)
+      .join('{}')
+      .replace(/\?.*$/, '');
+  return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string'
+    ? node.value.replace(/\?.*$/, '')
+    : null;
 }
 
 function methodOf(node: TSESTree.Node | undefined): string | null {
   if (node === undefined) return 'GET';
   if (node.type !== AST_NODE_TYPES.ObjectExpression) return null;
-  const prop = node.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && p.key.type === AST_NODE_TYPES.Identifier && p.key.name === 'method');
+  const prop = node.properties.find(
+    (p): p is TSESTree.Property =>
+      p.type === AST_NODE_TYPES.Property && p.key.type === AST_NODE_TYPES.Identifier && p.key.name === 'method',
+  );
   if (!prop) return 'GET';
-  return prop.value.type === AST_NODE_TYPES.Literal && typeof prop.value.value === 'string' ? prop.value.value.toUpperCase() : null;
+  return prop.value.type === AST_NODE_TYPES.Literal && typeof prop.value.value === 'string'
+    ? prop.value.value.toUpperCase()
+    : null;
 }
 
 export function jiraCallsIn(file: string): JiraCall[] {
@@ -50,9 +66,17 @@ export function jiraCallsIn(file: string): JiraCall[] {
     enter(node) {
       if (node.type !== AST_NODE_TYPES.CallExpression) return;
       const callee = node.callee;
-      const name = callee.type === AST_NODE_TYPES.MemberExpression && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : callee.type === AST_NODE_TYPES.Identifier ? callee.name : null;
+      const name =
+        callee.type === AST_NODE_TYPES.MemberExpression && callee.property.type === AST_NODE_TYPES.Identifier
+          ? callee.property.name
+          : callee.type === AST_NODE_TYPES.Identifier
+            ? callee.name
+            : null;
       if (name !== 'requestJira') return;
-      const target = callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier ? callee.object.name : null;
+      const target =
+        callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier
+          ? callee.object.name
+          : null;
       const path = routeOf(node.arguments[0]);
       const method = methodOf(node.arguments[1]);
       calls.push({

@@ -27,8 +27,14 @@ describe('manifest.yml', () => {
     const jql = readFileSync(join(__dirname, '..', '..', 'src', 'app', 'intake.ts'), 'utf8');
     const [, property, path] = /issue\.property\[\$\{(\w+)\}\]\.(\w+)/.exec(jql) ?? [];
     expect(property).toBe('INTAKE_PROPERTY');
-    const modules = manifest.modules['jira:entityProperty'] as Array<{ entityType: string; propertyKey: string; values: Array<{ path: string; type: string }> }>;
-    const indexed = modules.filter((m) => m.entityType === 'issue' && m.propertyKey === INTAKE_PROPERTY).flatMap((m) => m.values);
+    const modules = manifest.modules['jira:entityProperty'] as Array<{
+      entityType: string;
+      propertyKey: string;
+      values: Array<{ path: string; type: string }>;
+    }>;
+    const indexed = modules
+      .filter((m) => m.entityType === 'issue' && m.propertyKey === INTAKE_PROPERTY)
+      .flatMap((m) => m.values);
     expect(indexed).toContainEqual({ path, type: 'number' });
   });
 
@@ -45,23 +51,46 @@ describe('manifest.yml', () => {
 
   it('wires every module the product needs to a declared function', () => {
     const functionKeys = new Set(manifest.modules.function!.map((f) => f.key));
-    const uses = (module: string) => manifest.modules[module]!.map((m) => (m.function ?? (m.resolver as { function?: string })?.function) as string);
+    const uses = (module: string) =>
+      manifest.modules[module]!.map((m) => (m.function ?? (m.resolver as { function?: string })?.function) as string);
     expect(manifest.modules.trigger![0]!.events).toEqual(['avi:jira:updated:issue']);
-    expect(manifest.modules.scheduledTrigger!.map((t) => t.function).sort()).toEqual(['amiqus-due-poll', 'deadline-watch', 'personal-data-report', 'provider-status-poll']);
-    for (const module of ['jira:issuePanel', 'jira:adminPage', 'trigger', 'scheduledTrigger', 'webtrigger', 'consumer']) {
+    expect(manifest.modules.scheduledTrigger!.map((t) => t.function).sort()).toEqual([
+      'amiqus-due-poll',
+      'deadline-watch',
+      'personal-data-report',
+      'provider-status-poll',
+    ]);
+    for (const module of [
+      'jira:issuePanel',
+      'jira:adminPage',
+      'trigger',
+      'scheduledTrigger',
+      'webtrigger',
+      'consumer',
+    ]) {
       for (const key of uses(module)) expect(functionKeys.has(key)).toBe(true);
     }
   });
 
   it('targets the nodejs22.x runtime with least-privilege scopes', () => {
     expect(manifest.app.runtime.name).toBe('nodejs22.x');
-    expect([...manifest.permissions.scopes].sort()).toEqual(['read:jira-user', 'read:jira-work', 'report:personal-data', 'storage:app', 'write:jira-work']);
+    expect([...manifest.permissions.scopes].sort()).toEqual([
+      'read:jira-user',
+      'read:jira-work',
+      'report:personal-data',
+      'storage:app',
+      'write:jira-work',
+    ]);
   });
 
   it('allows egress to Amiqus, Ada’s three hosts and every Genesys Cloud region (login and api)', () => {
     const hosts = manifest.permissions.external.fetch.backend.map((b) => b.address);
-    const regions = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'specs', 'genesys-regions.json'), 'utf8')) as Record<string, string>;
-    expect(hosts).toEqual(expect.arrayContaining(['id.amiqus.co', '*.ada.support', '*.eu.ada.support', '*.maple.ada.support']));
+    const regions = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'shared', 'specs', 'genesys-regions.json'), 'utf8'),
+    ) as Record<string, string>;
+    expect(hosts).toEqual(
+      expect.arrayContaining(['id.amiqus.co', '*.ada.support', '*.eu.ada.support', '*.maple.ada.support']),
+    );
     for (const env of Object.values(regions)) {
       expect(hosts).toEqual(expect.arrayContaining([`login.${env}`, `api.${env}`]));
     }

@@ -40,8 +40,16 @@ const EXPECTED: Record<string, 'app' | 'user' | 'app+user'> = {
 
 /** Forge APIs other than product REST calls, and the scopes their docs require. */
 const PLATFORM_SCOPES: Array<{ uses: RegExp; scope: string; source: string }> = [
-  { uses: /from '@forge\/kvs'/, scope: 'storage:app', source: 'https://developer.atlassian.com/platform/forge/runtime-reference/storage-api/' },
-  { uses: /privacy\.reportPersonalData\(/, scope: 'report:personal-data', source: 'https://developer.atlassian.com/platform/forge/user-privacy-guidelines/' },
+  {
+    uses: /from '@forge\/kvs'/,
+    scope: 'storage:app',
+    source: 'https://developer.atlassian.com/platform/forge/runtime-reference/storage-api/',
+  },
+  {
+    uses: /privacy\.reportPersonalData\(/,
+    scope: 'report:personal-data',
+    source: 'https://developer.atlassian.com/platform/forge/user-privacy-guidelines/',
+  },
 ];
 
 describe('the scope and permission table', () => {
@@ -51,7 +59,9 @@ describe('the scope and permission table', () => {
   });
 
   it('maps every call to an operation in jira-platform-openapi.json and a known principal', () => {
-    expect(table.filter((c) => c.operation === null).map((c) => `${c.file}:${c.line} ${c.method} ${c.path}`)).toEqual([]);
+    expect(table.filter((c) => c.operation === null).map((c) => `${c.file}:${c.line} ${c.method} ${c.path}`)).toEqual(
+      [],
+    );
     expect(table.filter((c) => c.principal === 'unknown').map((c) => `${c.file}:${c.line}`)).toEqual([]);
   });
 
@@ -64,10 +74,11 @@ describe('the scope and permission table', () => {
   });
 
   it('declares exactly the scopes those calls and the platform APIs need', () => {
-    const source = sourceFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
+    const source = sourceFiles()
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const needed = new Set(table.flatMap((c) => c.operation?.scopes ?? []));
     for (const p of PLATFORM_SCOPES) if (p.uses.test(source)) needed.add(p.scope);
     expect([...manifest.permissions.scopes].sort()).toEqual([...needed].sort());
   });
-
 });

@@ -44,7 +44,18 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
   });
 
   const provider = (overrides: Partial<Parameters<typeof createAdaProvider>[0]> = {}) =>
-    createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: ['contact_email'], log, baseUrl: sim.url, clock, ...overrides });
+    createAdaProvider({
+      fetch: nodeFetch,
+      apiKey: sim.apiKey,
+      handle: 'acme',
+      region: 'eu',
+      api: 'v2',
+      emailVariables: ['contact_email'],
+      log,
+      baseUrl: sim.url,
+      clock,
+      ...overrides,
+    });
 
   it('submits email, email variables and chatter id in one job keyed by the ticket, then polls it to completed', async () => {
     sim.seedEndUser({ email: 'sam@example.org', chatterId: 'chat-1', variables: { contact_email: 'sam@example.org' } });
@@ -55,7 +66,10 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const jobId = (submitted.outcome as { providerRef: string }).providerRef;
 
     clock.advance(6 * MINUTE);
-    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'in_progress', providerStatus: 'in_progress' });
+    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({
+      kind: 'in_progress',
+      providerStatus: 'in_progress',
+    });
     clock.advance(15 * MINUTE);
     const done = (await ada.pollStatus([jobId])).get(jobId);
     expect(done).toMatchObject({ kind: 'completed', providerRef: jobId });
@@ -67,7 +81,9 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased')).toHaveLength(3);
     expect(sim.ledger.count('job_created', 'DSAR-1')).toBe(1);
     // The log holds hashes only, never the identifiers themselves.
-    expect(await log.lastSubmission(adaIdentifierKey({ type: 'email', value: 'sam@example.org', variable: null }))).toMatchObject({ clientReference: 'DSAR-1' });
+    expect(
+      await log.lastSubmission(adaIdentifierKey({ type: 'email', value: 'sam@example.org', variable: null })),
+    ).toMatchObject({ clientReference: 'DSAR-1' });
   });
 
   it('gets the same job back when the submission is repeated after a crash (client_reference, 24 h)', async () => {
@@ -83,8 +99,13 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
   it('accepts any 2xx for a submit: an idempotent replay answering 200 is the same job, not an error', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
     const first = await provider().submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-14'));
-    const replay = await provider({ log: memoryLog() }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-14'));
-    expect(sim.server.exchanges.filter((e) => e.label === 'POST /api/v2/end-users/delete').map((e) => e.status)).toEqual([202, 200]);
+    const replay = await provider({ log: memoryLog() }).submitErasure(
+      subject({ email: 'sam@example.org' }),
+      ref('DSAR-14'),
+    );
+    expect(
+      sim.server.exchanges.filter((e) => e.label === 'POST /api/v2/end-users/delete').map((e) => e.status),
+    ).toEqual([202, 200]);
     expect(replay.outcome).toEqual(first.outcome);
   });
 
@@ -93,7 +114,10 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const submitted = await ada.submitErasure(subject({ email: 'nobody@example.org' }), ref());
     const jobId = (submitted.outcome as { providerRef: string }).providerRef;
     clock.advance(21 * MINUTE);
-    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'not_found', summary: expect.stringContaining('not proof of absence') });
+    expect((await ada.pollStatus([jobId])).get(jobId)).toMatchObject({
+      kind: 'not_found',
+      summary: expect.stringContaining('not proof of absence'),
+    });
   });
 
   it('maps a partial job to partially_completed with the failing identifier and the next step', async () => {
@@ -104,8 +128,13 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const jobId = (submitted.outcome as { providerRef: string }).providerRef;
     clock.advance(21 * MINUTE);
     const result = (await ada.pollStatus([jobId])).get(jobId);
-    expect(result).toMatchObject({ kind: 'partially_completed', nextStep: expect.stringContaining('ada_chatter_id (exceeds_limit)') });
-    expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased').map((e) => e.subject)).toEqual(['email||pat@example.org']);
+    expect(result).toMatchObject({
+      kind: 'partially_completed',
+      nextStep: expect.stringContaining('ada_chatter_id (exceeds_limit)'),
+    });
+    expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased').map((e) => e.subject)).toEqual([
+      'email||pat@example.org',
+    ]);
   });
 
   it('reuses its client_reference only inside Ada’s 24 hours: a retry 25 h after a crash waits for the 7-day window instead of creating a job that fails', async () => {
@@ -113,16 +142,29 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     // The job was created and the log written, then the invocation died before the job record was saved.
     await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-7'));
     clock.advance(25 * 60 * MINUTE);
-    const retried = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-7'));
-    expect(retried.outcome).toMatchObject({ kind: 'needs_attention', reason: expect.stringContaining('more than 24 hours ago'), nextStep: 'Retry on or after 2026-12-02' });
+    const retried = await provider({ emailVariables: [] }).submitErasure(
+      subject({ email: 'sam@example.org' }),
+      ref('DSAR-7'),
+    );
+    expect(retried.outcome).toMatchObject({
+      kind: 'needs_attention',
+      reason: expect.stringContaining('more than 24 hours ago'),
+      nextStep: 'Retry on or after 2026-12-02',
+    });
     expect(retried.requests).toEqual([]);
     expect(sim.jobCount()).toBe(1);
 
     // Inside the 24 hours the same reference is safe to send again: Ada answers with the original job.
     const early = memoryLog();
-    await provider({ emailVariables: [], log: early }).submitErasure(subject({ email: 'kim@example.org' }), ref('DSAR-8'));
+    await provider({ emailVariables: [], log: early }).submitErasure(
+      subject({ email: 'kim@example.org' }),
+      ref('DSAR-8'),
+    );
     clock.advance(2 * 60 * MINUTE);
-    const again = await provider({ emailVariables: [], log: early }).submitErasure(subject({ email: 'kim@example.org' }), ref('DSAR-8'));
+    const again = await provider({ emailVariables: [], log: early }).submitErasure(
+      subject({ email: 'kim@example.org' }),
+      ref('DSAR-8'),
+    );
     expect(again.outcome.kind).toBe('submitted');
     expect(sim.jobCount()).toBe(2);
   });
@@ -131,7 +173,9 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     sim.seedEndUser({ email: 'ola@example.org', chatterId: 'chat-ola' });
     sim.invalidFor('chat-ola', 'not a chatter id of this AI Agent');
     const ada = provider({ emailVariables: [] });
-    const jobId = (await ada.submitErasure(subject({ email: 'ola@example.org', adaChatterId: 'chat-ola' }), ref('DSAR-11'))).outcome as { providerRef: string };
+    const jobId = (
+      await ada.submitErasure(subject({ email: 'ola@example.org', adaChatterId: 'chat-ola' }), ref('DSAR-11'))
+    ).outcome as { providerRef: string };
     // A request that repeats an identifier: Ada marks the repeat `duplicate`.
     const api = new AdaApi(new ProviderHttp({ provider: 'ada', fetch: nodeFetch, clock }), sim.url, sim.apiKey);
     sim.seedEndUser({ email: 'kim@example.org' });
@@ -139,36 +183,70 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const twice = await api.submitDeletion([email, email], 'DSAR-12');
     clock.advance(21 * MINUTE);
     const statuses = await ada.pollStatus([jobId.providerRef, twice.jobId]);
-    expect(sim.server.exchanges.filter((e) => e.label === 'GET /api/v2/jobs/{job_id}').map((e) => (e.body as { status: string }).status)).toEqual(['completed', 'completed']);
-    expect(statuses.get(jobId.providerRef)).toMatchObject({ kind: 'partially_completed', summary: expect.stringContaining('ada_chatter_id (invalid: not a chatter id of this AI Agent)') });
-    expect(statuses.get(twice.jobId)).toMatchObject({ kind: 'partially_completed', nextStep: expect.stringContaining('email (duplicate)') });
+    expect(
+      sim.server.exchanges
+        .filter((e) => e.label === 'GET /api/v2/jobs/{job_id}')
+        .map((e) => (e.body as { status: string }).status),
+    ).toEqual(['completed', 'completed']);
+    expect(statuses.get(jobId.providerRef)).toMatchObject({
+      kind: 'partially_completed',
+      summary: expect.stringContaining('ada_chatter_id (invalid: not a chatter id of this AI Agent)'),
+    });
+    expect(statuses.get(twice.jobId)).toMatchObject({
+      kind: 'partially_completed',
+      nextStep: expect.stringContaining('email (duplicate)'),
+    });
   });
 
   it('quotes Ada’s opaque failure_reason without parsing it, names the identifiers Ada marked, and dates the retry from the job', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
-    const elsewhere = createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: [], log: memoryLog(), baseUrl: sim.url, clock });
+    const elsewhere = createAdaProvider({
+      fetch: nodeFetch,
+      apiKey: sim.apiKey,
+      handle: 'acme',
+      region: 'eu',
+      api: 'v2',
+      emailVariables: [],
+      log: memoryLog(),
+      baseUrl: sim.url,
+      clock,
+    });
     await elsewhere.submitErasure(subject({ email: 'sam@example.org' }), ref('OTHER-3'));
     clock.advance(DAY);
-    const ours = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org', adaChatterId: 'chat-9' }), ref('DSAR-13'));
+    const ours = await provider({ emailVariables: [] }).submitErasure(
+      subject({ email: 'sam@example.org', adaChatterId: 'chat-9' }),
+      ref('DSAR-13'),
+    );
     const jobId = (ours.outcome as { providerRef: string }).providerRef;
     clock.advance(21 * MINUTE);
     const failed = (await provider().pollStatus([jobId])).get(jobId);
-    const job = sim.server.exchanges.at(-1)?.body as { failure_reason: string; identifiers: Array<{ type: string; disposition: string }> };
+    const job = sim.server.exchanges.at(-1)?.body as {
+      failure_reason: string;
+      identifiers: Array<{ type: string; disposition: string }>;
+    };
     expect(job.failure_reason).toBe('identifier_in_cooldown');
-    expect(job.identifiers.map((i) => [i.type, i.disposition])).toEqual([['email', 'duplicate'], ['chatter_id', 'accepted']]);
+    expect(job.identifiers.map((i) => [i.type, i.disposition])).toEqual([
+      ['email', 'duplicate'],
+      ['chatter_id', 'accepted'],
+    ]);
     expect(failed).toMatchObject({
       kind: 'failed',
       reason: expect.stringContaining('failure_reason: identifier_in_cooldown'),
       nextStep: expect.stringContaining('retry on or after 2026-12-03'),
     });
-    expect(failed && 'reason' in failed ? failed.reason : '').toContain('email (duplicate: submitted within the previous 7 days)');
+    expect(failed && 'reason' in failed ? failed.reason : '').toContain(
+      'email (duplicate: submitted within the previous 7 days)',
+    );
   });
 
   it('holds back a resubmission within 7 days under another reference instead of letting Ada fail the whole job', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
     await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-1'));
     clock.advance(3 * DAY);
-    const second = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-2'));
+    const second = await provider({ emailVariables: [] }).submitErasure(
+      subject({ email: 'sam@example.org' }),
+      ref('DSAR-2'),
+    );
     expect(second.outcome).toMatchObject({ kind: 'needs_attention', nextStep: 'Retry on or after 2026-12-02' });
     expect(second.requests).toEqual([]);
     expect(sim.jobCount()).toBe(1);
@@ -176,18 +254,38 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
 
   it('reports Ada’s own cooldown rejection (identifier sent by someone else) as failed with the next step', async () => {
     sim.seedEndUser({ email: 'sam@example.org' });
-    const elsewhere = createAdaProvider({ fetch: nodeFetch, apiKey: sim.apiKey, handle: 'acme', region: 'eu', api: 'v2', emailVariables: [], log: memoryLog(), baseUrl: sim.url, clock });
+    const elsewhere = createAdaProvider({
+      fetch: nodeFetch,
+      apiKey: sim.apiKey,
+      handle: 'acme',
+      region: 'eu',
+      api: 'v2',
+      emailVariables: [],
+      log: memoryLog(),
+      baseUrl: sim.url,
+      clock,
+    });
     await elsewhere.submitErasure(subject({ email: 'sam@example.org' }), ref('OTHER-9'));
-    const ours = await provider({ emailVariables: [] }).submitErasure(subject({ email: 'sam@example.org' }), ref('DSAR-3'));
+    const ours = await provider({ emailVariables: [] }).submitErasure(
+      subject({ email: 'sam@example.org' }),
+      ref('DSAR-3'),
+    );
     const jobId = (ours.outcome as { providerRef: string }).providerRef;
     clock.advance(21 * MINUTE);
-    expect((await provider().pollStatus([jobId])).get(jobId)).toMatchObject({ kind: 'failed', nextStep: expect.stringContaining('7 days') });
+    expect((await provider().pollStatus([jobId])).get(jobId)).toMatchObject({
+      kind: 'failed',
+      nextStep: expect.stringContaining('7 days'),
+    });
     expect(sim.ledger.entries.filter((e) => e.action === 'end_user_erased')).toHaveLength(1);
   });
 
   it('uses the deprecated v1 API only when configured, and reports it as submitted with no status available', async () => {
     const result = await provider({ api: 'v1' }).submitErasure(subject({ email: 'sam@example.org' }), ref());
-    expect(result.outcome).toMatchObject({ kind: 'needs_attention', providerRef: null, reason: expect.stringContaining('no status') });
+    expect(result.outcome).toMatchObject({
+      kind: 'needs_attention',
+      providerRef: null,
+      reason: expect.stringContaining('no status'),
+    });
     expect(sim.ledger.entries.map((e) => e.action)).toEqual(['v1_erasure']);
   });
 
@@ -205,7 +303,17 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const strict = await startAdaSimulator({ now: clock.now, perSecond: 2 });
     extra.push(strict);
     strict.seedEndUser({ email: 'sam@example.org' });
-    const ada = createAdaProvider({ fetch: nodeFetch, apiKey: strict.apiKey, handle: 'acme', region: 'us', api: 'v2', emailVariables: [], log, baseUrl: strict.url, clock });
+    const ada = createAdaProvider({
+      fetch: nodeFetch,
+      apiKey: strict.apiKey,
+      handle: 'acme',
+      region: 'us',
+      api: 'v2',
+      emailVariables: [],
+      log,
+      baseUrl: strict.url,
+      clock,
+    });
     const submitted = await ada.submitErasure(subject({ email: 'sam@example.org' }), ref());
     const jobId = (submitted.outcome as { providerRef: string }).providerRef;
     for (let i = 0; i < 3; i += 1) await ada.pollStatus([jobId]);
@@ -215,7 +323,12 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
   });
 
   it('simulator: deduplicates only an identical resubmission, and refuses a client_reference that is not a string', async () => {
-    const post = (body: unknown) => fetch(`${sim.url}/api/v2/end-users/delete`, { method: 'POST', headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${sim.url}/api/v2/end-users/delete`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const a = { identifiers: [{ type: 'email', value: 'a@example.org', variable: null }], client_reference: 'DSAR-20' };
     const b = { identifiers: [{ type: 'email', value: 'b@example.org', variable: null }], client_reference: 'DSAR-20' };
     const first = (await (await post(a)).json()) as { job_id: string };
@@ -232,10 +345,19 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
 
   it('simulator: successful answers carry X-RateLimit-*, and a 429 names the window that tripped', async () => {
     const get = () => fetch(`${sim.url}/api/v2/jobs/none`, { headers: { Authorization: `Bearer ${sim.apiKey}` } });
-    const submit = await fetch(`${sim.url}/api/v2/end-users/delete`, { method: 'POST', headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ identifiers: [{ type: 'email', value: 'c@example.org', variable: null }] }) });
+    const submit = await fetch(`${sim.url}/api/v2/end-users/delete`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sim.apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ identifiers: [{ type: 'email', value: 'c@example.org', variable: null }] }),
+    });
     expect(submit.status).toBe(202);
-    expect([submit.headers.get('x-ratelimit-limit'), submit.headers.get('x-ratelimit-remaining')]).toEqual(['100', '99']);
-    expect(Number(submit.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((Math.floor(clock.now() / MINUTE) + 1) * MINUTE / 1000));
+    expect([submit.headers.get('x-ratelimit-limit'), submit.headers.get('x-ratelimit-remaining')]).toEqual([
+      '100',
+      '99',
+    ]);
+    expect(Number(submit.headers.get('x-ratelimit-reset'))).toBe(
+      Math.ceil(((Math.floor(clock.now() / MINUTE) + 1) * MINUTE) / 1000),
+    );
     const burst = await Promise.all(Array.from({ length: 10 }, get));
     const limited = burst.filter((r) => r.status === 429);
     expect(limited).toHaveLength(1);
@@ -247,10 +369,25 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     const daily = await startAdaSimulator({ now: clock.now, perDay: 4 });
     extra.push(daily);
     daily.seedEndUser({ email: 'sam@example.org' });
-    const ada = createAdaProvider({ fetch: nodeFetch, apiKey: daily.apiKey, handle: 'acme', region: 'us', api: 'v2', emailVariables: [], log, baseUrl: daily.url, clock });
-    const jobId = ((await ada.submitErasure(subject({ email: 'sam@example.org' }), ref())).outcome as { providerRef: string }).providerRef;
+    const ada = createAdaProvider({
+      fetch: nodeFetch,
+      apiKey: daily.apiKey,
+      handle: 'acme',
+      region: 'us',
+      api: 'v2',
+      emailVariables: [],
+      log,
+      baseUrl: daily.url,
+      clock,
+    });
+    const jobId = (
+      (await ada.submitErasure(subject({ email: 'sam@example.org' }), ref())).outcome as { providerRef: string }
+    ).providerRef;
     for (let i = 0; i < 3; i += 1) await ada.pollStatus([jobId]);
-    const error = await ada.pollStatus([jobId]).then(() => null, (e: unknown) => e);
+    const error = await ada.pollStatus([jobId]).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RateLimited);
     const midnight = Date.parse('2026-11-26T00:00:00Z');
     expect((error as RateLimited).retryAfterMs).toBeGreaterThan(midnight - clock.now() - 60_000);
@@ -260,16 +397,32 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
 
   it('raises a typed auth error for a refused key, and a contract error naming the field for a bad job body', async () => {
     await expect(provider({ apiKey: 'wrong' }).pollStatus(['x'])).rejects.toBeInstanceOf(ProviderAuthError);
-    sim.faults.inject('GET /api/v2/jobs/{job_id}', { kind: 'status', status: 200, body: { job_id: 'j', status: 'exploded', identifiers: [] } });
-    const error = await provider().pollStatus(['j']).then(() => null, (e: unknown) => e);
+    sim.faults.inject('GET /api/v2/jobs/{job_id}', {
+      kind: 'status',
+      status: 200,
+      body: { job_id: 'j', status: 'exploded', identifiers: [] },
+    });
+    const error = await provider()
+      .pollStatus(['j'])
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ProviderContractError);
     expect((error as ProviderContractError).field).toBe('status');
   });
 
   it('turns Ada’s validation error into a ProviderHttpError carrying Ada’s message', async () => {
     const api = new AdaApi(new ProviderHttp({ provider: 'ada', fetch: nodeFetch, clock }), sim.url, sim.apiKey);
-    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ type: 'email' as const, value: `p${i}@example.org`, variable: null }));
-    const error = await api.submitDeletion(tooMany, 'DSAR-9').then(() => null, (e: unknown) => e);
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({
+      type: 'email' as const,
+      value: `p${i}@example.org`,
+      variable: null,
+    }));
+    const error = await api.submitDeletion(tooMany, 'DSAR-9').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderHttpError);
     expect((error as ProviderHttpError).providerMessage).toBe('a request accepts at most 1000 identifiers');
   });

@@ -44,15 +44,31 @@ describe('Amiqus client and adapter against the simulator', () => {
     sim.seedClient({ id: 7001, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.org' });
     const provider = createAmiqusProvider(config());
     const done = await provider.submitErasure(subject(7001), ref);
-    expect(done.outcome).toMatchObject({ kind: 'completed', confirmation: { evidence: 'read_404', providerRef: '7001' } });
-    expect(done.requests.map((r) => r.endpoint)).toEqual(['GET /clients/{id}', 'DELETE /clients/{id}', 'GET /clients/{id}']);
+    expect(done.outcome).toMatchObject({
+      kind: 'completed',
+      confirmation: { evidence: 'read_404', providerRef: '7001' },
+    });
+    expect(done.requests.map((r) => r.endpoint)).toEqual([
+      'GET /clients/{id}',
+      'DELETE /clients/{id}',
+      'GET /clients/{id}',
+    ]);
 
     sim.seedClient({ id: 7002, firstName: 'Di', lastName: 'Slow', email: 'di@example.org' });
-    const stillThere = { object: 'client', id: 7002, name: { first_name: 'Di', last_name: 'Slow' }, is_deletable: true, deletion_date: null };
+    const stillThere = {
+      object: 'client',
+      id: 7002,
+      name: { first_name: 'Di', last_name: 'Slow' },
+      is_deletable: true,
+      deletion_date: null,
+    };
     sim.faults.inject('GET /clients/{id}', { kind: 'status', status: 200, body: stillThere }, 2);
     const pending = await provider.submitErasure(subject(7002), ref);
     expect(pending.outcome).toMatchObject({ kind: 'submitted', providerRef: '7002' });
-    expect((await provider.pollStatus(['7002'])).get('7002')).toMatchObject({ kind: 'completed', confirmation: { evidence: 'read_404' } });
+    expect((await provider.pollStatus(['7002'])).get('7002')).toMatchObject({
+      kind: 'completed',
+      confirmation: { evidence: 'read_404' },
+    });
   });
 
   it('records a client that is already gone as not found, without deleting anything', async () => {
@@ -70,9 +86,16 @@ describe('Amiqus client and adapter against the simulator', () => {
 
   it('hands a 403 on delete to a person with Amiqus’s message', async () => {
     sim.seedClient({ id: 6, firstName: 'A', lastName: 'B', email: 'a@example.org' });
-    sim.faults.inject('DELETE /clients/{id}', { kind: 'status', status: 403, body: { message: 'This action is unauthorized.' } });
+    sim.faults.inject('DELETE /clients/{id}', {
+      kind: 'status',
+      status: 403,
+      body: { message: 'This action is unauthorized.' },
+    });
     const result = await createAmiqusProvider(config()).submitErasure(subject(6), ref);
-    expect(result.outcome).toMatchObject({ kind: 'needs_attention', reason: expect.stringContaining('This action is unauthorized.') });
+    expect(result.outcome).toMatchObject({
+      kind: 'needs_attention',
+      reason: expect.stringContaining('This action is unauthorized.'),
+    });
   });
 
   it('retries a 500 on the idempotent DELETE and still deletes once', async () => {
@@ -84,7 +107,14 @@ describe('Amiqus client and adapter against the simulator', () => {
   });
 
   it('lists every due client across pages by following links.next', async () => {
-    for (let id = 1; id <= 230; id += 1) sim.seedClient({ id, firstName: 'C', lastName: String(id), email: `c${id}@example.org`, deletionInDays: id % 2 === 0 ? 0 : -3 });
+    for (let id = 1; id <= 230; id += 1)
+      sim.seedClient({
+        id,
+        firstName: 'C',
+        lastName: String(id),
+        email: `c${id}@example.org`,
+        deletionInDays: id % 2 === 0 ? 0 : -3,
+      });
     const api = createAmiqusApi(config());
     expect((await api.listDueClients('today')).length).toBe(115);
     expect((await api.listDueClients('overdue')).length).toBe(115);
@@ -94,7 +124,13 @@ describe('Amiqus client and adapter against the simulator', () => {
   it('paces itself to the limit Amiqus states in X-RateLimit-Limit/Remaining instead of hitting 429', async () => {
     const limited = await startLimited(3, 15_000);
     for (const id of [11, 12]) limited.seedClient({ id, firstName: 'A', lastName: 'B', email: `${id}@example.org` });
-    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 90_000 } });
+    const provider = createAmiqusProvider({
+      fetch: nodeFetch,
+      token: limited.token,
+      baseUrl: limited.url,
+      clock,
+      retry: { maxTotalMs: 90_000 },
+    });
     const outcomes = [await provider.submitErasure(subject(11), ref), await provider.submitErasure(subject(12), ref)];
     expect(outcomes.map((o) => o.outcome.kind)).toEqual(['completed', 'completed']);
     // Six calls (lookup, delete, confirming read) against three a window: the fourth waited for a token
@@ -107,15 +143,26 @@ describe('Amiqus client and adapter against the simulator', () => {
   it('defers with a retryable RateLimited, not a failure, when the wait would overrun the invocation', async () => {
     const limited = await startLimited(1, 60_000);
     limited.seedClient({ id: 13, firstName: 'A', lastName: 'B', email: '13@example.org' });
-    const provider = createAmiqusProvider({ fetch: nodeFetch, token: limited.token, baseUrl: limited.url, clock, retry: { maxTotalMs: 5_000 } });
-    const error = await provider.submitErasure(subject(13), ref).then(() => null, (e: unknown) => e);
+    const provider = createAmiqusProvider({
+      fetch: nodeFetch,
+      token: limited.token,
+      baseUrl: limited.url,
+      clock,
+      retry: { maxTotalMs: 5_000 },
+    });
+    const error = await provider.submitErasure(subject(13), ref).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RateLimited);
     expect((error as RateLimited).retryAfterMs).toBeGreaterThan(5_000);
     expect(limited.ledger.count('delete_client', '13')).toBe(0);
   });
 
   it('raises a typed auth error for a refused token', async () => {
-    await expect(createAmiqusApi(config('wrong-token-0123456789')).getClient(1)).rejects.toBeInstanceOf(ProviderAuthError);
+    await expect(createAmiqusApi(config('wrong-token-0123456789')).getClient(1)).rejects.toBeInstanceOf(
+      ProviderAuthError,
+    );
   });
 
   it('raises ProviderContractError naming the field when a client does not match the contract', async () => {
@@ -137,13 +184,23 @@ describe('Amiqus webhooks', () => {
   });
 
   it('parses both documented shapes: client events and the ping example', () => {
-    expect(parseAmiqusWebhook(JSON.stringify({ webhook: { uuid: 'u' }, trigger: { alias: 'client.deletion_reminder_due' }, data: { client: { id: 472346 } } }))).toEqual({
+    expect(
+      parseAmiqusWebhook(
+        JSON.stringify({
+          webhook: { uuid: 'u' },
+          trigger: { alias: 'client.deletion_reminder_due' },
+          data: { client: { id: 472346 } },
+        }),
+      ),
+    ).toEqual({
       kind: 'client_event',
       alias: 'client.deletion_reminder_due',
       clientId: 472346,
       webhookUuid: 'u',
     });
-    expect(parseAmiqusWebhook(JSON.stringify({ uuid: 'u', event: 'ping', sent_at: 'x', data: ['ping'] }))).toEqual({ kind: 'ping' });
+    expect(parseAmiqusWebhook(JSON.stringify({ uuid: 'u', event: 'ping', sent_at: 'x', data: ['ping'] }))).toEqual({
+      kind: 'ping',
+    });
     expect(() => parseAmiqusWebhook('{"something":"else"}')).toThrow(/not one of the documented shapes/);
   });
 
@@ -157,12 +214,17 @@ describe('Amiqus webhooks', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        received.push({ attempt: String(req.headers['x-aqid-delivery-attempt']), valid: verifyAmiqusSignature(body, String(req.headers['x-aqid-signature']), secret) });
+        received.push({
+          attempt: String(req.headers['x-aqid-delivery-attempt']),
+          valid: verifyAmiqusSignature(body, String(req.headers['x-aqid-signature']), secret),
+        });
         res.writeHead(answer).end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    secret = sim.registerWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, ['client.deletion_reminder_due']).secret;
+    secret = sim.registerWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, [
+      'client.deletion_reminder_due',
+    ]).secret;
     await sim.deliverEvent('client.deletion_reminder_due', 42);
     clock.advance(59_000);
     await sim.runDueDeliveries();
@@ -170,7 +232,10 @@ describe('Amiqus webhooks', () => {
     answer = 204;
     clock.advance(1_000);
     await sim.runDueDeliveries();
-    expect(received).toEqual([{ attempt: '1', valid: true }, { attempt: '2', valid: true }]);
+    expect(received).toEqual([
+      { attempt: '1', valid: true },
+      { attempt: '2', valid: true },
+    ]);
     await sim.close();
     await new Promise((r) => receiver.close(r));
   });
@@ -186,7 +251,11 @@ describe('Amiqus webhooks', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, close: () => new Promise((r) => server.close(r)) };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+      bodies,
+      close: () => new Promise((r) => server.close(r)),
+    };
   }
 
   it('simulator: tries each payload five times, and turns the webhook off after ten failed payloads, not ten failed attempts', async () => {
@@ -223,15 +292,35 @@ describe('Amiqus webhooks', () => {
     try {
       sim.registerWebhook(hook.url, ['client.deleted']);
       sim.seedClient({ id: 4242, firstName: 'A', lastName: 'B', email: 'a@example.org' });
-      expect((await fetch(`${sim.url}/clients/4242`, { method: 'DELETE', headers: { Authorization: `Bearer ${sim.token}` } })).status).toBe(204);
+      expect(
+        (
+          await fetch(`${sim.url}/clients/4242`, {
+            method: 'DELETE',
+            headers: { Authorization: `Bearer ${sim.token}` },
+          })
+        ).status,
+      ).toBe(204);
       const event = JSON.parse(hook.bodies[0]?.body ?? '{}') as { trigger: { alias: string }; data: unknown };
       expect(event.trigger.alias).toBe('client.deleted');
       expect(event.data).toEqual({ client: { id: 4242 } });
 
-      const post = (body: unknown) => fetch(`${sim.url}/webhooks`, { method: 'POST', headers: { Authorization: `Bearer ${sim.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      const bad = await post({ url: 'https://example.org/hook', events: ['client.*', 'client.exploded', 'clients.*'], is_enabled: 'yes' });
+      const post = (body: unknown) =>
+        fetch(`${sim.url}/webhooks`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${sim.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const bad = await post({
+        url: 'https://example.org/hook',
+        events: ['client.*', 'client.exploded', 'clients.*'],
+        is_enabled: 'yes',
+      });
       expect(bad.status).toBe(422);
-      expect(await bad.json()).toEqual({ 'events.1': ['The selected event is invalid.'], 'events.2': ['The selected event is invalid.'], is_enabled: ['The is enabled field must be true or false.'] });
+      expect(await bad.json()).toEqual({
+        'events.1': ['The selected event is invalid.'],
+        'events.2': ['The selected event is invalid.'],
+        is_enabled: ['The is enabled field must be true or false.'],
+      });
       expect((await post({ url: 'https://example.org/hook', events: ['*'] })).status).toBe(201);
       expect(() => sim.registerWebhook('https://example.org/x', ['client.exploded'])).toThrow(/no webhook event/);
       await expect(sim.deliverEvent('client.exploded', 1)).rejects.toThrow(/no event/);

@@ -3,7 +3,15 @@ import { ProviderHttp } from '../../src/providers/http';
 import { RateLimiter } from '../../src/providers/rate-limit';
 import { nodeFetch, type Reply, scriptedServer, virtualClock } from './scripted-server';
 
-async function run(script: Reply[], spec: { retrySafe: boolean; method?: string }, options: { maxTotalMs?: number; random?: number; limiter?: (clock: ReturnType<typeof virtualClock>) => RateLimiter } = {}) {
+async function run(
+  script: Reply[],
+  spec: { retrySafe: boolean; method?: string },
+  options: {
+    maxTotalMs?: number;
+    random?: number;
+    limiter?: (clock: ReturnType<typeof virtualClock>) => RateLimiter;
+  } = {},
+) {
   const server = await scriptedServer(script);
   const clock = virtualClock();
   const http = new ProviderHttp({
@@ -15,10 +23,12 @@ async function run(script: Reply[], spec: { retrySafe: boolean; method?: string 
     ...(options.limiter ? { limiter: options.limiter(clock) } : {}),
   });
   try {
-    const outcome = await http.send({ endpoint: 'POST /thing', url: server.url, method: spec.method ?? 'POST', retrySafe: spec.retrySafe }).then(
-      (r) => ({ status: r.status }),
-      (e: unknown) => ({ error: e }),
-    );
+    const outcome = await http
+      .send({ endpoint: 'POST /thing', url: server.url, method: spec.method ?? 'POST', retrySafe: spec.retrySafe })
+      .then(
+        (r) => ({ status: r.status }),
+        (e: unknown) => ({ error: e }),
+      );
     return { outcome, seen: server.seen(), sleeps: clock.sleeps, clock };
   } finally {
     await server.close();
@@ -40,12 +50,18 @@ describe('the shared provider HTTP policy', () => {
 
   it('falls back to X-RateLimit-Reset (unix seconds) when there is no Retry-After', async () => {
     const reset = String(Date.parse('2026-11-25T09:01:00Z') / 1000);
-    const r = await run([{ status: 429, headers: { 'x-ratelimit-reset': reset } }, { status: 200 }], { retrySafe: true });
+    const r = await run([{ status: 429, headers: { 'x-ratelimit-reset': reset } }, { status: 200 }], {
+      retrySafe: true,
+    });
     expect(r.sleeps).toEqual([60_000]);
   });
 
   it('backs off with full jitter: a random share of an exponentially growing ceiling', async () => {
-    const r = await run([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 200 }], { retrySafe: true }, { random: 0.5 });
+    const r = await run(
+      [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 200 }],
+      { retrySafe: true },
+      { random: 0.5 },
+    );
     expect(r.sleeps).toEqual([125, 250, 500]);
   });
 
@@ -74,7 +90,11 @@ describe('the shared provider HTTP policy', () => {
   });
 
   it('gives up with RateLimited, saying when to come back, once the time budget would be exceeded', async () => {
-    const r = await run([{ status: 429, headers: { 'retry-after': '120' } }], { retrySafe: true }, { maxTotalMs: 20_000 });
+    const r = await run(
+      [{ status: 429, headers: { 'retry-after': '120' } }],
+      { retrySafe: true },
+      { maxTotalMs: 20_000 },
+    );
     const error = (r.outcome as { error: unknown }).error as RateLimited;
     expect(error).toBeInstanceOf(RateLimited);
     expect(error.retryAfterMs).toBe(120_000);
@@ -105,9 +125,17 @@ describe('the shared provider HTTP policy', () => {
 
   it('pauses until X-RateLimit-Reset when the provider says no calls remain, and adopts X-RateLimit-Limit', async () => {
     const reset = String(Date.parse('2026-11-25T09:00:10Z') / 1000);
-    const server = await scriptedServer([{ status: 200, headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } }, { status: 200 }]);
+    const server = await scriptedServer([
+      { status: 200, headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } },
+      { status: 200 },
+    ]);
     const clock = virtualClock();
-    const http = new ProviderHttp({ provider: 'amiqus', fetch: nodeFetch, clock, limiter: new RateLimiter([{ limit: 200, windowMs: 60_000 }], clock, true) });
+    const http = new ProviderHttp({
+      provider: 'amiqus',
+      fetch: nodeFetch,
+      clock,
+      limiter: new RateLimiter([{ limit: 200, windowMs: 60_000 }], clock, true),
+    });
     await http.send({ endpoint: 'GET /x', url: server.url, method: 'GET', retrySafe: true });
     await http.send({ endpoint: 'GET /x', url: server.url, method: 'GET', retrySafe: true });
     await server.close();

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 /** A loopback server that answers each request with the next scripted reply, and counts what it saw. */
 export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'drop';
 
-export async function scriptedServer(script: Reply[]): Promise<{ url: string; seen: () => number; close: () => Promise<void> }> {
+export async function scriptedServer(
+  script: Reply[],
+): Promise<{ url: string; seen: () => number; close: () => Promise<void> }> {
   let seen = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
@@ -20,7 +22,11 @@ export async function scriptedServer(script: Reply[]): Promise<{ url: string; se
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`,
     seen: () => seen,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -28,7 +34,20 @@ export async function scriptedServer(script: Reply[]): Promise<{ url: string; se
 export function virtualClock(start = Date.parse('2026-11-25T09:00:00Z')) {
   let t = start;
   const sleeps: number[] = [];
-  return { now: () => t, sleep: async (ms: number) => { sleeps.push(ms); t += ms; }, sleeps, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    sleeps,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
-export const nodeFetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => fetch(url, init);
+export const nodeFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => fetch(url, init);

@@ -22,7 +22,13 @@ let clock: VirtualClock;
 let platform: ForgePlatform;
 
 function withHandlers(handlers: Record<string, (...args: unknown[]) => unknown>): ForgePlatform {
-  return new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: 'http://127.0.0.1:9', clock, loadModule: () => handlers, productEventDelayMs: { min: 0, max: 0 } }).install();
+  return new ForgePlatform({
+    repoRoot: REPO_ROOT,
+    jiraBaseUrl: 'http://127.0.0.1:9',
+    clock,
+    loadModule: () => handlers,
+    productEventDelayMs: { min: 0, max: 0 },
+  }).install();
 }
 
 beforeEach(() => {
@@ -94,7 +100,9 @@ describe('egress', () => {
     platform = withHandlers({
       deadlineWatch: async () => (await forgeFetch(`${origin}/x`)).status,
     });
-    await expect(platform.invoke('deadline-watch', [{}])).rejects.toThrow(/not included in the external fetch backend permissions/);
+    await expect(platform.invoke('deadline-watch', [{}])).rejects.toThrow(
+      /not included in the external fetch backend permissions/,
+    );
     platform.egressAliases.set(origin, 'tenant.eu.ada.support');
     await expect(platform.invoke('deadline-watch', [{}])).resolves.toBe(200);
   });
@@ -135,7 +143,9 @@ describe('async event queue', () => {
     expect(peak).toBe(6);
 
     peak = 0;
-    await queue().push(Array.from({ length: 6 }, (_, i) => ({ body: { i }, concurrency: { key: 'erasure-ada', limit: 2 } })));
+    await queue().push(
+      Array.from({ length: 6 }, (_, i) => ({ body: { i }, concurrency: { key: 'erasure-ada', limit: 2 } })),
+    );
     await platform.drain();
     expect(peak).toBe(2);
     expect(platform.queue.peakConcurrency.byKey.get('erasure-ada')).toBe(2);
@@ -163,7 +173,11 @@ describe('async event queue', () => {
     platform = withHandlers({
       erasureJobWorker: () => {
         seen.push(clock.now());
-        return seen.length === 1 ? new InvocationError({ retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST }) : seen.length === 2 ? new InvocationError({ retryAfter: 5_000, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST }) : undefined;
+        return seen.length === 1
+          ? new InvocationError({ retryAfter: 120, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST })
+          : seen.length === 2
+            ? new InvocationError({ retryAfter: 5_000, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST })
+            : undefined;
       },
     });
     await queue().push({ body: { n: 1 } });
@@ -189,7 +203,8 @@ describe('async event queue', () => {
       { ticketKey: 'DSAR-1', provider: 'ada', attempt: 1 },
       { ticketKey: 'DSAR-1', provider: 'genesys', attempt: 1 },
     ]);
-    const pending = (platform.queue as unknown as { pending: Array<{ concurrency?: { key: string; limit: number } }> }).pending;
+    const pending = (platform.queue as unknown as { pending: Array<{ concurrency?: { key: string; limit: number } }> })
+      .pending;
     expect(pending.map((e) => e.concurrency)).toEqual([
       { key: 'erasure-ada', limit: CONSUMER_CONCURRENCY.ada },
       { key: 'erasure-genesys', limit: CONSUMER_CONCURRENCY.genesys },
@@ -199,7 +214,11 @@ describe('async event queue', () => {
 
 describe('scheduled triggers', () => {
   it('records a scheduled handler that answers anything but { statusCode } as an error, as Forge does', async () => {
-    platform = withHandlers({ providerStatusPoll: () => ({ polled: 3 }), deadlineWatch: () => ({ statusCode: 200 }), amiqusDuePoll: () => ({ statusCode: 200 }) });
+    platform = withHandlers({
+      providerStatusPoll: () => ({ polled: 3 }),
+      deadlineWatch: () => ({ statusCode: 200 }),
+      amiqusDuePoll: () => ({ statusCode: 200 }),
+    });
     await platform.advance(5 * 60_000);
     expect(platform.scheduledErrors).toEqual([{ functionKey: 'provider-status-poll', returned: { polled: 3 } }]);
   });

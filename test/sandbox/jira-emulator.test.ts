@@ -32,16 +32,32 @@ afterEach(async () => {
 /** Opens a DSAR ticket directly in the emulator's state, one minute after the previous one. */
 function openTicket(summary: string, fields: Record<string, unknown> = {}): Issue {
   nowMs += 60_000;
-  return jira.state.createIssue({ projectKey: 'DSAR', issueType: 'DSAR request', summary, reporter: requester.accountId, fields });
+  return jira.state.createIssue({
+    projectKey: 'DSAR',
+    issueType: 'DSAR request',
+    summary,
+    reporter: requester.accountId,
+    fields,
+  });
 }
 
 type Json = Record<string, unknown>;
 
-async function call(method: string, path: string, actor: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; text: string }> {
+async function call(
+  method: string,
+  path: string,
+  actor: string | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Json; text: string }> {
   const h: Record<string, string> = { ...headers };
   if (actor !== null) h['x-sandbox-actor'] = actor;
   if (body !== undefined) h['content-type'] = 'application/json';
-  const response = await fetch(`${jira.url}${path}`, { method, headers: h, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${jira.url}${path}`, {
+    method,
+    headers: h,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   let json: Json = {};
   try {
@@ -52,7 +68,11 @@ async function call(method: string, path: string, actor: string | null, body?: u
   return { status: response.status, json, text };
 }
 
-async function search(jql: string, actor = 'app', extra: Json = {}): Promise<{ status: number; json: Json; keys: string[] }> {
+async function search(
+  jql: string,
+  actor = 'app',
+  extra: Json = {},
+): Promise<{ status: number; json: Json; keys: string[] }> {
   const r = await call('POST', '/rest/api/3/search/jql', actor, { jql, fields: ['key'], ...extra });
   const issues = (r.json.issues as Array<{ key: string }> | undefined) ?? [];
   return { status: r.status, json: r.json, keys: issues.map((i) => i.key) };
@@ -61,7 +81,9 @@ async function search(jql: string, actor = 'app', extra: Json = {}): Promise<{ s
 /** multipart/form-data with one `file` part, built byte by byte as the app does (RFC 7578). */
 function multipart(filename: string, bytes: Buffer, mimeType: string): { body: Buffer; contentType: string } {
   const boundary = `test-boundary-${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mimeType}\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mimeType}\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, bytes, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
@@ -76,7 +98,10 @@ const adfDoc = (...paragraphs: string[]) => ({
 
 describe('Jira emulator: GET issue', () => {
   it('returns id, key and Jira-shaped fields (status, reporter, project, issuetype, labels, dates, custom fields)', async () => {
-    const issue = openTicket('Erasure request: Ada Lovelace', { [DSAR_FIELDS.email]: 'ada@example.org', [DSAR_FIELDS.fullName]: 'Ada Lovelace' });
+    const issue = openTicket('Erasure request: Ada Lovelace', {
+      [DSAR_FIELDS.email]: 'ada@example.org',
+      [DSAR_FIELDS.fullName]: 'Ada Lovelace',
+    });
     const r = await call('GET', `/rest/api/3/issue/${issue.key}`, 'app');
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
@@ -99,15 +124,26 @@ describe('Jira emulator: GET issue', () => {
 
   it('returns only the requested fields, with null for an unset custom field', async () => {
     const issue = openTicket('Erasure request', { [DSAR_FIELDS.email]: 'x@example.org' });
-    const r = await call('GET', `/rest/api/3/issue/${issue.key}?fields=summary,${DSAR_FIELDS.email},${DSAR_FIELDS.phones}`, 'app');
+    const r = await call(
+      'GET',
+      `/rest/api/3/issue/${issue.key}?fields=summary,${DSAR_FIELDS.email},${DSAR_FIELDS.phones}`,
+      'app',
+    );
     expect(r.status).toBe(200);
-    expect(r.json.fields).toEqual({ summary: 'Erasure request', [DSAR_FIELDS.email]: 'x@example.org', [DSAR_FIELDS.phones]: null });
+    expect(r.json.fields).toEqual({
+      summary: 'Erasure request',
+      [DSAR_FIELDS.email]: 'x@example.org',
+      [DSAR_FIELDS.phones]: null,
+    });
   });
 
-  it('answers an unknown issue with 404 and exactly Jira\'s error body', async () => {
+  it("answers an unknown issue with 404 and exactly Jira's error body", async () => {
     const r = await call('GET', '/rest/api/3/issue/DSAR-999', 'app');
     expect(r.status).toBe(404);
-    expect(r.json).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+    expect(r.json).toEqual({
+      errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+      errors: {},
+    });
   });
 });
 
@@ -129,7 +165,11 @@ describe('Jira emulator: JQL search (the subset the app sends)', () => {
     c.labels.push('erasure-desk');
     a.labels.push('erasure-desk');
     expect((await search(`key in (${a.key}, ${c.key})`)).keys).toEqual([a.key, c.key]);
-    expect((await search(`key in (${a.key}, ${b.key}, ${c.key}) ORDER BY created DESC`)).keys).toEqual([c.key, b.key, a.key]);
+    expect((await search(`key in (${a.key}, ${b.key}, ${c.key}) ORDER BY created DESC`)).keys).toEqual([
+      c.key,
+      b.key,
+      a.key,
+    ]);
     expect((await search('labels = erasure-desk ORDER BY created ASC')).keys).toEqual([a.key, c.key]);
   });
 
@@ -139,7 +179,10 @@ describe('Jira emulator: JQL search (the subset the app sends)', () => {
     jira.state.indexedProperties.add('erasure-desk.round');
     const a = openTicket('A');
     const b = openTicket('B');
-    const put = await call('PUT', `/rest/api/3/issue/${a.key}/properties/erasure-desk`, 'app', { phase: 'erasing', round: 2 });
+    const put = await call('PUT', `/rest/api/3/issue/${a.key}/properties/erasure-desk`, 'app', {
+      phase: 'erasing',
+      round: 2,
+    });
     expect(put.status).toBeLessThan(300);
     await call('PUT', `/rest/api/3/issue/${b.key}/properties/erasure-desk`, 'app', { phase: 'done', round: 1 });
     expect((await search('project = DSAR AND issue.property[erasure-desk].phase = "erasing"')).keys).toEqual([a.key]);
@@ -175,7 +218,7 @@ describe('Jira emulator: JQL search (the subset the app sends)', () => {
     expect(seen).toEqual(keys);
   });
 
-  it('refuses JQL it cannot parse with 400 and Jira\'s error body', async () => {
+  it("refuses JQL it cannot parse with 400 and Jira's error body", async () => {
     const r = await search('project = DSAR OR summary ~ "x"');
     expect(r.status).toBe(400);
     expect(r.json.errors).toEqual({});
@@ -203,31 +246,56 @@ describe('Jira emulator: comments', () => {
       version: 1,
       content: [
         { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Erasure record' }] },
-        { type: 'paragraph', content: [{ type: 'text', text: 'Amiqus: ', marks: [{ type: 'strong' }] }, { type: 'text', text: 'deleted' }, { type: 'hardBreak' }, { type: 'text', text: 'Ada: done' }] },
-        { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }] }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Amiqus: ', marks: [{ type: 'strong' }] },
+            { type: 'text', text: 'deleted' },
+            { type: 'hardBreak' },
+            { type: 'text', text: 'Ada: done' },
+          ],
+        },
+        {
+          type: 'bulletList',
+          content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }] }],
+        },
       ],
     };
     const posted = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, officer.accountId, { body });
     expect(posted.status).toBe(201);
-    expect(posted.json).toEqual({ id: expect.any(String), created: new Date(nowMs).toISOString(), author: { accountId: officer.accountId }, body });
+    expect(posted.json).toEqual({
+      id: expect.any(String),
+      created: new Date(nowMs).toISOString(),
+      author: { accountId: officer.accountId },
+      body,
+    });
 
     const read = await call('GET', `/rest/api/3/issue/${issue.key}/comment`, 'app');
     expect(read.status).toBe(200);
     expect(read.json.total).toBe(1);
     expect(read.json.comments).toEqual([posted.json]);
-    expect(jira.state.issues.get(issue.key)?.comments[0]?.text).toBe('Erasure record\nAmiqus: deleted\nAda: done\n- one\n');
+    expect(jira.state.issues.get(issue.key)?.comments[0]?.text).toBe(
+      'Erasure record\nAmiqus: deleted\nAda: done\n- one\n',
+    );
   });
 
-  it('attributes a comment posted by the app to the app\'s account', async () => {
+  it("attributes a comment posted by the app to the app's account", async () => {
     const issue = openTicket('App comment');
-    const posted = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, 'app', { body: adfDoc('from the app') });
+    const posted = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, 'app', {
+      body: adfDoc('from the app'),
+    });
     expect(posted.status).toBe(201);
     expect(posted.json.author).toEqual({ accountId: APP_ACCOUNT_ID });
   });
 
   it('refuses a body that is not ADF with 400 and stores nothing', async () => {
     const issue = openTicket('Plain text');
-    for (const body of ['plain text', { type: 'doc', version: 2, content: [] }, { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '' }] }] }, { type: 'doc', version: 1, content: [{ type: 'script' }] }]) {
+    for (const body of [
+      'plain text',
+      { type: 'doc', version: 2, content: [] },
+      { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '' }] }] },
+      { type: 'doc', version: 1, content: [{ type: 'script' }] },
+    ]) {
       const r = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, 'app', { body });
       expect(r.status).toBe(400);
       expect(r.json).toEqual({ errorMessages: ['Comment body is not valid Atlassian Document Format.'], errors: {} });
@@ -241,14 +309,24 @@ describe('Jira emulator: attachments', () => {
     const { body, contentType } = multipart(filename, bytes, mimeType);
     const headers: Record<string, string> = { 'x-sandbox-actor': 'app', 'content-type': contentType };
     if (withToken) headers['X-Atlassian-Token'] = 'no-check';
-    const response = await fetch(`${jira.url}/rest/api/3/issue/${key}/attachments`, { method: 'POST', headers, body: new Uint8Array(body) });
+    const response = await fetch(`${jira.url}/rest/api/3/issue/${key}/attachments`, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(body),
+    });
     return { status: response.status, json: (await response.json()) as unknown };
   }
 
   it('with X-Atlassian-Token: no-check, stores the uploaded bytes exactly (sha256 sent = stored = downloaded)', async () => {
     const issue = openTicket('Attach');
     // Binary content that contains CRLFs, dashes and NULs, the bytes a sloppy multipart parser mangles.
-    const bytes = Buffer.concat([randomBytes(4096), Buffer.from('\r\n--\r\n\r\n--test-boundary\r\n'), Buffer.alloc(16), randomBytes(1024), Buffer.from('\r\n')]);
+    const bytes = Buffer.concat([
+      randomBytes(4096),
+      Buffer.from('\r\n--\r\n\r\n--test-boundary\r\n'),
+      Buffer.alloc(16),
+      randomBytes(1024),
+      Buffer.from('\r\n'),
+    ]);
     const sent = sha256(bytes);
 
     const r = await upload(issue.key, bytes, 'erasure-record.pdf', 'application/pdf', true);
@@ -267,19 +345,28 @@ describe('Jira emulator: attachments', () => {
     expect(sha256(new Uint8Array(await download.arrayBuffer()))).toBe(sent);
   });
 
-  it('stores bytes exactly when the upload is built by fetch\'s own FormData (undici\'s boundary and headers)', async () => {
+  it("stores bytes exactly when the upload is built by fetch's own FormData (undici's boundary and headers)", async () => {
     const issue = openTicket('FormData');
     const bytes = Buffer.concat([randomBytes(2048), Buffer.from('\r\n------formdata-undici-0\r\n'), randomBytes(512)]);
     const form = new FormData();
     form.append('file', new Blob([bytes], { type: 'text/csv' }), 'rows.csv');
-    const response = await fetch(`${jira.url}/rest/api/3/issue/${issue.key}/attachments`, { method: 'POST', headers: { 'x-sandbox-actor': officer.accountId, 'X-Atlassian-Token': 'no-check' }, body: form });
+    const response = await fetch(`${jira.url}/rest/api/3/issue/${issue.key}/attachments`, {
+      method: 'POST',
+      headers: { 'x-sandbox-actor': officer.accountId, 'X-Atlassian-Token': 'no-check' },
+      body: form,
+    });
     expect(response.status).toBe(200);
     const stored = jira.state.issues.get(issue.key)?.attachments[0];
-    expect(stored).toMatchObject({ filename: 'rows.csv', mimeType: 'text/csv', size: bytes.length, author: officer.accountId });
+    expect(stored).toMatchObject({
+      filename: 'rows.csv',
+      mimeType: 'text/csv',
+      size: bytes.length,
+      author: officer.accountId,
+    });
     expect(sha256(stored?.bytes ?? Buffer.alloc(0))).toBe(sha256(bytes));
   });
 
-  it('without X-Atlassian-Token, refuses the upload with 403 (Jira\'s XSRF check) and stores nothing', async () => {
+  it("without X-Atlassian-Token, refuses the upload with 403 (Jira's XSRF check) and stores nothing", async () => {
     const issue = openTicket('No token');
     const r = await upload(issue.key, Buffer.from('%PDF-1.7 evidence'), 'record.pdf', 'application/pdf', false);
     expect(r.status).toBe(403);
@@ -324,15 +411,22 @@ describe('Jira emulator: transitions and product events', () => {
     received.length = 0;
 
     const list = await call('GET', `/rest/api/3/issue/${issue.key}/transitions`, officer.accountId);
-    const approve = (list.json.transitions as Array<{ id: string; to: { name: string } }>).find((t) => t.to.name === 'Approved');
+    const approve = (list.json.transitions as Array<{ id: string; to: { name: string } }>).find(
+      (t) => t.to.name === 'Approved',
+    );
     expect(approve).toBeDefined();
     nowMs += 5_000;
-    const moved = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, officer.accountId, { transition: { id: approve?.id } });
+    const moved = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, officer.accountId, {
+      transition: { id: approve?.id },
+    });
     expect(moved.status).toBe(204);
     expect(moved.text).toBe('');
 
     const after = await call('GET', `/rest/api/3/issue/${issue.key}?fields=status,updated`, 'app');
-    expect(after.json.fields).toEqual({ status: { name: 'Approved', id: statusId('Approved'), statusCategory: { key: 'indeterminate' } }, updated: new Date(nowMs).toISOString() });
+    expect(after.json.fields).toEqual({
+      status: { name: 'Approved', id: statusId('Approved'), statusCategory: { key: 'indeterminate' } },
+      updated: new Date(nowMs).toISOString(),
+    });
 
     expect(await jira.state.drainEvents()).toBe(1);
     expect(received).toHaveLength(1);
@@ -342,30 +436,46 @@ describe('Jira emulator: transitions and product events', () => {
     expect(event.payload.atlassianId).toBe(officer.accountId);
     expect(event.payload.issue).toMatchObject({ key: issue.key, fields: { status: { name: 'Approved' } } });
     expect((event.payload.changelog as { items: unknown[] }).items).toEqual([
-      { field: 'status', fieldtype: 'jira', fieldId: 'status', from: statusId('Open'), fromString: 'Open', to: statusId('Approved'), toString: 'Approved' },
+      {
+        field: 'status',
+        fieldtype: 'jira',
+        fieldId: 'status',
+        from: statusId('Open'),
+        fromString: 'Open',
+        to: statusId('Approved'),
+        toString: 'Approved',
+      },
     ]);
     expect(jira.state.pending).toHaveLength(0);
   });
 
-  it('marks a transition made by the app as caused by the app, by the app\'s account', async () => {
+  it("marks a transition made by the app as caused by the app, by the app's account", async () => {
     const issue = openTicket('App moves');
     await jira.state.drainEvents();
     const received: JiraEvent[] = [];
     jira.state.onEvent((e) => {
       received.push(e);
     });
-    const moved = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, 'app', { transition: { id: statusId('Done') } });
+    const moved = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, 'app', {
+      transition: { id: statusId('Done') },
+    });
     expect(moved.status).toBe(204);
     await jira.state.drainEvents();
-    expect(received.map((e) => [e.eventType, e.causedByApp, e.payload.atlassianId])).toEqual([['avi:jira:updated:issue', true, APP_ACCOUNT_ID]]);
-    expect(jira.state.issues.get(issue.key)?.history).toEqual([{ at: new Date(nowMs).toISOString(), by: APP_ACCOUNT_ID, from: 'Open', to: 'Done' }]);
+    expect(received.map((e) => [e.eventType, e.causedByApp, e.payload.atlassianId])).toEqual([
+      ['avi:jira:updated:issue', true, APP_ACCOUNT_ID],
+    ]);
+    expect(jira.state.issues.get(issue.key)?.history).toEqual([
+      { at: new Date(nowMs).toISOString(), by: APP_ACCOUNT_ID, from: 'Open', to: 'Done' },
+    ]);
   });
 
-  it('answers an invalid transition id with 400 and Jira\'s error body, changing nothing', async () => {
+  it("answers an invalid transition id with 400 and Jira's error body, changing nothing", async () => {
     const issue = openTicket('Stay put');
     await jira.state.drainEvents();
     for (const id of ['1', statusId('Open')]) {
-      const r = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, officer.accountId, { transition: { id } });
+      const r = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, officer.accountId, {
+        transition: { id },
+      });
       expect(r.status).toBe(400);
       expect(r.json).toEqual({ errorMessages: [`Transition id '${id}' is not valid for this issue.`], errors: {} });
     }
@@ -377,10 +487,16 @@ describe('Jira emulator: transitions and product events', () => {
 describe('Jira emulator: issue properties', () => {
   it('PUT stores the JSON value on the issue and a second PUT replaces it', async () => {
     const issue = openTicket('Props');
-    const first = await call('PUT', `/rest/api/3/issue/${issue.key}/properties/erasure-desk`, 'app', { phase: 'approved', providers: ['amiqus', 'ada'] });
+    const first = await call('PUT', `/rest/api/3/issue/${issue.key}/properties/erasure-desk`, 'app', {
+      phase: 'approved',
+      providers: ['amiqus', 'ada'],
+    });
     expect(first.status).toBeGreaterThanOrEqual(200);
     expect(first.status).toBeLessThan(300);
-    expect(jira.state.issues.get(issue.key)?.properties['erasure-desk']).toEqual({ phase: 'approved', providers: ['amiqus', 'ada'] });
+    expect(jira.state.issues.get(issue.key)?.properties['erasure-desk']).toEqual({
+      phase: 'approved',
+      providers: ['amiqus', 'ada'],
+    });
     await call('PUT', `/rest/api/3/issue/${issue.key}/properties/erasure-desk`, 'app', { phase: 'done' });
     expect(jira.state.issues.get(issue.key)?.properties['erasure-desk']).toEqual({ phase: 'done' });
   });
@@ -397,7 +513,9 @@ describe('Jira emulator: issue properties', () => {
 
   it('refuses PUT on an issue the user cannot browse with 404', async () => {
     const issue = openTicket('Hidden props');
-    const r = await call('PUT', `/rest/api/3/issue/${issue.key}/properties/erasure-desk`, outsider.accountId, { phase: 'x' });
+    const r = await call('PUT', `/rest/api/3/issue/${issue.key}/properties/erasure-desk`, outsider.accountId, {
+      phase: 'x',
+    });
     expect(r.status).toBe(404);
     expect(jira.state.issues.get(issue.key)?.properties).toEqual({});
   });
@@ -413,18 +531,22 @@ describe('Jira emulator: principals and permissions', () => {
     }
   });
 
-  it('hides an issue from a user outside the project\'s browse groups (404 on read, comment, transition)', async () => {
+  it("hides an issue from a user outside the project's browse groups (404 on read, comment, transition)", async () => {
     const issue = openTicket('Private');
     const notFound = { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} };
     const get = await call('GET', `/rest/api/3/issue/${issue.key}`, outsider.accountId);
     expect(get.status).toBe(404);
     expect(get.json).toEqual(notFound);
-    const comment = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, outsider.accountId, { body: adfDoc('hi') });
+    const comment = await call('POST', `/rest/api/3/issue/${issue.key}/comment`, outsider.accountId, {
+      body: adfDoc('hi'),
+    });
     expect(comment.status).toBe(404);
     expect(comment.json).toEqual(notFound);
     const transitions = await call('GET', `/rest/api/3/issue/${issue.key}/transitions`, outsider.accountId);
     expect(transitions.status).toBe(404);
-    const move = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, outsider.accountId, { transition: { id: statusId('Approved') } });
+    const move = await call('POST', `/rest/api/3/issue/${issue.key}/transitions`, outsider.accountId, {
+      transition: { id: statusId('Approved') },
+    });
     expect(move.status).toBe(404);
     expect(jira.state.issues.get(issue.key)?.status).toBe('Open');
     expect(jira.state.issues.get(issue.key)?.comments).toEqual([]);
@@ -432,8 +554,12 @@ describe('Jira emulator: principals and permissions', () => {
     expect((await call('GET', `/rest/api/3/issue/${issue.key}`, requester.accountId)).status).toBe(200);
   });
 
-  it('reports a user\'s groups and a project role\'s actors', async () => {
-    const groups = await call('GET', `/rest/api/3/user/groups?accountId=${encodeURIComponent(officer.accountId)}`, 'app');
+  it("reports a user's groups and a project role's actors", async () => {
+    const groups = await call(
+      'GET',
+      `/rest/api/3/user/groups?accountId=${encodeURIComponent(officer.accountId)}`,
+      'app',
+    );
     expect(groups.status).toBe(200);
     expect(groups.json).toEqual([
       { name: 'jira-users', groupId: 'jira-users' },
@@ -441,11 +567,20 @@ describe('Jira emulator: principals and permissions', () => {
     ]);
     const role = await call('GET', '/rest/api/3/project/DSAR/role/10200', 'app');
     expect(role.status).toBe(200);
-    expect(role.json).toEqual({ id: 10200, name: 'Privacy Officer', actors: [{ type: 'atlassian-group-role-actor', actorGroup: { name: 'privacy-officers', displayName: 'privacy-officers' } }] });
+    expect(role.json).toEqual({
+      id: 10200,
+      name: 'Privacy Officer',
+      actors: [
+        {
+          type: 'atlassian-group-role-actor',
+          actorGroup: { name: 'privacy-officers', displayName: 'privacy-officers' },
+        },
+      ],
+    });
     expect((await call('GET', '/rest/api/3/project/NOPE/role', 'app')).status).toBe(404);
   });
 
-  it('answers an endpoint it does not emulate with 404 in Jira\'s error shape', async () => {
+  it("answers an endpoint it does not emulate with 404 in Jira's error shape", async () => {
     const r = await call('GET', '/rest/api/3/serverInfo', 'app');
     expect(r.status).toBe(404);
     expect(r.json.errors).toEqual({});

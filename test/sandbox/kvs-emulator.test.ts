@@ -52,7 +52,9 @@ interface CaseRow {
 }
 
 /** Reads a whole query by following its cursor, failing if a page repeats or the walk does not end. */
-async function collectKeys(page: (cursor?: string) => Promise<{ results: Array<{ key: string }>; nextCursor?: string }>): Promise<{ keys: string[]; pages: number }> {
+async function collectKeys(
+  page: (cursor?: string) => Promise<{ results: Array<{ key: string }>; nextCursor?: string }>,
+): Promise<{ keys: string[]; pages: number }> {
   const keys: string[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -150,7 +152,11 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
     await kvs.entity<CaseRow>(ENTITY).set('DSAR-2', { ...base, ticketKey: 'DSAR-2' });
     await kvs
       .transact()
-      .set('DSAR-1', { ...base, phase: 'erasing', version: 2 }, { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) })
+      .set(
+        'DSAR-1',
+        { ...base, phase: 'erasing', version: 2 },
+        { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) },
+      )
       .set('note:DSAR-1', 'started')
       .delete('DSAR-2', { entityName: ENTITY })
       .execute();
@@ -167,11 +173,18 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
 
     const stale = kvs
       .transact()
-      .set('DSAR-1', { ...base, phase: 'erasing', version: 2 }, { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) })
+      .set(
+        'DSAR-1',
+        { ...base, phase: 'erasing', version: 2 },
+        { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) },
+      )
       .set('note:DSAR-1', 'after')
       .set('note:DSAR-9', 'new')
       .delete('DSAR-3', { entityName: ENTITY })
-      .check('DSAR-2', { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(4)) })
+      .check('DSAR-2', {
+        entityName: ENTITY,
+        conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(4)),
+      })
       .execute();
     await expect(stale).rejects.toMatchObject({ code: 'CONDITIONAL_CHECK_FAILED' });
 
@@ -187,7 +200,11 @@ describe('KVS emulator through @forge/kvs: transactions', () => {
     const write = (phase: string) =>
       kvs
         .transact()
-        .set('DSAR-1', { ...base, phase, version: 2 }, { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) })
+        .set(
+          'DSAR-1',
+          { ...base, phase, version: 2 },
+          { entityName: ENTITY, conditions: new Filter<CaseRow>().and('version', FilterConditions.equalTo(1)) },
+        )
         .execute();
     const outcomes = await Promise.allSettled([write('erasing'), write('blocked')]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -202,11 +219,22 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
       app: { storage: { entities: Array<{ name: string; indexes?: Array<{ name: string; partition?: string[] }> }> } };
     };
     // An entity read only by key (rate-budget) declares no index.
-    const declared = manifest.app.storage.entities.flatMap((e) => (e.indexes ?? []).map((i) => ({ entity: e.name, index: i.name, partition: i.partition ?? [] })));
-    expect(declared.map((d) => `${d.entity}/${d.index}`)).toEqual(['erasure-case/by-phase-due', 'erasure-job/by-ticket', 'erasure-job/by-poll', 'audit-event/by-ticket', 'legal-hold/by-created']);
+    const declared = manifest.app.storage.entities.flatMap((e) =>
+      (e.indexes ?? []).map((i) => ({ entity: e.name, index: i.name, partition: i.partition ?? [] })),
+    );
+    expect(declared.map((d) => `${d.entity}/${d.index}`)).toEqual([
+      'erasure-case/by-phase-due',
+      'erasure-job/by-ticket',
+      'erasure-job/by-poll',
+      'audit-event/by-ticket',
+      'legal-hold/by-created',
+    ]);
     for (const d of declared) {
       const builder = kvs.entity<Record<string, unknown>>(d.entity).query();
-      const q = d.partition.length > 0 ? builder.index(d.index, { partition: d.partition.map(() => 'x') }) : builder.index(d.index);
+      const q =
+        d.partition.length > 0
+          ? builder.index(d.index, { partition: d.partition.map(() => 'x') })
+          : builder.index(d.index);
       await expect(q.getMany()).resolves.toEqual({ results: [] });
     }
   });
@@ -215,14 +243,24 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
     const jobs = kvs.entity<Job>('erasure-job');
     const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
     const job = (key: string, pollQueue: string, minute: number): Promise<void> =>
-      jobs.set(key, { ticketKey: key.split('::')[0] as string, provider: key.split('::')[1] as string, state: 'waiting', pollQueue, nextPollAt: at(minute), version: 0 });
+      jobs.set(key, {
+        ticketKey: key.split('::')[0] as string,
+        provider: key.split('::')[1] as string,
+        state: 'waiting',
+        pollQueue,
+        nextPollAt: at(minute),
+        version: 0,
+      });
     await job('DSAR-1::ada', 'due', 900);
     await job('DSAR-2::amiqus', 'due', 10_000);
     await job('DSAR-3::genesys', 'idle', 1);
     await job('DSAR-4::ada', 'due', 5);
     await job('DSAR-5::ada', 'due', 70);
 
-    const asc = await jobs.query().index('by-poll', { partition: ['due'] }).getMany();
+    const asc = await jobs
+      .query()
+      .index('by-poll', { partition: ['due'] })
+      .getMany();
     expect(asc.results.map((r) => [r.key, r.value.nextPollAt])).toEqual([
       ['DSAR-4::ada', at(5)],
       ['DSAR-5::ada', at(70)],
@@ -230,20 +268,36 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
       ['DSAR-2::amiqus', at(10_000)],
     ]);
 
-    const desc = await jobs.query().index('by-poll', { partition: ['due'] }).sort(Sort.DESC).getMany();
+    const desc = await jobs
+      .query()
+      .index('by-poll', { partition: ['due'] })
+      .sort(Sort.DESC)
+      .getMany();
     expect(desc.results.map((r) => r.key)).toEqual(['DSAR-2::amiqus', 'DSAR-1::ada', 'DSAR-5::ada', 'DSAR-4::ada']);
 
-    const dueBy = await jobs.query().index('by-poll', { partition: ['due'] }).where(WhereConditions.lessThanEqualTo(at(900))).getMany();
+    const dueBy = await jobs
+      .query()
+      .index('by-poll', { partition: ['due'] })
+      .where(WhereConditions.lessThanEqualTo(at(900)))
+      .getMany();
     expect(dueBy.results.map((r) => r.key)).toEqual(['DSAR-4::ada', 'DSAR-5::ada', 'DSAR-1::ada']);
 
-    const byTicket = await jobs.query().index('by-ticket', { partition: ['DSAR-3'] }).getMany();
-    expect(byTicket.results.map((r) => r.value)).toEqual([{ ticketKey: 'DSAR-3', provider: 'genesys', state: 'waiting', pollQueue: 'idle', nextPollAt: at(1), version: 0 }]);
+    const byTicket = await jobs
+      .query()
+      .index('by-ticket', { partition: ['DSAR-3'] })
+      .getMany();
+    expect(byTicket.results.map((r) => r.value)).toEqual([
+      { ticketKey: 'DSAR-3', provider: 'genesys', state: 'waiting', pollQueue: 'idle', nextPollAt: at(1), version: 0 },
+    ]);
   });
 
   it('an integer range compares as numbers, not as text', async () => {
     const events = kvs.entity<{ ticketKey: string; seq: number }>('audit-event');
     for (const seq of [10, 9, 100, 1]) await events.set(`DSAR-1:${seq}`, { ticketKey: 'DSAR-1', seq });
-    const asc = await events.query().index('by-ticket', { partition: ['DSAR-1'] }).getMany();
+    const asc = await events
+      .query()
+      .index('by-ticket', { partition: ['DSAR-1'] })
+      .getMany();
     expect(asc.results.map((r) => r.value.seq)).toEqual([1, 9, 10, 100]);
   });
 
@@ -251,7 +305,12 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
     const cases = kvs.entity<CaseRow>('erasure-case');
     const days = [17, 3, 28, 9, 1, 22, 14, 6, 30, 11, 25, 19];
     for (const [i, d] of days.entries()) {
-      await cases.set(`DSAR-${i}`, { ticketKey: `DSAR-${i}`, phase: i % 4 === 0 ? 'done' : 'erasing', dueOn: `2026-12-${String(d).padStart(2, '0')}`, version: i });
+      await cases.set(`DSAR-${i}`, {
+        ticketKey: `DSAR-${i}`,
+        phase: i % 4 === 0 ? 'done' : 'erasing',
+        dueOn: `2026-12-${String(d).padStart(2, '0')}`,
+        version: i,
+      });
     }
     const expected = days
       .map((d, i) => ({ key: `DSAR-${i}`, due: d, phase: i % 4 === 0 ? 'done' : 'erasing', version: i }))
@@ -271,7 +330,11 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
     expect(keys).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 3));
 
-    const between = await cases.query().index('by-phase-due', { partition: ['erasing'] }).where(WhereConditions.between('2026-12-10', '2026-12-20')).getMany();
+    const between = await cases
+      .query()
+      .index('by-phase-due', { partition: ['erasing'] })
+      .where(WhereConditions.between('2026-12-10', '2026-12-20'))
+      .getMany();
     expect(between.results.map((r) => r.value.dueOn)).toEqual(['2026-12-11', '2026-12-14', '2026-12-19']);
   });
 
@@ -285,12 +348,18 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
   });
 
   it('an index that manifest.yml does not declare is refused', async () => {
-    const query = kvs.entity<Job>('erasure-job').query().index('by-state', { partition: ['waiting'] }).getMany();
+    const query = kvs
+      .entity<Job>('erasure-job')
+      .query()
+      .index('by-state', { partition: ['waiting'] })
+      .getMany();
     await expect(query).rejects.toMatchObject({ code: 'INVALID_INDEX' });
   });
 
   it('entity values are separate from plain keys with the same name', async () => {
-    await kvs.entity<CaseRow>('erasure-case').set('DSAR-1', { ticketKey: 'DSAR-1', phase: 'approved', dueOn: '2026-12-01', version: 0 });
+    await kvs
+      .entity<CaseRow>('erasure-case')
+      .set('DSAR-1', { ticketKey: 'DSAR-1', phase: 'approved', dueOn: '2026-12-01', version: 0 });
     expect(await kvs.get('DSAR-1')).toBeUndefined();
     expect(await kvs.entity('erasure-job').get('DSAR-1')).toBeUndefined();
   });
@@ -303,7 +372,9 @@ describe('KVS emulator persistence', () => {
     const first = newPlatform({ kvsFile }).install();
     await kvs.set('settings', { fields: { email: 'customfield_10050' } });
     await kvs.setSecret('provider:ada', { apiKey: 'k' });
-    await kvs.entity<CaseRow>('erasure-case').set('DSAR-7', { ticketKey: 'DSAR-7', phase: 'erasing', dueOn: '2026-12-24', version: 3 });
+    await kvs
+      .entity<CaseRow>('erasure-case')
+      .set('DSAR-7', { ticketKey: 'DSAR-7', phase: 'erasing', dueOn: '2026-12-24', version: 3 });
     await kvs.set('overwritten', 'old');
     await kvs.set('overwritten', 'new');
     first.uninstall();
@@ -312,9 +383,18 @@ describe('KVS emulator persistence', () => {
     platform = newPlatform({ kvsFile }).install();
     expect(await kvs.get('settings')).toEqual({ fields: { email: 'customfield_10050' } });
     expect(await kvs.getSecret('provider:ada')).toEqual({ apiKey: 'k' });
-    expect(await kvs.entity<CaseRow>('erasure-case').get('DSAR-7')).toEqual({ ticketKey: 'DSAR-7', phase: 'erasing', dueOn: '2026-12-24', version: 3 });
+    expect(await kvs.entity<CaseRow>('erasure-case').get('DSAR-7')).toEqual({
+      ticketKey: 'DSAR-7',
+      phase: 'erasing',
+      dueOn: '2026-12-24',
+      version: 3,
+    });
     expect(await kvs.get('overwritten')).toBe('new');
-    const indexed = await kvs.entity<CaseRow>('erasure-case').query().index('by-phase-due', { partition: ['erasing'] }).getMany();
+    const indexed = await kvs
+      .entity<CaseRow>('erasure-case')
+      .query()
+      .index('by-phase-due', { partition: ['erasing'] })
+      .getMany();
     expect(indexed.results.map((r) => r.key)).toEqual(['DSAR-7']);
   });
 
@@ -371,15 +451,23 @@ describe('Forge runtime: scheduled triggers', () => {
     expect(fired).toEqual([]);
 
     await platform.advance(60_000);
-    expect(fired).toEqual([{ fn: 'providerStatusPoll', at: START + 5 * 60_000, moduleKey: 'provider-status-schedule' }]);
+    expect(fired).toEqual([
+      { fn: 'providerStatusPoll', at: START + 5 * 60_000, moduleKey: 'provider-status-schedule' },
+    ]);
 
     await platform.advance(86_400_000 - 5 * 60_000);
     const polls = fired.filter((f) => f.fn === 'providerStatusPoll');
     expect(polls).toHaveLength(288);
     polls.forEach((p, i) => expect(p.at).toBe(START + (i + 1) * 5 * 60_000));
-    expect(fired.filter((f) => f.fn === 'amiqusDuePoll')).toEqual([{ fn: 'amiqusDuePoll', at: START + 86_400_000, moduleKey: 'amiqus-due-clients' }]);
-    expect(fired.filter((f) => f.fn === 'deadlineWatch')).toEqual([{ fn: 'deadlineWatch', at: START + 86_400_000, moduleKey: 'deadline-watch-schedule' }]);
-    expect(fired.filter((f) => f.fn === 'personalDataReport')).toEqual([{ fn: 'personalDataReport', at: START + 86_400_000, moduleKey: 'personal-data-report-schedule' }]);
+    expect(fired.filter((f) => f.fn === 'amiqusDuePoll')).toEqual([
+      { fn: 'amiqusDuePoll', at: START + 86_400_000, moduleKey: 'amiqus-due-clients' },
+    ]);
+    expect(fired.filter((f) => f.fn === 'deadlineWatch')).toEqual([
+      { fn: 'deadlineWatch', at: START + 86_400_000, moduleKey: 'deadline-watch-schedule' },
+    ]);
+    expect(fired.filter((f) => f.fn === 'personalDataReport')).toEqual([
+      { fn: 'personalDataReport', at: START + 86_400_000, moduleKey: 'personal-data-report-schedule' },
+    ]);
 
     expect(platform.stats.get('provider-status-poll')?.count).toBe(288);
     expect(platform.stats.get('amiqus-due-poll')?.count).toBe(1);
@@ -404,13 +492,19 @@ describe('pinned @forge packages', () => {
       '@forge/resolver': '2.0.1',
       '@forge/react': '12.3.1',
     };
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const [name, version] of Object.entries(pinned)) {
       expect([name, pkg.dependencies[name]]).toEqual([name, version]);
-      const installed = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      const installed = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      };
       expect([name, installed.version]).toEqual([name, version]);
     }
     // The KVS emulator names the client version it was written against.
-    expect(readFileSync(join(REPO_ROOT, 'sandbox', 'forge', 'kvs-emulator.ts'), 'utf8')).toContain(`\`@forge/kvs\` ${pinned['@forge/kvs']}`);
+    expect(readFileSync(join(REPO_ROOT, 'sandbox', 'forge', 'kvs-emulator.ts'), 'utf8')).toContain(
+      `\`@forge/kvs\` ${pinned['@forge/kvs']}`,
+    );
   });
 });

@@ -49,29 +49,50 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
 describe('custom entity attribute types', () => {
   it('refuses an integer outside 32 bits (an epoch in milliseconds), and accepts one inside', async () => {
     const events = kvs.entity('audit-event');
-    await expect(events.set('DSAR-1:1', { ticketKey: 'DSAR-1', seq: START })).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
+    await expect(events.set('DSAR-1:1', { ticketKey: 'DSAR-1', seq: START })).rejects.toEqual(
+      refusedWith('INVALID_ENTITY_VALUE'),
+    );
     await expect(events.set('DSAR-1:1', { ticketKey: 'DSAR-1', seq: 2 ** 31 - 1 })).resolves.toBeUndefined();
-    await expect(events.set('DSAR-1:2', { ticketKey: 'DSAR-1', seq: 1.5 })).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
+    await expect(events.set('DSAR-1:2', { ticketKey: 'DSAR-1', seq: 1.5 })).rejects.toEqual(
+      refusedWith('INVALID_ENTITY_VALUE'),
+    );
   });
 
   it('refuses a value of the wrong type, an undeclared attribute, and null even for an `any` attribute', async () => {
     const cases = kvs.entity('erasure-case');
     await expect(cases.set('DSAR-1', { ticketKey: 42 })).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
-    await expect(cases.set('DSAR-1', { ticketKey: 'DSAR-1', nickname: 'x' })).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
-    await expect(cases.set('DSAR-1', { ticketKey: 'DSAR-1', extensions: null })).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
+    await expect(cases.set('DSAR-1', { ticketKey: 'DSAR-1', nickname: 'x' })).rejects.toEqual(
+      refusedWith('INVALID_ENTITY_VALUE'),
+    );
+    await expect(cases.set('DSAR-1', { ticketKey: 'DSAR-1', extensions: null })).rejects.toEqual(
+      refusedWith('INVALID_ENTITY_VALUE'),
+    );
     await expect(cases.set('DSAR-1', { ticketKey: 'DSAR-1', extensions: [{ months: 1 }] })).resolves.toBeUndefined();
   });
 
   it('refuses a transaction that writes an invalid entity value, and applies none of it', async () => {
-    const write = kvs.transact().set('note', 'a').set('DSAR-1', { ticketKey: 'DSAR-1', version: 2 ** 40 }, { entityName: 'erasure-case' }).execute();
+    const write = kvs
+      .transact()
+      .set('note', 'a')
+      .set('DSAR-1', { ticketKey: 'DSAR-1', version: 2 ** 40 }, { entityName: 'erasure-case' })
+      .execute();
     await expect(write).rejects.toEqual(refusedWith('INVALID_ENTITY_VALUE'));
     expect(await kvs.get('note')).toBeUndefined();
   });
 
   it('refuses a query whose partition or range value has the wrong type', async () => {
-    const q = kvs.entity('erasure-job').query().index('by-poll', { partition: ['waiting'] }).where(WhereConditions.lessThanEqualTo(START)).getMany();
+    const q = kvs
+      .entity('erasure-job')
+      .query()
+      .index('by-poll', { partition: ['waiting'] })
+      .where(WhereConditions.lessThanEqualTo(START))
+      .getMany();
     await expect(q).rejects.toEqual(refusedWith('INVALID_RANGE'));
-    const p = kvs.entity('audit-event').query().index('by-ticket', { partition: [7] }).getMany();
+    const p = kvs
+      .entity('audit-event')
+      .query()
+      .index('by-ticket', { partition: [7] })
+      .getMany();
     await expect(p).rejects.toEqual(refusedWith('INVALID_PARTITION'));
   });
 
@@ -79,7 +100,10 @@ describe('custom entity attribute types', () => {
     const pending = job();
     expect(await jobStore.create(pending)).toBe(true);
     expect(await jobStore.get('DSAR-1', 'ada')).toEqual(pending);
-    const stored = (await kvs.entity<Record<string, unknown>>('erasure-job').get('DSAR-1:ada')) as Record<string, unknown>;
+    const stored = (await kvs.entity<Record<string, unknown>>('erasure-job').get('DSAR-1:ada')) as Record<
+      string,
+      unknown
+    >;
     expect(stored.nextPollAt).toBe('2026-11-25T09:10:00.000Z');
     expect('providerRef' in stored).toBe(false);
     const due = await jobStore.dueForPoll(START + 600_000, 10);
@@ -139,8 +163,19 @@ describe('queries', () => {
   it('DESC pages by cursor too', async () => {
     const events = kvs.entity<{ ticketKey: string; seq: number }>('audit-event');
     for (let seq = 1; seq <= 5; seq += 1) await events.set(`DSAR-1:${seq}`, { ticketKey: 'DSAR-1', seq });
-    const first = await events.query().index('by-ticket', { partition: ['DSAR-1'] }).sort(Sort.DESC).limit(3).getMany();
-    const second = await events.query().index('by-ticket', { partition: ['DSAR-1'] }).sort(Sort.DESC).limit(3).cursor(first.nextCursor as string).getMany();
+    const first = await events
+      .query()
+      .index('by-ticket', { partition: ['DSAR-1'] })
+      .sort(Sort.DESC)
+      .limit(3)
+      .getMany();
+    const second = await events
+      .query()
+      .index('by-ticket', { partition: ['DSAR-1'] })
+      .sort(Sort.DESC)
+      .limit(3)
+      .cursor(first.nextCursor as string)
+      .getMany();
     expect([...first.results, ...second.results].map((r) => r.value.seq)).toEqual([5, 4, 3, 2, 1]);
     expect(second.nextCursor).toBeUndefined();
   });
@@ -161,7 +196,10 @@ describe('TTL (expired data may be read for up to 48 hours)', () => {
     const at = (ms: number) => new Date(START + ms).toISOString();
     await claims.take(SUBMIT, 'crashed', at(0), 60);
     clock.advance(120_000);
-    const won = await Promise.all([claims.take(SUBMIT, 'a', at(120_000), 60), claims.take(SUBMIT, 'b', at(120_000), 60)]);
+    const won = await Promise.all([
+      claims.take(SUBMIT, 'a', at(120_000), 60),
+      claims.take(SUBMIT, 'b', at(120_000), 60),
+    ]);
     expect(won.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -24,7 +24,10 @@ interface Ready {
 const BASE_PORT = 30_000 + (process.pid % 4000) * 5;
 
 function start(dataDir: string): Promise<{ child: ChildProcessWithoutNullStreams; ready: Ready }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--serve', '--port', String(BASE_PORT)], { cwd: REPO_ROOT, env: { ...process.env, SANDBOX_DATA_DIR: dataDir } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--serve', '--port', String(BASE_PORT)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, SANDBOX_DATA_DIR: dataDir },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -53,8 +56,14 @@ describe('the served sandbox', () => {
   it('starts with the JSON line, shows what the demo shows, and comes back at the same URLs after a restart', async () => {
     const first = await start(dataDir);
     try {
-      expect(first.ready).toMatchObject({ ready: true, jira: `http://127.0.0.1:${BASE_PORT}`, amiqusWebhook: `http://127.0.0.1:${BASE_PORT + 4}/x/amiqus-webhook-endpoint` });
-      expect(first.ready.credentials.jiraUsers.map((u) => u.name)).toEqual(expect.arrayContaining(['Jira Admin', 'Priya Officer (privacy)']));
+      expect(first.ready).toMatchObject({
+        ready: true,
+        jira: `http://127.0.0.1:${BASE_PORT}`,
+        amiqusWebhook: `http://127.0.0.1:${BASE_PORT + 4}/x/amiqus-webhook-endpoint`,
+      });
+      expect(first.ready.credentials.jiraUsers.map((u) => u.name)).toEqual(
+        expect.arrayContaining(['Jira Admin', 'Priya Officer (privacy)']),
+      );
       const board = await (await fetch(`${first.ready.jira}/?as=${encodeURIComponent('712020:officer-priya')}`)).text();
       expect(board).toContain('Erasure request: Customer in litigation');
       expect(board).toContain('<th>email</th><td>alex.example@example.org</td>');
@@ -65,9 +74,17 @@ describe('the served sandbox', () => {
       const holds = await fetch(`${first.ready.jira}/_ui/invoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ moduleKey: 'erasure-desk-admin', extension: { type: 'jira:adminPage' }, accountId: admin, functionKey: 'listHolds', payload: {} }),
+        body: JSON.stringify({
+          moduleKey: 'erasure-desk-admin',
+          extension: { type: 'jira:adminPage' },
+          accountId: admin,
+          functionKey: 'listHolds',
+          payload: {},
+        }),
       });
-      expect(((await holds.json()) as { result: { holds: Array<{ reason: string }> } }).result.holds.map((h) => h.reason)).toEqual([expect.stringContaining('Litigation hold')]);
+      expect(
+        ((await holds.json()) as { result: { holds: Array<{ reason: string }> } }).result.holds.map((h) => h.reason),
+      ).toEqual([expect.stringContaining('Litigation hold')]);
     } finally {
       expect(await stop(first.child)).toBe(0);
     }
@@ -75,7 +92,9 @@ describe('the served sandbox', () => {
     try {
       expect(second.ready.jira).toBe(first.ready.jira);
       expect(second.ready.amiqusWebhook).toBe(first.ready.amiqusWebhook);
-      const board = await (await fetch(`${second.ready.jira}/?as=${encodeURIComponent('712020:officer-priya')}`)).text();
+      const board = await (
+        await fetch(`${second.ready.jira}/?as=${encodeURIComponent('712020:officer-priya')}`)
+      ).text();
       expect(board.match(/Opened from Amiqus \(poll\)/g)).toHaveLength(2);
     } finally {
       expect(await stop(second.child)).toBe(0);

@@ -36,7 +36,11 @@ afterEach(async () => {
 });
 
 const post = (headers: Record<string, string> = {}) =>
-  fetch(server.urlFor('amiqus-webhook-endpoint'), { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
+  fetch(server.urlFor('amiqus-webhook-endpoint'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: '{}',
+  });
 
 describe('the web trigger server', () => {
   it('hands the function header names in the caller’s casing, as Forge does', async () => {
@@ -52,9 +56,17 @@ describe('the web trigger server', () => {
     ['no answer at all', () => undefined],
     ['a statusCode that is not a number', () => ({ statusCode: '200', body: '' })],
     ['a body that is not a string', () => ({ statusCode: 200, body: { ok: true } })],
-    ['header values that are not string arrays', () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: '' })],
+    [
+      'header values that are not string arrays',
+      () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: '' }),
+    ],
     ['a status outside HTTP’s range', () => ({ statusCode: 42, body: '' })],
-    ['a thrown error', () => { throw new Error('boom'); }],
+    [
+      'a thrown error',
+      () => {
+        throw new Error('boom');
+      },
+    ],
   ])('answers 500 for a malformed response: %s', async (_label, malformed) => {
     answer = malformed;
     expect((await post()).status).toBe(500);

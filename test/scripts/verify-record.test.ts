@@ -51,14 +51,24 @@ describe('verifying a downloaded compliance record', () => {
   it('accepts every demo record, checked against the hashes its ticket quotes', () => {
     for (const r of records) {
       const report = verifyRecordFile(r.bytes, r.quoted);
-      expect({ ticket: r.ticket, ok: report.ok, lines: report.ok ? [] : report.lines }).toEqual({ ticket: r.ticket, ok: true, lines: [] });
+      expect({ ticket: r.ticket, ok: report.ok, lines: report.ok ? [] : report.lines }).toEqual({
+        ticket: r.ticket,
+        ok: true,
+        lines: [],
+      });
     }
   });
 
   it('rejects a record with any one byte changed: content, structure or whitespace', () => {
     const r = records[0] as Downloaded;
     const text = r.bytes.toString('utf8');
-    const positions = [text.indexOf('"reason"') + 2, text.indexOf('"hash": "') + 12, text.indexOf('"finalState": "') + 16, text.indexOf('\n  "') , text.length - 3];
+    const positions = [
+      text.indexOf('"reason"') + 2,
+      text.indexOf('"hash": "') + 12,
+      text.indexOf('"finalState": "') + 16,
+      text.indexOf('\n  "'),
+      text.length - 3,
+    ];
     for (const at of positions) {
       const changed = Buffer.from(r.bytes);
       changed[at] = changed[at] === 0x20 ? 0x09 : (changed[at] as number) ^ 0x01;
@@ -75,13 +85,20 @@ describe('verifying a downloaded compliance record', () => {
     writeFileSync(good, r.bytes);
     const run = promisify(execFile);
     const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    const ok = await run(tsx, ['scripts/verify-record.ts', good, '--sha256', r.quoted.sha256, '--head', r.quoted.head], { cwd: REPO_ROOT });
+    const ok = await run(
+      tsx,
+      ['scripts/verify-record.ts', good, '--sha256', r.quoted.sha256, '--head', r.quoted.head],
+      { cwd: REPO_ROOT },
+    );
     expect(ok.stdout).toContain(`ticket: ${r.ticket}`);
     expect(ok.stdout).toMatch(/hash chain: \d+ events/);
     expect(ok.stdout).toContain('provider amiqus: completed');
     expect(ok.stdout.trim().split('\n').at(-1)).toBe('VERIFIED (file hash matches the ticket)');
     const bad = join(dir, 'altered.json');
     writeFileSync(bad, Buffer.from(r.bytes.toString('utf8').replace('"completed"', '"completeD"')));
-    await expect(run(tsx, ['scripts/verify-record.ts', bad], { cwd: REPO_ROOT })).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED') });
+    await expect(run(tsx, ['scripts/verify-record.ts', bad], { cwd: REPO_ROOT })).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('NOT VERIFIED'),
+    });
   });
 });

@@ -21,14 +21,19 @@ export function mount(resource: string, replies: Record<string, Reply>): Mounted
   let latest: ForgeDoc | null = null;
   const calls: Mounted['calls'] = [];
   const bridge = {
-    callBridge: async (cmd: string, data: { forgeDoc?: ForgeDoc; functionKey?: string; payload?: Record<string, unknown> }) => {
+    callBridge: async (
+      cmd: string,
+      data: { forgeDoc?: ForgeDoc; functionKey?: string; payload?: Record<string, unknown> },
+    ) => {
       if (cmd === 'reconcile') latest = data.forgeDoc ?? null;
       if (cmd === 'invoke') {
         const key = data.functionKey as string;
         calls.push({ functionKey: key, payload: data.payload ?? {} });
         if (!(key in replies)) throw new Error(`no reply for ${key}`);
         const reply = replies[key];
-        return typeof reply === 'function' ? (reply as (p: Record<string, unknown>) => unknown)(data.payload ?? {}) : reply;
+        return typeof reply === 'function'
+          ? (reply as (p: Record<string, unknown>) => unknown)(data.payload ?? {})
+          : reply;
       }
       return undefined;
     },

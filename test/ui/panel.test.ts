@@ -25,7 +25,14 @@ const view = (over: Partial<PanelView> = {}): PanelView => ({
   caseState: 'in_progress',
   round: 1,
   jobs: [job('submitted')],
-  deadline: { receivedOn: '2026-11-22', dueOn: '2026-12-22', daysRemaining: 27, state: 'on_track', extendedMonths: 0, extensions: [] },
+  deadline: {
+    receivedOn: '2026-11-22',
+    dueOn: '2026-12-22',
+    daysRemaining: 27,
+    state: 'on_track',
+    extendedMonths: 0,
+    extensions: [],
+  },
   downstream: [],
   record: { attachmentId: null, digest: null },
   actions: { retry: false, extendDeadline: true, confirmDownstream: false, retryNeedsSupportCase: false },
@@ -51,7 +58,9 @@ describe('the issue panel', () => {
   });
 
   it('says no erasure has started on a ticket without a case, and still offers the export preview', async () => {
-    const ui = mount(PANEL, { getView: { ok: true, view: view({ started: false, caseState: 'not_started', jobs: [], deadline: null }) } });
+    const ui = mount(PANEL, {
+      getView: { ok: true, view: view({ started: false, caseState: 'not_started', jobs: [], deadline: null }) },
+    });
     await ui.until((d) => textOf(d).includes('No erasure yet'), 'the empty state');
     expect(ui.find('Button', 'Request export preview')).toBeDefined();
     expect(findAll(ui.doc(), 'Lozenge')).toHaveLength(0);
@@ -65,7 +74,9 @@ describe('the issue panel', () => {
   });
 
   it.each(JOB_STATES.map((s) => [s]))('labels a provider job in state %s for a person', async (state) => {
-    const ui = mount(PANEL, { getView: { ok: true, view: view({ jobs: [job(state, { detail: `detail for ${state}` })] }) } });
+    const ui = mount(PANEL, {
+      getView: { ok: true, view: view({ jobs: [job(state, { detail: `detail for ${state}` })] }) },
+    });
     const doc = await ui.until((d) => findAll(d, 'Lozenge').length === 1, 'the job');
     expect(LABELS[state]).toBeDefined();
     expect(textOf(findAll(doc, 'Lozenge')[0] as never)).toBe(LABELS[state]);
@@ -73,7 +84,17 @@ describe('the issue panel', () => {
   });
 
   it('offers retry only when the resolver says it is allowed, and reports its outcome', async () => {
-    const ui = mount(PANEL, { getView: { ok: true, view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: false } }) }, retry: { ok: true, message: 'Retry started for genesys.' } });
+    const ui = mount(PANEL, {
+      getView: {
+        ok: true,
+        view: view({
+          caseState: 'blocked',
+          jobs: [job('failed')],
+          actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: false },
+        }),
+      },
+      retry: { ok: true, message: 'Retry started for genesys.' },
+    });
     await ui.until((d) => textOf(d).includes('Retry providers that did not complete'), 'the retry button');
     expect(findAll(ui.doc(), 'Select')).toHaveLength(0);
     (ui.find('Button', 'Retry providers that did not complete').props.onClick as () => void)();
@@ -82,7 +103,17 @@ describe('the issue panel', () => {
   });
 
   it('asks for the Genesys support case and a confirmation before a retry after a Genesys ERROR, and sends both', async () => {
-    const ui = mount(PANEL, { getView: { ok: true, view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: true } }) }, retry: { ok: true, message: 'Retry started for genesys.' } });
+    const ui = mount(PANEL, {
+      getView: {
+        ok: true,
+        view: view({
+          caseState: 'blocked',
+          jobs: [job('failed')],
+          actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: true },
+        }),
+      },
+      retry: { ok: true, message: 'Retry started for genesys.' },
+    });
     await ui.until((d) => textOf(d).includes('Genesys Cloud ended in ERROR'), 'the confirmation form');
     (ui.find('Textfield').props.onChange as (e: unknown) => void)({ target: { value: 'GEN-4711' } });
     await ui.until((d) => findAll(d, 'Textfield')[0]?.props.value === 'GEN-4711', 'the typed case');
@@ -90,7 +121,10 @@ describe('the issue panel', () => {
     await ui.until((d) => findAll(d, 'Checkbox')[0]?.props.isChecked === true, 'the ticked box');
     (ui.find('Button', 'Retry providers that did not complete').props.onClick as () => void)();
     await ui.until((d) => textOf(d).includes('Retry started for genesys.'), 'the retry message');
-    expect(ui.calls.find((c) => c.functionKey === 'retry')?.payload).toEqual({ genesysSupportCase: 'GEN-4711', genesysConfirmed: true });
+    expect(ui.calls.find((c) => c.functionKey === 'retry')?.payload).toEqual({
+      genesysSupportCase: 'GEN-4711',
+      genesysConfirmed: true,
+    });
   });
 
   it('shows downstream systems to confirm and the compliance record’s hash once attached', async () => {

@@ -47,7 +47,13 @@ async function invoke(data: { functionKey: string; payload?: unknown; metadata?:
     const response = await fetch(config.invokeUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ moduleKey: config.moduleKey, extension: config.extension, accountId: config.accountId, functionKey: data.functionKey, payload: data.payload ?? {} }),
+      body: JSON.stringify({
+        moduleKey: config.moduleKey,
+        extension: config.extension,
+        accountId: config.accountId,
+        functionKey: data.functionKey,
+        payload: data.payload ?? {},
+      }),
     });
     const body = (await response.json()) as { ok: boolean; result?: unknown; error?: string };
     // Forge rejects the invoke promise when the resolver throws; the app's own error handling then applies.
@@ -72,7 +78,14 @@ window.__bridge = {
       case 'invoke':
         return invoke(data as { functionKey: string; payload?: unknown });
       case 'getContext':
-        return { accountId: config.accountId, moduleKey: config.moduleKey, extension: config.extension, environmentType: 'DEVELOPMENT', localId: config.moduleKey, siteUrl: window.location.origin };
+        return {
+          accountId: config.accountId,
+          moduleKey: config.moduleKey,
+          extension: config.extension,
+          environmentType: 'DEVELOPMENT',
+          localId: config.moduleKey,
+          siteUrl: window.location.origin,
+        };
       case 'onError':
         showError(`The app failed to render: ${String((data as { error?: unknown })?.error ?? 'unknown error')}`);
         return undefined;
@@ -86,4 +99,6 @@ window.__bridge = {
 };
 
 window.addEventListener('error', (e) => showError(`The app failed: ${e.message}`));
-window.addEventListener('unhandledrejection', (e) => showError(`The app failed: ${e.reason instanceof Error ? e.reason.message : String(e.reason)}`));
+window.addEventListener('unhandledrejection', (e) =>
+  showError(`The app failed: ${e.reason instanceof Error ? e.reason.message : String(e.reason)}`),
+);

@@ -17,14 +17,24 @@ interface Built {
 }
 
 /** UI Kit's `SerialisableEvent` (@atlaskit/forge-react-types): the shape an input's onChange receives. */
-function serialisableEvent(event: Event, target: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): Record<string, unknown> {
+function serialisableEvent(
+  event: Event,
+  target: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+): Record<string, unknown> {
   return {
     bubbles: event.bubbles,
     cancelable: event.cancelable,
     defaultPrevented: event.defaultPrevented,
     eventPhase: event.eventPhase,
     isTrusted: event.isTrusted,
-    target: { value: target.value, checked: target instanceof HTMLInputElement ? target.checked : undefined, name: target.name, id: target.id, tagName: target.tagName, type: target.type },
+    target: {
+      value: target.value,
+      checked: target instanceof HTMLInputElement ? target.checked : undefined,
+      name: target.name,
+      id: target.id,
+      tagName: target.tagName,
+      type: target.type,
+    },
     timeStamp: event.timeStamp,
     type: event.type,
   };
@@ -43,7 +53,15 @@ const SPACE: Record<string, string> = {
   'space.400': '32px',
   'space.500': '40px',
 };
-const HEADING_TAG: Record<string, string> = { xxlarge: 'h1', xlarge: 'h1', large: 'h2', medium: 'h3', small: 'h4', xsmall: 'h5', xxsmall: 'h6' };
+const HEADING_TAG: Record<string, string> = {
+  xxlarge: 'h1',
+  xlarge: 'h1',
+  large: 'h2',
+  medium: 'h3',
+  small: 'h4',
+  xsmall: 'h5',
+  xxsmall: 'h6',
+};
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 const fn = (props: Props, name: string): Fn | null => (typeof props[name] === 'function' ? (props[name] as Fn) : null);
@@ -52,7 +70,8 @@ interface Option {
   label: string;
   value: string;
 }
-const optionsOf = (v: unknown): Option[] => (Array.isArray(v) ? v.map((o) => ({ label: str((o as Option).label), value: str((o as Option).value) })) : []);
+const optionsOf = (v: unknown): Option[] =>
+  Array.isArray(v) ? v.map((o) => ({ label: str((o as Option).label), value: str((o as Option).value) })) : [];
 /** Select's `value` is an option (or options, or a bare value for tolerance); the DOM wants the values. */
 function selectedValues(v: unknown): string[] {
   if (v === undefined || v === null) return [];
@@ -140,7 +159,9 @@ export class ForgeDocRenderer {
         const el = tagged('select') as HTMLSelectElement;
         el.addEventListener('change', () => {
           const options = optionsOf(current().options);
-          const chosen = Array.from(el.selectedOptions).map((o) => options.find((x) => x.value === o.value)).filter((o): o is Option => !!o);
+          const chosen = Array.from(el.selectedOptions)
+            .map((o) => options.find((x) => x.value === o.value))
+            .filter((o): o is Option => !!o);
           void fn(current(), 'onChange')?.(current().isMulti ? chosen : (chosen[0] ?? null));
         });
         return el;
@@ -287,7 +308,9 @@ export class ForgeDocRenderer {
           const placeholder = s.multiple ? [] : [new Option(str(p.placeholder) || 'Choose…', '')];
           s.replaceChildren(...placeholder, ...options.map((o) => new Option(o.label, o.value)));
         }
-        if (p.value !== undefined || !s.dataset.touched) for (const o of Array.from(s.options)) o.selected = wanted.includes(o.value) || (!s.multiple && wanted.length === 0 && o.value === '');
+        if (p.value !== undefined || !s.dataset.touched)
+          for (const o of Array.from(s.options))
+            o.selected = wanted.includes(o.value) || (!s.multiple && wanted.length === 0 && o.value === '');
         s.dataset.touched = '1';
         return;
       }
@@ -322,7 +345,7 @@ export class ForgeDocRenderer {
             }),
           );
         }
-        for (const input of Array.from(el.querySelectorAll("input"))) {
+        for (const input of Array.from(el.querySelectorAll('input'))) {
           if (p.value !== undefined) input.checked = input.value === str(p.value);
           input.disabled = p.isDisabled === true;
         }
@@ -351,8 +374,14 @@ export class ForgeDocRenderer {
       case 'Inline': {
         el.style.gap = SPACE[str(p.space)] ?? '0';
         if (node.type === 'Inline' && p.rowSpace) el.style.rowGap = SPACE[str(p.rowSpace)] ?? '0';
-        el.style.alignItems = { center: 'center', start: 'flex-start', end: 'flex-end', baseline: 'baseline', stretch: 'stretch' }[str(p.alignBlock)] ?? '';
-        el.style.justifyContent = p.spread === 'space-between' ? 'space-between' : ({ center: 'center', start: 'flex-start', end: 'flex-end' }[str(p.alignInline)] ?? '');
+        el.style.alignItems =
+          { center: 'center', start: 'flex-start', end: 'flex-end', baseline: 'baseline', stretch: 'stretch' }[
+            str(p.alignBlock)
+          ] ?? '';
+        el.style.justifyContent =
+          p.spread === 'space-between'
+            ? 'space-between'
+            : ({ center: 'center', start: 'flex-start', end: 'flex-end' }[str(p.alignInline)] ?? '');
         if (node.type === 'Inline' && p.shouldWrap === true) el.style.flexWrap = 'wrap';
         return syncChildren(el, children);
       }
@@ -371,11 +400,23 @@ export class ForgeDocRenderer {
         (el as HTMLLabelElement).htmlFor = str(p.labelFor);
         return syncChildren(el, children);
       case 'FormHeader':
-        return syncChildren(el, [...(p.title ? [this.heading(str(p.title))] : []), ...(p.description ? [this.para(str(p.description))] : []), ...children]);
+        return syncChildren(el, [
+          ...(p.title ? [this.heading(str(p.title))] : []),
+          ...(p.description ? [this.para(str(p.description))] : []),
+          ...children,
+        ]);
       case 'FormSection':
-        return syncChildren(el, [...(p.title ? [this.heading(str(p.title))] : []), ...(p.description ? [this.para(str(p.description))] : []), ...children]);
+        return syncChildren(el, [
+          ...(p.title ? [this.heading(str(p.title))] : []),
+          ...(p.description ? [this.para(str(p.description))] : []),
+          ...children,
+        ]);
       case 'EmptyState':
-        return syncChildren(el, [...(p.header ? [this.heading(str(p.header))] : []), ...(p.description ? [this.para(str(p.description))] : []), ...children]);
+        return syncChildren(el, [
+          ...(p.header ? [this.heading(str(p.header))] : []),
+          ...(p.description ? [this.para(str(p.description))] : []),
+          ...children,
+        ]);
       case 'ProgressBar': {
         const value = Math.max(0, Math.min(1, Number(p.value ?? 0)));
         el.setAttribute('role', 'progressbar');

@@ -1,5 +1,15 @@
 import type { Subject } from '../../core/subject';
-import { type BatchEntry, type BatchingProvider, type ErasureOutcome, type ErasureProvider, type ErasureRef, idempotencyKey, type IdentifierDisposition, type PollResult, type SubmitResult } from '../port';
+import {
+  type BatchEntry,
+  type BatchingProvider,
+  type ErasureOutcome,
+  type ErasureProvider,
+  type ErasureRef,
+  idempotencyKey,
+  type IdentifierDisposition,
+  type PollResult,
+  type SubmitResult,
+} from '../port';
 import { ADA_COOLDOWN_MS, ADA_IDEMPOTENCY_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
 import type { AdaApi } from './client';
 import type { AdaIdentifier, AdaJob } from './schemas';
@@ -26,7 +36,8 @@ export function adaIdentifiers(subject: Subject, emailVariables: string[]): AdaI
   return ids;
 }
 
-const kindOf = (type: string) => (type === 'chatter_id' ? 'ada_chatter_id' : type === 'variable_match' ? 'email_variable' : type);
+const kindOf = (type: string) =>
+  type === 'chatter_id' ? 'ada_chatter_id' : type === 'variable_match' ? 'email_variable' : type;
 
 function dispositions(job: AdaJob): IdentifierDisposition[] {
   return job.identifiers.map((i) => ({
@@ -46,17 +57,35 @@ function dispositions(job: AdaJob): IdentifierDisposition[] {
 export function adaMemberOutcome(result: PollResult, digests: readonly string[]): PollResult {
   if (result.kind === 'in_progress' || result.kind === 'needs_attention' || result.kind === 'submitted') return result;
   const wanted = new Set(digests);
-  const own = (result.dispositions ?? []).filter((d) => d.digest !== undefined && wanted.has(d.digest)).map(({ digest: _digest, ...d }) => d);
+  const own = (result.dispositions ?? [])
+    .filter((d) => d.digest !== undefined && wanted.has(d.digest))
+    .map(({ digest: _digest, ...d }) => d);
   const ref = result.providerRef;
   if (result.kind === 'failed') return { ...result, dispositions: own };
   if (own.length === 0) {
-    return { kind: 'needs_attention', providerRef: ref, reason: `Ada's job ${ref ?? ''} reports no result for this ticket's identifiers`, nextStep: 'Check the job with Ada quoting its id, then record the outcome' };
+    return {
+      kind: 'needs_attention',
+      providerRef: ref,
+      reason: `Ada's job ${ref ?? ''} reports no result for this ticket's identifiers`,
+      nextStep: 'Check the job with Ada quoting its id, then record the outcome',
+    };
   }
   if (own.every((d) => d.disposition === 'not_found')) {
-    return { kind: 'not_found', providerRef: ref, summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)', dispositions: own };
+    return {
+      kind: 'not_found',
+      providerRef: ref,
+      summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)',
+      dispositions: own,
+    };
   }
   const failed = own.filter((d) => d.disposition !== 'accepted' && d.disposition !== 'not_found');
-  if (failed.length === 0) return { kind: 'completed', providerRef: ref, summary: `Ada deletion job ${ref ?? ''} completed for this ticket's identifiers`, dispositions: own };
+  if (failed.length === 0)
+    return {
+      kind: 'completed',
+      providerRef: ref,
+      summary: `Ada deletion job ${ref ?? ''} completed for this ticket's identifiers`,
+      dispositions: own,
+    };
   return {
     kind: 'partially_completed',
     providerRef: ref,
@@ -70,7 +99,8 @@ const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Dispositions that mean an identifier contributed no erasure for a reason a person must look at. */
 const UNERASED = new Set(['invalid', 'exceeds_limit', 'duplicate']);
-const named = (list: IdentifierDisposition[]) => list.map((x) => `${x.kind} (${x.disposition}${x.reason ? `: ${x.reason}` : ''})`).join(', ');
+const named = (list: IdentifierDisposition[]) =>
+  list.map((x) => `${x.kind} (${x.disposition}${x.reason ? `: ${x.reason}` : ''})`).join(', ');
 
 /**
  * The outcome comes from the per-identifier dispositions, not the top-level status: Ada's job spec says to
@@ -97,9 +127,19 @@ export function adaOutcome(job: AdaJob): PollResult {
         };
       }
       if (d.length > 0 && d.every((x) => x.disposition === 'not_found')) {
-        return { kind: 'not_found', providerRef: job.job_id, summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)', dispositions: d };
+        return {
+          kind: 'not_found',
+          providerRef: job.job_id,
+          summary: 'Ada found no end user for any identifier (Ada notes this is not proof of absence)',
+          dispositions: d,
+        };
       }
-      return { kind: 'completed', providerRef: job.job_id, summary: `Ada deletion job ${job.job_id} completed`, dispositions: d };
+      return {
+        kind: 'completed',
+        providerRef: job.job_id,
+        summary: `Ada deletion job ${job.job_id} completed`,
+        dispositions: d,
+      };
     }
     case 'failed': {
       const marked = d.filter((x) => x.disposition !== 'accepted');
@@ -124,7 +164,11 @@ export function adaOutcome(job: AdaJob): PollResult {
  * inside the 24 hours (less a margin for the call itself); after that, until the 7 days end, a resubmission
  * would create a second job that fails, and a person must wait for the date named.
  */
-export function cooldownFor(last: { at: string; clientReference: string } | null, clientReference: string, now: number): ErasureOutcome | null {
+export function cooldownFor(
+  last: { at: string; clientReference: string } | null,
+  clientReference: string,
+  now: number,
+): ErasureOutcome | null {
   if (!last) return null;
   const at = Date.parse(last.at);
   const until = at + ADA_COOLDOWN_MS;
@@ -165,7 +209,12 @@ export class AdaProvider implements ErasureProvider {
       entryFor(subject, ticketKey): BatchEntry | null {
         const identifiers = adaIdentifiers(subject, emailVariables);
         if (identifiers.length === 0) return null;
-        return { ticketKey, digests: identifiers.map(adaIdentifierKey), kinds: [...new Set(identifiers.map((i) => kindOf(i.type)))], bytes: Buffer.byteLength(JSON.stringify(identifiers)) + 1 };
+        return {
+          ticketKey,
+          digests: identifiers.map(adaIdentifierKey),
+          kinds: [...new Set(identifiers.map((i) => kindOf(i.type)))],
+          bytes: Buffer.byteLength(JSON.stringify(identifiers)) + 1,
+        };
       },
       async cooldownUntil(subject, ownReference) {
         for (const key of adaIdentifiers(subject, emailVariables).map(adaIdentifierKey)) {
@@ -200,9 +249,17 @@ export class AdaProvider implements ErasureProvider {
           kind: 'needs_attention',
           providerRef: null,
           reason: "submitted through Ada's deprecated v1 Data Compliance API, which offers no status",
-          nextStep: 'Confirm completion with Ada, then record it; move this Ada instance to the Bulk End-User Deletion API',
+          nextStep:
+            'Confirm completion with Ada, then record it; move this Ada instance to the Bulk End-User Deletion API',
         },
-        requests: [{ endpoint: 'POST /api/v1/data-subject-request', identifierKinds: kinds, providerRef: null, reconciled: false }],
+        requests: [
+          {
+            endpoint: 'POST /api/v1/data-subject-request',
+            identifierKinds: kinds,
+            providerRef: null,
+            reconciled: false,
+          },
+        ],
         withheld: [],
       };
     }
@@ -217,7 +274,14 @@ export class AdaProvider implements ErasureProvider {
     await this.options.log.record(keys, new Date(now).toISOString(), clientReference);
     return {
       outcome: { kind: 'submitted', providerRef: accepted.jobId, providerStatus: accepted.status },
-      requests: [{ endpoint: 'POST /api/v2/end-users/delete', identifierKinds: kinds, providerRef: accepted.jobId, reconciled: false }],
+      requests: [
+        {
+          endpoint: 'POST /api/v2/end-users/delete',
+          identifierKinds: kinds,
+          providerRef: accepted.jobId,
+          reconciled: false,
+        },
+      ],
       withheld: [],
     };
   }

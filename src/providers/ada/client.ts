@@ -12,11 +12,18 @@ export class AdaApi {
   ) {}
 
   private headers(json = false): Record<string, string> {
-    return { Authorization: `Bearer ${this.apiKey}`, Accept: 'application/json', ...(json ? { 'Content-Type': 'application/json' } : {}) };
+    return {
+      Authorization: `Bearer ${this.apiKey}`,
+      Accept: 'application/json',
+      ...(json ? { 'Content-Type': 'application/json' } : {}),
+    };
   }
 
   /** Retry-safe only because `client_reference` makes Ada return the same job for 24 hours. */
-  async submitDeletion(identifiers: AdaIdentifier[], clientReference: string): Promise<{ jobId: string; status: string }> {
+  async submitDeletion(
+    identifiers: AdaIdentifier[],
+    clientReference: string,
+  ): Promise<{ jobId: string; status: string }> {
     const endpoint = 'POST /api/v2/end-users/delete';
     const response = await this.http.send({
       endpoint,
@@ -34,7 +41,13 @@ export class AdaApi {
 
   async getJob(jobId: string): Promise<AdaJob | null> {
     const endpoint = 'GET /api/v2/jobs/{job_id}';
-    const response = await this.http.send({ endpoint, url: `${this.baseUrl}/api/v2/jobs/${encodeURIComponent(jobId)}`, method: 'GET', headers: this.headers(), retrySafe: true });
+    const response = await this.http.send({
+      endpoint,
+      url: `${this.baseUrl}/api/v2/jobs/${encodeURIComponent(jobId)}`,
+      method: 'GET',
+      headers: this.headers(),
+      retrySafe: true,
+    });
     if (response.status === 404) return null;
     await this.failOn(response, endpoint, [200]);
     return parseBody('ada', endpoint, response, adaJobSchema);
@@ -43,8 +56,19 @@ export class AdaApi {
   /** The deprecated v1 Data Compliance API, for old keys only: it has no status endpoint. */
   async submitV1Erasure(email: string | undefined, chatterId: string | undefined): Promise<void> {
     const endpoint = 'POST /api/v1/data-subject-request';
-    const body = { type: 'ERASURE', ...(email ? { email } : {}), ...(chatterId ? { identifiers: [{ type: 'chatter_id', value: chatterId }] } : {}) };
-    const response = await this.http.send({ endpoint, url: `${this.baseUrl}/api/v1/data-subject-request`, method: 'POST', headers: this.headers(true), body: JSON.stringify(body), retrySafe: false });
+    const body = {
+      type: 'ERASURE',
+      ...(email ? { email } : {}),
+      ...(chatterId ? { identifiers: [{ type: 'chatter_id', value: chatterId }] } : {}),
+    };
+    const response = await this.http.send({
+      endpoint,
+      url: `${this.baseUrl}/api/v1/data-subject-request`,
+      method: 'POST',
+      headers: this.headers(true),
+      body: JSON.stringify(body),
+      retrySafe: false,
+    });
     await this.failOn(response, endpoint, [200]);
   }
 

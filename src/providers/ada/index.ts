@@ -21,6 +21,15 @@ export function adaBaseUrl(handle: string, region: 'us' | 'eu' | 'maple'): strin
 
 export function createAdaProvider(config: AdaConfig): AdaProvider {
   const { http, clock } = createProviderHttp(ADA_DESCRIPTION, config);
-  const api = new AdaApi(http, (config.baseUrl ?? adaBaseUrl(config.handle, config.region)).replace(/\/$/, ''), config.apiKey);
-  return new AdaProvider(api, { api: config.api, emailVariables: config.emailVariables, log: config.log, now: () => clock.now() });
+  const api = new AdaApi(
+    http,
+    (config.baseUrl ?? adaBaseUrl(config.handle, config.region)).replace(/\/$/, ''),
+    config.apiKey,
+  );
+  return new AdaProvider(api, {
+    api: config.api,
+    emailVariables: config.emailVariables,
+    log: config.log,
+    now: () => clock.now(),
+  });
 }

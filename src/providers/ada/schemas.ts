@@ -4,7 +4,11 @@ import { z } from 'zod';
 
 export const ADA_IDENTIFIER_TYPES = ['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match'] as const;
 
-export const adaIdentifierSchema = z.object({ type: z.enum(ADA_IDENTIFIER_TYPES), value: z.string().min(1), variable: z.string().nullable() });
+export const adaIdentifierSchema = z.object({
+  type: z.enum(ADA_IDENTIFIER_TYPES),
+  value: z.string().min(1),
+  variable: z.string().nullable(),
+});
 export type AdaIdentifier = z.infer<typeof adaIdentifierSchema>;
 
 export const adaAcceptedSchema = z.object({

@@ -22,9 +22,22 @@ export class AmiqusProvider implements ErasureProvider {
     const id = subject.amiqusClientId as number;
     const ref = String(id);
     const client = await this.api.getClient(id);
-    const lookup = { endpoint: 'GET /clients/{id}', identifierKinds: ['amiqus_client_id'], providerRef: ref, reconciled: false };
+    const lookup = {
+      endpoint: 'GET /clients/{id}',
+      identifierKinds: ['amiqus_client_id'],
+      providerRef: ref,
+      reconciled: false,
+    };
     if (!client) {
-      return { outcome: { kind: 'not_found', providerRef: ref, summary: `Amiqus has no client ${id} (already deleted or never held)` }, requests: [lookup], withheld: [] };
+      return {
+        outcome: {
+          kind: 'not_found',
+          providerRef: ref,
+          summary: `Amiqus has no client ${id} (already deleted or never held)`,
+        },
+        requests: [lookup],
+        withheld: [],
+      };
     }
     if (!client.is_deletable) {
       return {
@@ -32,17 +45,28 @@ export class AmiqusProvider implements ErasureProvider {
           kind: 'needs_attention',
           providerRef: ref,
           reason: `Amiqus marks client ${id} as not deletable (it has requests; deleting needs an Admin token)`,
-          nextStep: 'Delete the client in Amiqus as an administrator (or configure an Admin token), then use Retry on the panel',
+          nextStep:
+            'Delete the client in Amiqus as an administrator (or configure an Admin token), then use Retry on the panel',
         },
         requests: [lookup],
         withheld: [],
       };
     }
     const deleted = await this.api.deleteClient(id);
-    const request = { endpoint: 'DELETE /clients/{id}', identifierKinds: ['amiqus_client_id'], providerRef: ref, reconciled: deleted.result === 'gone' };
+    const request = {
+      endpoint: 'DELETE /clients/{id}',
+      identifierKinds: ['amiqus_client_id'],
+      providerRef: ref,
+      reconciled: deleted.result === 'gone',
+    };
     if (deleted.result === 'forbidden') {
       return {
-        outcome: { kind: 'needs_attention', providerRef: ref, reason: `Amiqus refused the deletion: ${deleted.message}`, nextStep: 'Ask an Amiqus administrator to delete the client, then use Retry on the panel' },
+        outcome: {
+          kind: 'needs_attention',
+          providerRef: ref,
+          reason: `Amiqus refused the deletion: ${deleted.message}`,
+          nextStep: 'Ask an Amiqus administrator to delete the client, then use Retry on the panel',
+        },
         requests: [lookup, request],
         withheld: [],
       };
@@ -53,11 +77,30 @@ export class AmiqusProvider implements ErasureProvider {
         : `Amiqus client ${id} was already gone when deleted (HTTP 404 after our lookup found it): recorded as deleted`;
     // A 204 says Amiqus accepted the deletion; reading the client back as 404 shows it took effect.
     const confirmed = (await this.api.getClient(id)) === null;
-    const check = { endpoint: 'GET /clients/{id}', identifierKinds: ['amiqus_client_id'], providerRef: ref, reconciled: false, note: confirmed ? 'read back after DELETE: 404, deletion confirmed' : 'read back after DELETE: still present' };
+    const check = {
+      endpoint: 'GET /clients/{id}',
+      identifierKinds: ['amiqus_client_id'],
+      providerRef: ref,
+      reconciled: false,
+      note: confirmed ? 'read back after DELETE: 404, deletion confirmed' : 'read back after DELETE: still present',
+    };
     if (!confirmed) {
-      return { outcome: { kind: 'submitted', providerRef: ref, providerStatus: UNCONFIRMED }, requests: [lookup, request, check], withheld: [] };
+      return {
+        outcome: { kind: 'submitted', providerRef: ref, providerStatus: UNCONFIRMED },
+        requests: [lookup, request, check],
+        withheld: [],
+      };
     }
-    return { outcome: { kind: 'completed', providerRef: ref, summary, confirmation: { evidence: 'read_404', providerRef: ref } }, requests: [lookup, request, check], withheld: [] };
+    return {
+      outcome: {
+        kind: 'completed',
+        providerRef: ref,
+        summary,
+        confirmation: { evidence: 'read_404', providerRef: ref },
+      },
+      requests: [lookup, request, check],
+      withheld: [],
+    };
   }
 
   /** A deletion Amiqus accepted but still showed: confirmed once the client reads back as 404. */
@@ -69,7 +112,12 @@ export class AmiqusProvider implements ErasureProvider {
       out.set(
         ref,
         (await this.api.getClient(id)) === null
-          ? { kind: 'completed', providerRef: ref, summary: `Amiqus client ${id} deleted (reads back as 404 after the DELETE)`, confirmation: { evidence: 'read_404', providerRef: ref } }
+          ? {
+              kind: 'completed',
+              providerRef: ref,
+              summary: `Amiqus client ${id} deleted (reads back as 404 after the DELETE)`,
+              confirmation: { evidence: 'read_404', providerRef: ref },
+            }
           : { kind: 'in_progress', providerRef: ref, providerStatus: UNCONFIRMED },
       );
     }

@@ -33,7 +33,13 @@ export class AmiqusApi {
 
   async getClient(id: number): Promise<AmiqusClient | null> {
     const endpoint = 'GET /clients/{id}';
-    const response = await this.http.send({ endpoint, url: `${this.baseUrl}/clients/${id}`, method: 'GET', headers: this.headers(), retrySafe: true });
+    const response = await this.http.send({
+      endpoint,
+      url: `${this.baseUrl}/clients/${id}`,
+      method: 'GET',
+      headers: this.headers(),
+      retrySafe: true,
+    });
     if (response.status === 404) return null;
     await this.failOn(response, endpoint);
     return parseBody('amiqus', endpoint, response, amiqusClientSchema);
@@ -43,7 +49,13 @@ export class AmiqusApi {
   async deleteClient(id: number): Promise<{ result: 'deleted' | 'gone' } | { result: 'forbidden'; message: string }> {
     const endpoint = 'DELETE /clients/{id}';
     // Deleting one resource twice is harmless (the second answers 404), so a retry is safe.
-    const response = await this.http.send({ endpoint, url: `${this.baseUrl}/clients/${id}`, method: 'DELETE', headers: this.headers(), retrySafe: true });
+    const response = await this.http.send({
+      endpoint,
+      url: `${this.baseUrl}/clients/${id}`,
+      method: 'DELETE',
+      headers: this.headers(),
+      retrySafe: true,
+    });
     if (response.status === 204) return { result: 'deleted' };
     if (response.status === 404) return { result: 'gone' };
     if (response.status === 403) {

@@ -19,7 +19,12 @@ export function createAmiqusProvider(config: AmiqusConfig): AmiqusProvider {
   return new AmiqusProvider(createAmiqusApi(config));
 }
 
-const toDueClient = (c: AmiqusClient): DueClient => ({ id: c.id, email: c.email ?? null, fullName: c.name.full_name ?? `${c.name.first_name} ${c.name.last_name}`, deletionDate: c.deletion_date });
+const toDueClient = (c: AmiqusClient): DueClient => ({
+  id: c.id,
+  email: c.email ?? null,
+  fullName: c.name.full_name ?? `${c.name.first_name} ${c.name.last_name}`,
+  deletionDate: c.deletion_date,
+});
 
 export function createAmiqusDirectoryFromApi(api: AmiqusApi): AmiqusDirectory {
   return {

@@ -2,14 +2,16 @@ import { z } from 'zod';
 
 /** Amiqus API v2 payloads (../shared/specs/amiqus-openapi.json), as far as the app reads them. */
 
-export const amiqusClientSchema = z.object({
-  object: z.literal('client'),
-  id: z.number().int(),
-  name: z.object({ first_name: z.string(), last_name: z.string(), full_name: z.string().optional() }).loose(),
-  email: z.string().nullable().optional(),
-  is_deletable: z.boolean(),
-  deletion_date: z.string().nullable(),
-}).loose();
+export const amiqusClientSchema = z
+  .object({
+    object: z.literal('client'),
+    id: z.number().int(),
+    name: z.object({ first_name: z.string(), last_name: z.string(), full_name: z.string().optional() }).loose(),
+    email: z.string().nullable().optional(),
+    is_deletable: z.boolean(),
+    deletion_date: z.string().nullable(),
+  })
+  .loose();
 export type AmiqusClient = z.infer<typeof amiqusClientSchema>;
 
 export const amiqusClientListSchema = z.object({
@@ -25,7 +27,9 @@ export const amiqusClientListSchema = z.object({
 /** Webhook bodies: client events, and the spec's `ping` example, which has another shape (PROVIDERS.md). */
 export const amiqusWebhookSchema = z.union([
   z.object({
-    webhook: z.object({ uuid: z.string(), created_at: z.string().optional(), events: z.array(z.string()).optional() }).loose(),
+    webhook: z
+      .object({ uuid: z.string(), created_at: z.string().optional(), events: z.array(z.string()).optional() })
+      .loose(),
     trigger: z.object({ triggered_at: z.string().optional(), alias: z.string() }).loose(),
     data: z.object({ client: z.object({ id: z.number().int(), show: z.string().optional() }).loose() }).loose(),
   }),

@@ -5,7 +5,11 @@ import { amiqusOtherEventSchema, amiqusWebhookSchema } from './schemas';
  * Amiqus signs each delivery: `X-AQID-Signature` = base64(HMAC-SHA256(raw body, webhook secret)).
  * The check runs on the raw bytes, before any parsing, with a constant-time comparison.
  */
-export function verifyAmiqusSignature(rawBody: string | Uint8Array, signatureHeader: string | undefined, secret: string): boolean {
+export function verifyAmiqusSignature(
+  rawBody: string | Uint8Array,
+  signatureHeader: string | undefined,
+  secret: string,
+): boolean {
   if (!signatureHeader) return false;
   const expected = createHmac('sha256', secret).update(rawBody).digest();
   let given: Buffer;
@@ -45,5 +49,10 @@ export function parseAmiqusWebhook(rawBody: string): AmiqusWebhookEvent {
   }
   const body = parsed.data;
   if ('event' in body) return { kind: 'ping' };
-  return { kind: 'client_event', alias: body.trigger.alias, clientId: body.data.client.id, webhookUuid: body.webhook.uuid };
+  return {
+    kind: 'client_event',
+    alias: body.trigger.alias,
+    clientId: body.data.client.id,
+    webhookUuid: body.webhook.uuid,
+  };
 }

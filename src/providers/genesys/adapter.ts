@@ -1,5 +1,13 @@
 import type { Subject } from '../../core/subject';
-import type { ErasureProvider, ErasureRef, PollResult, PreviewResult, RequestRecord, SubmitResult, WithheldIdentifier } from '../port';
+import type {
+  ErasureProvider,
+  ErasureRef,
+  PollResult,
+  PreviewResult,
+  RequestRecord,
+  SubmitResult,
+  WithheldIdentifier,
+} from '../port';
 import { ReconciliationIncomplete } from '../errors';
 import type { GenesysApi } from './client';
 import type { GdprRequest, GdprSubject } from './schemas';
@@ -14,7 +22,11 @@ const MAX_SINGLE_GETS = 20;
 /** Maps a Genesys request status to our outcome. ERROR carries no detail and may be partial. */
 export function genesysOutcome(request: GdprRequest): PollResult {
   if (request.status === 'COMPLETED') {
-    return { kind: 'completed', providerRef: request.id, summary: `Genesys Cloud GDPR_DELETE request ${request.id} completed` };
+    return {
+      kind: 'completed',
+      providerRef: request.id,
+      summary: `Genesys Cloud GDPR_DELETE request ${request.id} completed`,
+    };
   }
   if (request.status === 'ERROR') {
     return {
@@ -29,7 +41,11 @@ export function genesysOutcome(request: GdprRequest): PollResult {
 
 function previewOf(request: GdprRequest): PreviewResult {
   const urls = [...new Set([...(request.resultsUrls ?? []), ...(request.resultsUrl ? [request.resultsUrl] : [])])];
-  return { providerRef: request.id, status: request.status === 'COMPLETED' ? 'completed' : request.status === 'ERROR' ? 'failed' : 'in_progress', resultUrls: urls };
+  return {
+    providerRef: request.id,
+    status: request.status === 'COMPLETED' ? 'completed' : request.status === 'ERROR' ? 'failed' : 'in_progress',
+    resultUrls: urls,
+  };
 }
 
 const normalPhone = (p: string) => p.replace(/[^\d+]/g, '');
@@ -70,7 +86,12 @@ export class GenesysProvider implements ErasureProvider {
     // is adopted, never duplicated. Requests from before this attempt was planned belong to other cases.
     if (target && ref.mayHaveSubmitted !== false) {
       const existing = await this.findExisting(target, ref.plannedAt);
-      requests.push({ endpoint: 'GET /api/v2/gdpr/requests', identifierKinds: [], providerRef: existing?.id ?? null, reconciled: !!existing });
+      requests.push({
+        endpoint: 'GET /api/v2/gdpr/requests',
+        identifierKinds: [],
+        providerRef: existing?.id ?? null,
+        reconciled: !!existing,
+      });
       if (existing) return { outcome: this.submitted(existing), requests, withheld };
     }
     if (!target) {
@@ -79,30 +100,53 @@ export class GenesysProvider implements ErasureProvider {
           outcome: {
             kind: 'needs_attention',
             providerRef: null,
-            reason: 'only phone numbers identify this subject at Genesys, and none is confirmed against the held period',
-            nextStep: 'Run the export preview from the panel, compare it with the period the subject held each number, mark the numbers "confirmed" on the ticket and retry',
+            reason:
+              'only phone numbers identify this subject at Genesys, and none is confirmed against the held period',
+            nextStep:
+              'Run the export preview from the panel, compare it with the period the subject held each number, mark the numbers "confirmed" on the ticket and retry',
           },
           requests,
           withheld,
         };
       }
-      return { outcome: { kind: 'not_found', providerRef: null, summary: 'Genesys Cloud found no subject matching the identifiers' }, requests, withheld };
+      return {
+        outcome: {
+          kind: 'not_found',
+          providerRef: null,
+          summary: 'Genesys Cloud found no subject matching the identifiers',
+        },
+        requests,
+        withheld,
+      };
     }
     const created = await this.api.createRequest('GDPR_DELETE', target);
-    requests.push({ endpoint: 'POST /api/v2/gdpr/requests?deleteConfirmed=true', identifierKinds: kinds, providerRef: created.id, reconciled: false });
+    requests.push({
+      endpoint: 'POST /api/v2/gdpr/requests?deleteConfirmed=true',
+      identifierKinds: kinds,
+      providerRef: created.id,
+      reconciled: false,
+    });
     return { outcome: this.submitted(created), requests, withheld };
   }
 
   private submitted(request: GdprRequest): SubmitResult['outcome'] {
     const mapped = genesysOutcome(request);
-    return mapped.kind === 'in_progress' ? { kind: 'submitted', providerRef: request.id, providerStatus: request.status } : mapped;
+    return mapped.kind === 'in_progress'
+      ? { kind: 'submitted', providerRef: request.id, providerStatus: request.status }
+      : mapped;
   }
 
   /** The GDPR subject to delete: ids from the ticket, the ticket's email, and only confirmed phone numbers. */
-  private async target(subject: Subject, requests: RequestRecord[]): Promise<{ target: GdprSubject | null; withheld: WithheldIdentifier[]; kinds: string[] }> {
+  private async target(
+    subject: Subject,
+    requests: RequestRecord[],
+  ): Promise<{ target: GdprSubject | null; withheld: WithheldIdentifier[]; kinds: string[] }> {
     const withheld: WithheldIdentifier[] = subject.phones
       .filter((p) => !p.confirmed)
-      .map(() => ({ kind: 'phone', reason: 'matching is by number and numbers are recycled: not confirmed against the held period' }));
+      .map(() => ({
+        kind: 'phone',
+        reason: 'matching is by number and numbers are recycled: not confirmed against the held period',
+      }));
     const phones = subject.phones.filter((p) => p.confirmed).map((p) => p.number);
     const target: GdprSubject = {};
     const kinds: string[] = [];
@@ -124,7 +168,11 @@ export class GenesysProvider implements ErasureProvider {
         identifierKinds: ['email'],
         providerRef: null,
         reconciled: false,
-        ...(found.length === 0 ? { note: 'no contact record for the email; the email is sent as the subject, since conversation data can exist without a contact' } : {}),
+        ...(found.length === 0
+          ? {
+              note: 'no contact record for the email; the email is sent as the subject, since conversation data can exist without a contact',
+            }
+          : {}),
       });
       target.emailAddresses = [subject.email];
       kinds.push('email');
@@ -150,10 +198,18 @@ export class GenesysProvider implements ErasureProvider {
     let previous = Number.POSITIVE_INFINITY;
     let pageCount = 1;
     for (let page = 1; page <= pageCount; page += 1) {
-      if (page > MAX_RECONCILE_PAGES) throw new ReconciliationIncomplete('genesys', 'GET /api/v2/gdpr/requests', `the request listing has ${pageCount} pages, more than the ${MAX_RECONCILE_PAGES} read; check in Genesys for a GDPR_DELETE of this subject before retrying`);
+      if (page > MAX_RECONCILE_PAGES)
+        throw new ReconciliationIncomplete(
+          'genesys',
+          'GET /api/v2/gdpr/requests',
+          `the request listing has ${pageCount} pages, more than the ${MAX_RECONCILE_PAGES} read; check in Genesys for a GDPR_DELETE of this subject before retrying`,
+        );
       const listing = await this.api.listRequests(page);
       pageCount = listing.pageCount;
-      const match = listing.entities.find((r) => r.requestType === 'GDPR_DELETE' && Date.parse(r.createdDate) >= sinceMs && sameSubject(target, r.subject));
+      const match = listing.entities.find(
+        (r) =>
+          r.requestType === 'GDPR_DELETE' && Date.parse(r.createdDate) >= sinceMs && sameSubject(target, r.subject),
+      );
       if (match) return match;
       for (const r of listing.entities) {
         const created = Date.parse(r.createdDate);
@@ -193,7 +249,10 @@ export class GenesysProvider implements ErasureProvider {
    * number. It reads only, so unconfirmed numbers are included: checking them is what the preview is for.
    */
   async preview(subject: Subject, _ref: ErasureRef): Promise<PreviewResult> {
-    const { target } = await this.target({ ...subject, phones: subject.phones.map((p) => ({ ...p, confirmed: true })) }, []);
+    const { target } = await this.target(
+      { ...subject, phones: subject.phones.map((p) => ({ ...p, confirmed: true })) },
+      [],
+    );
     if (!target) return { providerRef: '', status: 'failed', resultUrls: [] };
     return previewOf(await this.api.createRequest('GDPR_EXPORT', target));
   }

@@ -1,7 +1,13 @@
 import { failureOf, parseBody, parseValue } from '../contract';
 import type { HttpResponse, ProviderHttp } from '../http';
 import { GENESYS_DESCRIPTION } from './description';
-import { type GdprRequest, gdprRequestListSchema, gdprRequestSchema, type GdprSubject, gdprSubjectListSchema } from './schemas';
+import {
+  type GdprRequest,
+  gdprRequestListSchema,
+  gdprRequestSchema,
+  type GdprSubject,
+  gdprSubjectListSchema,
+} from './schemas';
 import type { GenesysTokenSource } from './token';
 
 export type SearchType = 'EMAIL' | 'PHONE' | 'NAME' | 'EXTERNAL_ID';
@@ -32,7 +38,14 @@ export class GenesysApi {
 
   async getRequest(id: string): Promise<GdprRequest | null> {
     const endpoint = 'GET /api/v2/gdpr/requests/{requestId}';
-    const response = await this.call(endpoint, `/api/v2/gdpr/requests/${encodeURIComponent(id)}`, 'GET', true, undefined, [404]);
+    const response = await this.call(
+      endpoint,
+      `/api/v2/gdpr/requests/${encodeURIComponent(id)}`,
+      'GET',
+      true,
+      undefined,
+      [404],
+    );
     if (response.status === 404) return null;
     return parseBody('genesys', endpoint, response, gdprRequestSchema);
   }
@@ -42,27 +55,47 @@ export class GenesysApi {
    * Entities that cannot be read are skipped and counted; a page none of whose entities can be read is a
    * contract error, since then the format itself has changed.
    */
-  async listRequests(pageNumber: number, pageSize = 100): Promise<{ entities: GdprRequest[]; pageCount: number; skipped: number }> {
+  async listRequests(
+    pageNumber: number,
+    pageSize = 100,
+  ): Promise<{ entities: GdprRequest[]; pageCount: number; skipped: number }> {
     const endpoint = 'GET /api/v2/gdpr/requests';
-    const response = await this.call(endpoint, `/api/v2/gdpr/requests?pageSize=${pageSize}&pageNumber=${pageNumber}`, 'GET', true);
+    const response = await this.call(
+      endpoint,
+      `/api/v2/gdpr/requests?pageSize=${pageSize}&pageNumber=${pageNumber}`,
+      'GET',
+      true,
+    );
     const page = await parseBody('genesys', endpoint, response, gdprRequestListSchema);
     const entities: GdprRequest[] = [];
     for (const raw of page.entities) {
       const parsed = gdprRequestSchema.safeParse(raw);
       if (parsed.success) entities.push(parsed.data);
     }
-    if (page.entities.length > 0 && entities.length === 0) parseValue('genesys', endpoint, page.entities[0], gdprRequestSchema);
+    if (page.entities.length > 0 && entities.length === 0)
+      parseValue('genesys', endpoint, page.entities[0], gdprRequestSchema);
     return { entities, pageCount: page.pageCount ?? pageNumber, skipped: page.entities.length - entities.length };
   }
 
-  private async call(endpoint: string, path: string, method: string, retrySafe: boolean, body?: string, allowed: number[] = []): Promise<HttpResponse> {
+  private async call(
+    endpoint: string,
+    path: string,
+    method: string,
+    retrySafe: boolean,
+    body?: string,
+    allowed: number[] = [],
+  ): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.tokens.token();
       const response = await this.http.send({
         endpoint,
         url: `${this.apiBaseUrl}${path}`,
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body } : {}),
         retrySafe,
       });

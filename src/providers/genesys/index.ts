@@ -17,9 +17,19 @@ export interface GenesysConfig extends ProviderHttpConfig {
 }
 
 export function createGenesysApi(config: GenesysConfig): GenesysApi {
-  const hosts = config.loginBaseUrl && config.apiBaseUrl ? { login: config.loginBaseUrl, api: config.apiBaseUrl } : genesysHosts(config.region);
+  const hosts =
+    config.loginBaseUrl && config.apiBaseUrl
+      ? { login: config.loginBaseUrl, api: config.apiBaseUrl }
+      : genesysHosts(config.region);
   const { http, clock } = createProviderHttp(GENESYS_DESCRIPTION, config);
-  const tokens = new GenesysTokenSource(http, hosts.login.replace(/\/$/, ''), config.clientId, config.clientSecret, clock, config.tokenCache ?? null);
+  const tokens = new GenesysTokenSource(
+    http,
+    hosts.login.replace(/\/$/, ''),
+    config.clientId,
+    config.clientSecret,
+    clock,
+    config.tokenCache ?? null,
+  );
   return new GenesysApi(http, hosts.api.replace(/\/$/, ''), tokens);
 }
 

@@ -25,6 +25,9 @@ export const GENESYS_REGIONS: Record<string, string> = {
 
 export function genesysHosts(region: string): { login: string; api: string } {
   const env = GENESYS_REGIONS[region];
-  if (!env) throw new Error(`unknown Genesys Cloud region "${region}"; expected one of ${Object.keys(GENESYS_REGIONS).join(', ')}`);
+  if (!env)
+    throw new Error(
+      `unknown Genesys Cloud region "${region}"; expected one of ${Object.keys(GENESYS_REGIONS).join(', ')}`,
+    );
   return { login: `https://login.${env}`, api: `https://api.${env}` };
 }

@@ -2,7 +2,15 @@ import { z } from 'zod';
 
 /** Genesys Cloud GDPR API payloads (../shared/specs/genesys-gdpr-openapi.yml). */
 
-export const GENESYS_STATUSES = ['INITIATED', 'SEARCHING', 'UPDATING', 'DELETING', 'FINALIZING', 'COMPLETED', 'ERROR'] as const;
+export const GENESYS_STATUSES = [
+  'INITIATED',
+  'SEARCHING',
+  'UPDATING',
+  'DELETING',
+  'FINALIZING',
+  'COMPLETED',
+  'ERROR',
+] as const;
 
 export const gdprSubjectSchema = z
   .object({
@@ -46,4 +54,8 @@ export const gdprRequestListSchema = z.object({
 
 export const gdprSubjectListSchema = z.object({ entities: z.array(gdprSubjectSchema).default([]) }).loose();
 
-export const tokenSchema = z.object({ access_token: z.string().min(1), token_type: z.string(), expires_in: z.number().positive() });
+export const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().positive(),
+});

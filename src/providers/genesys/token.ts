@@ -74,8 +74,10 @@ export class GenesysTokenSource {
       body: 'grant_type=client_credentials',
       retrySafe: true,
     });
-    if (response.status === 400 || response.status === 401) throw new ProviderAuthError('genesys', endpoint, response.status);
-    if (response.status >= 300) throw new ProviderHttpError('genesys', endpoint, response.status, 'token request failed');
+    if (response.status === 400 || response.status === 401)
+      throw new ProviderAuthError('genesys', endpoint, response.status);
+    if (response.status >= 300)
+      throw new ProviderHttpError('genesys', endpoint, response.status, 'token request failed');
     const body = await parseBody('genesys', endpoint, response, tokenSchema);
     const refreshMarginMs = Math.min(60_000, (body.expires_in * 1000) / 2);
     this.cached = { token: body.access_token, expiresAt: this.clock.now() + body.expires_in * 1000 - refreshMarginMs };

@@ -9,7 +9,12 @@ let changelog = 100;
 export async function approve(world: World, key: string, actor = OFFICER) {
   world.jira.setStatus(key, world.deps.settings.statuses.approved);
   changelog += 1;
-  return handleApproval(world.deps, { issueKey: key, changelogId: String(changelog), toStatus: world.deps.settings.statuses.approved, actorAccountId: actor });
+  return handleApproval(world.deps, {
+    issueKey: key,
+    changelogId: String(changelog),
+    toStatus: world.deps.settings.statuses.approved,
+    actorAccountId: actor,
+  });
 }
 
 /** Delivers every queued job event to the worker, as the Forge queue would. */

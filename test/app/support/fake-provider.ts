@@ -16,7 +16,10 @@ import {
  * Which subjects it is used for comes from the real provider's description, as in production.
  */
 export class FakeProvider implements ErasureProvider {
-  readonly requests = new Map<string, { key: string; subject: Subject; polls: number; result: 'completed' | 'failed' | 'not_found' }>();
+  readonly requests = new Map<
+    string,
+    { key: string; subject: Subject; polls: number; result: 'completed' | 'failed' | 'not_found' }
+  >();
   /** Erasures actually performed, by idempotency key: a test proves "exactly once" from this ledger. */
   readonly erased: string[] = [];
   submitCalls = 0;
@@ -50,7 +53,9 @@ export class FakeProvider implements ErasureProvider {
     const existing = [...this.requests.entries()].find(([, r]) => r.key === key);
     const providerRef = existing?.[0] ?? `${this.id}-req-${this.requests.size + 1}`;
     if (!existing) this.requests.set(providerRef, { key, subject, polls: 0, result: this.result });
-    const requests = [{ endpoint: 'POST /erasures', identifierKinds: ['email'], providerRef, reconciled: existing !== undefined }];
+    const requests = [
+      { endpoint: 'POST /erasures', identifierKinds: ['email'], providerRef, reconciled: existing !== undefined },
+    ];
     if (!this.options.asynchronous) {
       if (!existing) this.erased.push(key);
       return { outcome: { kind: 'completed', providerRef, summary: 'erased' }, requests, withheld: [] };
@@ -78,7 +83,12 @@ export class FakeProvider implements ErasureProvider {
       } else if (request.result === 'not_found') {
         statuses.set(providerRef, { kind: 'not_found', providerRef, summary: 'no records held' });
       } else {
-        statuses.set(providerRef, { kind: 'failed', providerRef, reason: 'the provider rejected the request', nextStep: 'Retry on the panel' });
+        statuses.set(providerRef, {
+          kind: 'failed',
+          providerRef,
+          reason: 'the provider rejected the request',
+          nextStep: 'Retry on the panel',
+        });
       }
     }
     return statuses;

@@ -40,7 +40,13 @@ export class MemoryJira implements JiraPort, IntakeJira {
   readonly failNext = new Set<'addComment' | 'attachFile' | 'transitionTo'>();
   private nextId = 1;
 
-  addTicket(input: { projectKey?: string; issueType?: string; status?: string; reporter?: string | null; fields: Record<string, unknown> }): string {
+  addTicket(input: {
+    projectKey?: string;
+    issueType?: string;
+    status?: string;
+    reporter?: string | null;
+    fields: Record<string, unknown>;
+  }): string {
     const projectKey = input.projectKey ?? 'DSAR';
     const key = `${projectKey}-${this.nextId++}`;
     this.tickets.set(key, {
@@ -146,8 +152,19 @@ export class MemoryJira implements JiraPort, IntakeJira {
       .map((t) => t.key);
   }
 
-  async createIssue(input: { projectKey: string; issueType: string; summary: string; fields: Record<string, unknown> }): Promise<{ key: string }> {
-    return { key: this.addTicket({ projectKey: input.projectKey, issueType: input.issueType, fields: { ...input.fields, summary: input.summary } }) };
+  async createIssue(input: {
+    projectKey: string;
+    issueType: string;
+    summary: string;
+    fields: Record<string, unknown>;
+  }): Promise<{ key: string }> {
+    return {
+      key: this.addTicket({
+        projectKey: input.projectKey,
+        issueType: input.issueType,
+        fields: { ...input.fields, summary: input.summary },
+      }),
+    };
   }
 
   async setIssueProperty(key: string, property: string, value: unknown): Promise<void> {

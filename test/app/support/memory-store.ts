@@ -1,6 +1,12 @@
 import { appendAuditEvent, type AuditEvent } from '../../../src/core/audit';
 import type { LegalHold } from '../../../src/core/legal-hold';
-import { type CaseRecord, type Claim, ConcurrentUpdate, type JobRecord, type PreviewRequest } from '../../../src/core/records';
+import {
+  type CaseRecord,
+  type Claim,
+  ConcurrentUpdate,
+  type JobRecord,
+  type PreviewRequest,
+} from '../../../src/core/records';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../src/core/settings';
 import type { AppStore } from '../../../src/app/ports';
 import { PROVIDER_DESCRIPTIONS } from '../../../src/providers/descriptions';
@@ -65,7 +71,9 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
       create: async (record) => cases.create(record.ticketKey, record),
       update: async (record) => cases.update(record.ticketKey, record),
       listOpen: async (limit, cursor) => {
-        const open = [...cases.rows.values()].filter((c) => c.phase === 'open').sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+        const open = [...cases.rows.values()]
+          .filter((c) => c.phase === 'open')
+          .sort((a, b) => a.dueOn.localeCompare(b.dueOn));
         const { items, cursor: next } = page(open, limit, cursor);
         return { cases: items, ...(next ? { cursor: next } : {}) };
       },
@@ -76,7 +84,9 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
       update: async (job) => jobs.update(`${job.ticketKey}:${job.provider}`, job),
       listForCase: async (ticketKey) => [...jobs.rows.values()].filter((j) => j.ticketKey === ticketKey).map(copy),
       dueForPoll: async (nowMs, limit, cursor) => {
-        const due = [...jobs.rows.values()].filter((j) => j.pollQueue === 'waiting' && j.nextPollAt <= nowMs).sort((a, b) => a.nextPollAt - b.nextPollAt);
+        const due = [...jobs.rows.values()]
+          .filter((j) => j.pollQueue === 'waiting' && j.nextPollAt <= nowMs)
+          .sort((a, b) => a.nextPollAt - b.nextPollAt);
         const { items, cursor: next } = page(due, limit, cursor);
         return { jobs: items, ...(next ? { cursor: next } : {}) };
       },

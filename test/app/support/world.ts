@@ -33,7 +33,11 @@ export class MemoryQueue implements JobQueue {
 export function createWorld(options: { start?: string; settings?: Partial<Settings> } = {}) {
   let clock = new Date(options.start ?? '2026-03-10T09:00:00Z');
   const now = () => new Date(clock.getTime());
-  const settings: Settings = { ...DEFAULT_SETTINGS, fields: { ...DEFAULT_SETTINGS.fields, ...FIELDS }, ...options.settings };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    fields: { ...DEFAULT_SETTINGS.fields, ...FIELDS },
+    ...options.settings,
+  };
   const memory = createMemoryStore(now, settings);
   const jira = new MemoryJira();
   jira.grantRole('DSAR', 'Privacy Officer', OFFICER);
@@ -65,10 +69,20 @@ export function createWorld(options: { start?: string; settings?: Partial<Settin
     },
     /** A DSAR ticket as a requester raises it, with the identifiers an officer verified (null leaves a field empty). */
     ticket(fields: Partial<Record<keyof typeof FIELDS, string | number | null>> = {}): string {
-      const values = { email: 'ana@example.com', fullName: 'Ana Example', amiqusClientId: 4412, receivedOn: '2026-03-02', ...fields };
+      const values = {
+        email: 'ana@example.com',
+        fullName: 'Ana Example',
+        amiqusClientId: 4412,
+        receivedOn: '2026-03-02',
+        ...fields,
+      };
       return jira.addTicket({
         reporter: REQUESTER,
-        fields: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null).map(([k, v]) => [FIELDS[k as keyof typeof FIELDS], v])),
+        fields: Object.fromEntries(
+          Object.entries(values)
+            .filter(([, v]) => v !== null)
+            .map(([k, v]) => [FIELDS[k as keyof typeof FIELDS], v]),
+        ),
       });
     },
   };
