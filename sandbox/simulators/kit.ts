@@ -29,7 +29,7 @@ export interface SimRoute {
 }
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop' }
   | { kind: 'malformed' }
@@ -122,7 +122,7 @@ export async function startSimServer(
     const fault = faults.take(route.label);
     if (fault?.kind === 'drop') return void req.socket.destroy();
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-    if (fault?.kind === 'status') return write(res, { status: fault.status, body: fault.body ?? { message: 'injected failure' } }, route.label, sim);
+    if (fault?.kind === 'status') return write(res, { status: fault.status, body: fault.body ?? { message: 'injected failure' }, ...(fault.headers ? { headers: fault.headers } : {}) }, route.label, sim);
     const early = options.before?.(sim, route);
     if (early) return write(res, early, route.label, sim);
     const answer = await route.handle(sim, sim.url.pathname.match(route.pattern) as RegExpMatchArray);
