@@ -108,6 +108,8 @@ export interface StoredJob {
   nextStep: string | null;
   detail: string | null;
   providerRef: unknown;
+  pollQueue: string;
+  nextPollAt: number;
 }
 
 export function jobsFor(world: World, ticket: string, sinceMs = -Infinity): StoredJob[] {

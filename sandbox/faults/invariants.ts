@@ -52,20 +52,27 @@ function erasedAtMostOnce({ world, scenario, ticket }: Observation): string[] {
   return out;
 }
 
+/** Ada's poll interval grows to 12 hours (its jobs may take 30 days): a next poll further off than this is lost. */
+const LONGEST_POLL_INTERVAL_MS = 12 * 3_600_000;
+
 function nothingStuck({ world, ticket, jobs }: Observation): string[] {
   const out: string[] = [];
+  const now = world.clock.now();
   const status = world.jira.state.issues.get(ticket)?.status ?? 'missing';
-  if (!['Done', 'Erasure blocked', 'Needs attention'].includes(status)) out.push(`ticket stuck in "${status}"`);
+  // Still working is not stuck while a job has a next step of its own: a poll due soon.
+  const waiting = (job: StoredJob) => job.pollQueue === 'waiting' && job.nextPollAt <= now + LONGEST_POLL_INTERVAL_MS;
+  const stillWorking = jobs.some((j) => ACTIVE.has(j.state) && waiting(j));
+  if (!['Done', 'Erasure blocked', 'Needs attention'].includes(status) && !stillWorking) out.push(`ticket stuck in "${status}"`);
   if (jobs.length === 0 && status !== 'Needs attention') out.push('no job was ever planned for an approved ticket');
   for (const job of jobs) {
-    if (ACTIVE.has(job.state)) out.push(`${job.provider}: job stuck in ${job.state}`);
+    if (ACTIVE.has(job.state) && !waiting(job)) out.push(`${job.provider}: job stuck in ${job.state} with no poll due`);
     if (SETTLED_NEEDING_A_PERSON.has(job.state) && !job.nextStep) out.push(`${job.provider}: ${job.state} without a next step`);
   }
   const dead = world.platform.deadLetters.filter((e) => (e.body as { ticketKey?: string } | null)?.ticketKey === ticket);
   for (const e of dead) {
     const provider = (e.body as { provider?: string }).provider;
     const job = jobs.find((j) => j.provider === provider);
-    if (!job || ACTIVE.has(job.state)) out.push(`${provider}: queue event given up by Forge and the job never recovered`);
+    if (!job || (ACTIVE.has(job.state) && !waiting(job))) out.push(`${provider}: queue event given up by Forge and the job never recovered`);
   }
   return out;
 }

@@ -103,7 +103,7 @@ const providerFaultArb: fc.Arbitrary<ProviderFaultPlan> = fc
       times: fc.constantFrom(1, 1, 2, 3),
     }),
   )
-  .chain((f) => (f.fault.kind === 'status' && f.fault.status === 429 && f.fault.headers ? fc.constantFrom(f, { ...f, times: 12 }) : fc.constant(f)));
+  .chain((f) => (f.fault.kind === 'status' && f.fault.status === 429 && f.fault.headers ? fc.constantFrom(f, { ...f, times: 6 }) : fc.constant(f)));
 
 export const crashArb: fc.Arbitrary<CrashPoint> = fc.record({
   functionKey: fc.constantFrom('erasure-job-worker', 'erasure-job-worker', 'provider-status-poll'),

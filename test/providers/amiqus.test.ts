@@ -142,6 +142,7 @@ describe('Amiqus webhooks', () => {
       alias: 'client.deletion_reminder_due',
       clientId: 472346,
       webhookUuid: 'u',
+      triggeredAt: null,
     });
     expect(parseAmiqusWebhook(JSON.stringify({ uuid: 'u', event: 'ping', sent_at: 'x', data: ['ping'] }))).toEqual({ kind: 'ping' });
     expect(() => parseAmiqusWebhook('{"something":"else"}')).toThrow(/not one of the documented shapes/);
