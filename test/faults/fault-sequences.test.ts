@@ -78,7 +78,7 @@ describe('fault sequences through the real handlers', () => {
     const polledAProvider = (c: string) => /\(GET \/api\/v2\/(jobs|gdpr)/.test(c);
     const recordedASettledJob = (c: string) => /after step \d+ \(fpp POST \/rest\/api\/3\/issue\/DSAR-\d+\/(comment|attachments)/.test(c);
     // Which polls meet due jobs depends on where the five-minute schedule falls: go on until one has settled a job.
-    for (let invocation = 1; invocation <= 6 && !(fired.some(polledAProvider) && fired.some(recordedASettledJob)); invocation += 1) {
+    for (let invocation = 1; invocation <= 10 && !(fired.some(polledAProvider) && fired.some(recordedASettledJob)); invocation += 1) {
       for (const when of ['before', 'after'] as const) {
         for (let step = 1; ; step += 1) {
           const report = await harness.run({ ...QUIET, subject: { ...QUIET.subject, amiqus: { held: false, onTicket: false, deletable: true } }, crash: { functionKey: 'provider-status-poll', invocation, step, when } });
