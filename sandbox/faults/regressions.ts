@@ -26,7 +26,7 @@ export const REGRESSION_PLANS: Array<{ found: string; plan: FaultPlan }> = [
           { copies: 2, lateBySteps: 0, orderKey: 8 },
         ],
       },
-      queue: { duplicateDelivery: true, concurrency: 2 },
+      queue: { duplicateDelivery: true },
       crash: { functionKey: 'erasure-job-worker', invocation: 1, step: 10, when: 'before' },
       providerFaults: [{ provider: 'ada', label: 'GET /api/v2/jobs/{job_id}', fault: { kind: 'status', status: 429, headers: { 'Retry-After': '600' }, body: { message: 'Too Many Attempts.' } }, times: 2 }],
       clockJumps: [],

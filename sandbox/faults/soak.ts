@@ -1,6 +1,5 @@
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import '../forge/crash';
 import { FaultHarness, type RunReport } from './harness';
 import { type FaultPlan, planForSeed } from './plan';
 import { REGRESSION_PLANS } from './regressions';

@@ -17,7 +17,7 @@ export async function recordOutcome(deps: AppDeps, applied: OutcomeApplied): Pro
   if (applied.audit.length === 0 && !applied.settled) return deps.store.jobs.update(applied.job);
   const saved = await deps.store.jobs.update({
     ...applied.job,
-    unrecorded: { audit: applied.audit, settled: applied.settled },
+    unrecorded: { audit: applied.audit, ...(applied.settled ? { settled: applied.settled } : {}) },
     // Settled jobs leave the poll index; until the record is complete the poller must still find this one.
     ...(applied.settled ? { pollQueue: 'waiting' as const, nextPollAt: deps.now().getTime() + RECOVERY_DELAY_MS } : {}),
   });

@@ -1,5 +1,3 @@
-// The crash hook wraps the global fetch that @forge/api captures when it loads: it must load first.
-import '../../sandbox/forge/crash';
 import fc from 'fast-check';
 import { FaultHarness, type RunReport } from '../../sandbox/faults/harness';
 import { type FaultPlan, faultPlanArb } from '../../sandbox/faults/plan';
@@ -23,7 +21,7 @@ const QUIET: FaultPlan = {
     adaPartial: false,
   },
   jira: { moves: ['Approved'], events: [{ copies: 1, lateBySteps: 0, orderKey: 0 }] },
-  queue: { duplicateDelivery: false, concurrency: 1 },
+  queue: { duplicateDelivery: false },
   crash: null,
   providerFaults: [],
   clockJumps: [],
@@ -45,7 +43,7 @@ describe('fault sequences through the real handlers', () => {
         reports.push(report);
         expect(report.violations).toEqual([]);
       }),
-      { seed: 20261202, numRuns: 40, endOnFailure: true, examples: REGRESSION_PLANS.map((r) => [r.plan] as [FaultPlan]) },
+      { seed: 20261202, numRuns: 60, endOnFailure: true, examples: REGRESSION_PLANS.map((r) => [r.plan] as [FaultPlan]) },
     );
     // The property is only as strong as the faults it met.
     expect(reports.filter((r) => r.crashed).length).toBeGreaterThan(10);
