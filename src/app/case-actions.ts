@@ -1,4 +1,5 @@
 import { formatISO } from 'date-fns';
+import { MET_STATES } from '../core/compliance-record';
 import { deadlineStatus } from '../core/deadline';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
 import type { CaseRecord } from '../core/records';
@@ -67,7 +68,9 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
     .map((j) => j.updatedAt)
     .sort()
     .at(-1);
-  const completedOn = record.phase === 'closed' && lastSettled ? lastSettled.slice(0, 10) : null;
+  // A blocked case has not met the deadline however it closed: its clock keeps running, as the record says.
+  const settledMet = jobs.length > 0 && jobs.every((j) => MET_STATES.has(j.state));
+  const completedOn = record.phase === 'closed' && settledMet && lastSettled ? lastSettled.slice(0, 10) : null;
   const status = deadlineStatus(deadline, today, completedOn, deps.settings.deadline.atRiskDays);
   const extendedMonths = record.extensions.reduce((n, e) => n + e.months, 0);
   return {

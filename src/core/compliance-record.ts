@@ -97,7 +97,8 @@ function providerSummary(summary: RecordSummary, provider: ProviderId): Provider
 }
 
 /** Final job states that answer the request: erased, nothing held, or withheld under Art. 17(3)(e). */
-const MET_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found', 'blocked_legal_hold']);
+/** Job states that meet Art. 12(3)'s deadline: erased, nothing held, or lawfully withheld (Art. 17(3)(e)). */
+export const MET_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found', 'blocked_legal_hold']);
 
 export function summarize(events: readonly AuditEvent[]): RecordSummary {
   const s: RecordSummary = {

@@ -122,7 +122,11 @@ describe('workflow gaps, end to end', () => {
       const key = world.openTicket(s);
       await approve(key);
       expect(await settle(key)).toBe(true);
-      return (records(key).at(-1) as unknown as { deadline: { met: boolean } }).deadline.met;
+      const recordMet = (records(key).at(-1) as unknown as { deadline: { met: boolean } }).deadline.met;
+      // The panel tells the officer the same as the record: a blocked case has not met the deadline.
+      const shown = (await panel('getView', key)).view as { deadline: { state: string } };
+      expect(shown.deadline.state === 'met').toBe(recordMet);
+      return recordMet;
     };
     expect(await met('ada-and-genesys')).toBe(true);
     expect(await met('legal-hold')).toBe(true);
