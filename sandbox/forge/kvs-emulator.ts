@@ -63,6 +63,28 @@ export class KvsEmulator {
       this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
   }
 
+  /**
+   * Every stored value by store, for tests that check what the app keeps (e.g. no personal data);
+   * `sinceMs`: only what was written at or after that (virtual) time.
+   */
+  contents(sinceMs = -Infinity): {
+    plain: Record<string, unknown>;
+    secret: Record<string, unknown>;
+    entities: Record<string, Record<string, unknown>>;
+  } {
+    const values = (items: Record<string, Item>) =>
+      Object.fromEntries(
+        Object.entries(items)
+          .filter(([, item]) => item.updatedAt >= sinceMs)
+          .map(([k, item]) => [k, item.value]),
+      );
+    return {
+      plain: values(this.stores.plain),
+      secret: values(this.stores.secret),
+      entities: Object.fromEntries(Object.entries(this.stores.entities).map(([name, items]) => [name, values(items)])),
+    };
+  }
+
   failNextWrite(matches: (op: string, body: string) => boolean, times = 1): void {
     this.writeFaults.push({ matches, remaining: times });
   }

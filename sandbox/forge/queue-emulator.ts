@@ -87,6 +87,14 @@ export class QueueEmulator {
     return this.pending.length + this.inFlight;
   }
 
+  /**
+   * Forgets every event not yet delivered (those waiting for their delay or a retry), as a sandbox restart
+   * does: a fault Forge itself does not cause, for proving the pollers recover jobs whose events are gone.
+   */
+  dropUndelivered(): number {
+    return this.pending.splice(0).length;
+  }
+
   nextDueAt(): number | undefined {
     return this.pending.length ? Math.min(...this.pending.map((e) => e.dueAt)) : undefined;
   }

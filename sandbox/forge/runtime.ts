@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { CrashInjector, ioStep } from './crash';
 import { entityDefinitions, type ManifestEntity } from './entity-schema';
 import { egressAllowed, invocationLimits, type LimitManifest } from './function-limits';
 import { FunctionTimeout, InvocationRunner } from './invocation';
@@ -81,6 +82,8 @@ export class ForgePlatform {
   readonly scheduledErrors: Array<{ functionKey: string; returned: unknown }> = [];
   /** Egress origins standing in for the hosts manifest.yml allows (a simulator on loopback is "id.amiqus.co"). */
   readonly egressAliases = new Map<string, string>();
+  /** Fault injection: kills a chosen invocation at a chosen step (see crash.ts). */
+  readonly crashes = new CrashInjector();
   private readonly runner: InvocationRunner;
   private nextFire = new Map<string, number>();
   private module: Record<string, unknown> | null = null;
@@ -199,11 +202,21 @@ export class ForgePlatform {
         });
       }
     }
-    return passThrough(url, init);
+    return ioStep(`${init?.method ?? 'GET'} ${new URL(url).pathname}`, () => passThrough(url, init));
   }
 
   private async forgeFetch(descriptor: Record<string, unknown>, path: string, init: RequestInit): Promise<Response> {
     this.runner.assertRunning();
+    return ioStep(`${String(descriptor.type)} ${init.method ?? 'POST'} ${path.split('?')[0]}`, () =>
+      this.answerForgeFetch(descriptor, path, init),
+    );
+  }
+
+  private async answerForgeFetch(
+    descriptor: Record<string, unknown>,
+    path: string,
+    init: RequestInit,
+  ): Promise<Response> {
     if (descriptor.type === 'kvs') {
       const reply = this.kvs.handle(path, init.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {});
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -300,7 +313,9 @@ export class ForgePlatform {
     const started = this.options.clock.now();
     let overran = false;
     try {
-      return await this.runner.run(functionKey, principal, limits, async () => fn(...args));
+      return await this.runner.run(functionKey, principal, limits, () =>
+        this.crashes.run(functionKey, async () => fn(...args)),
+      );
     } catch (error) {
       overran = error instanceof FunctionTimeout;
       throw error;
@@ -369,6 +384,11 @@ export class ForgePlatform {
   /** Queue events and product events not yet delivered (including those waiting for a retry). */
   pendingEvents(): number {
     return this.queue.size() + this.productEvents.size();
+  }
+
+  /** What a sandbox restart does to queue events not yet delivered: they are gone (the pollers must recover). */
+  dropQueuedEvents(): number {
+    return this.queue.dropUndelivered();
   }
 
   /** Delivers every product event and queue event that is due now (and those their handlers cause). */

@@ -29,7 +29,7 @@ export interface SimRoute {
 }
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop' }
   | { kind: 'malformed' }
@@ -149,7 +149,11 @@ export async function startSimServer(
     if (fault?.kind === 'status')
       return write(
         res,
-        { status: fault.status, body: fault.body ?? { message: 'injected failure' } },
+        {
+          status: fault.status,
+          body: fault.body ?? { message: 'injected failure' },
+          ...(fault.headers ? { headers: fault.headers } : {}),
+        },
         route.label,
         sim,
       );

@@ -21,6 +21,13 @@ export interface WebhookResponse {
 }
 
 const DELIVERY_TTL_SECONDS = 7 * 86_400;
+/**
+ * Amiqus retries a delivery 4 times, at +60 s, +120 s, +600 s and +900 s (PROVIDERS.md): a genuine delivery is
+ * at most about half an hour old. One that is older (or from the future, beyond clock skew) is a captured
+ * body replayed under a new delivery id, which the signature alone cannot tell from a real one.
+ */
+const MAX_DELIVERY_AGE_MS = 60 * 60_000;
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export async function handleAmiqusWebhook(
   deps: AppDeps,
@@ -49,6 +56,14 @@ export async function handleAmiqusWebhook(
   if (payload.kind === 'other_event') {
     deps.log.info('amiqus webhook event not acted on', { alias: payload.alias });
     return { status: 204, body: '' };
+  }
+  const age = payload.triggeredAt === null ? 0 : deps.now().getTime() - payload.triggeredAt;
+  if (age > MAX_DELIVERY_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
+    // 2xx, so Amiqus does not count it towards disabling the hook; the daily poll still finds every due client.
+    deps.log.warn('amiqus webhook ignored: trigger time outside the retry window', {
+      ageMinutes: Math.round(age / 60_000),
+    });
+    return { status: 200, body: 'stale delivery ignored' };
   }
 
   const deliveryId = request.header('x-aqid-delivery-id');

@@ -20,6 +20,8 @@ export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promi
   const jobs = await deps.store.jobs.listForCase(ticketKey);
   const state = caseStateOf(jobs);
   if (state !== 'done' && state !== 'blocked') return { kind: 'not_ready' };
+  // A job whose outcome is not yet in the audit trail would be missing from the record; finishing it closes the round.
+  if (jobs.some((j) => j.unrecorded)) return { kind: 'not_ready' };
 
   const claimKey: Claim = { kind: 'finalize', ticketKey, round: record.round };
   if (!(await deps.store.claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };

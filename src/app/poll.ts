@@ -4,7 +4,7 @@ import { ConcurrentUpdate, type JobRecord } from '../core/records';
 import { STALE_PENDING_MS } from './attempt';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
-import { recordOutcome } from './record-outcome';
+import { finishRecording, recordOutcome } from './record-outcome';
 import { submitSharedJobs } from './shared-jobs';
 
 /**
@@ -42,6 +42,11 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
     const page = await deps.store.jobs.dueForPoll(deps.now().getTime(), PAGE, cursor);
     cursor = page.cursor;
     for (const job of page.jobs) {
+      // The invocation that recorded this job's last change died before finishing: finish it first.
+      if (job.unrecorded) {
+        await finishQuietly(deps, job);
+        continue;
+      }
       if (job.state === 'pending' && job.batchEnrolled) {
         enrolled.set(job.provider, [...(enrolled.get(job.provider) ?? []), job]);
         continue;
@@ -145,6 +150,14 @@ async function redispatch(deps: AppDeps, job: JobRecord, report: PollReport): Pr
   await saveQuietly(deps, { ...job, nextPollAt: now + STALE_PENDING_MS });
   await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
   report.redispatched += 1;
+}
+
+async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
+  try {
+    await finishRecording(deps, job);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdate)) throw error;
+  }
 }
 
 async function saveQuietly(deps: AppDeps, job: JobRecord): Promise<void> {

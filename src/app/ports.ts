@@ -134,6 +134,8 @@ export interface ClaimStore {
 export interface AuditTrail {
   list(ticketKey: string): Promise<AuditEvent[]>;
   append(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]>;
+  /** Appends only the entries the trail does not already hold (same time, kind and data): finishing a record. */
+  appendMissing(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]>;
 }
 
 /** The legal-hold register (identifier hashes only). */

@@ -7,7 +7,7 @@ import { type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '.
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
-import { recordOutcome } from './record-outcome';
+import { finishRecording, recordOutcome } from './record-outcome';
 import { readTicketSubject } from './ticket-subject';
 
 /**
@@ -31,7 +31,11 @@ export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise
   const job = await deps.store.jobs.get(message.ticketKey, message.provider);
   if (!job) return { kind: 'ignored', reason: 'no such job' };
   if (job.attempt !== message.attempt) return { kind: 'ignored', reason: 'event for an earlier attempt' };
-  if (job.state !== 'pending') return { kind: 'ignored', reason: `job already ${job.state}` };
+  if (job.state !== 'pending') {
+    // A redelivery after the invocation that recorded the provider's answer died part-way.
+    if (job.unrecorded) await finishQuietly(deps, job);
+    return { kind: 'ignored', reason: `job already ${job.state}` };
+  }
   if (job.batchEnrolled) return { kind: 'ignored', reason: 'waiting for the next shared provider job' };
 
   const at = deps.now().toISOString();
@@ -161,6 +165,14 @@ async function requeueForSlot(deps: AppDeps, message: JobMessage, slot: BudgetSl
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((slot.at - deps.now().getTime()) / 1000)));
   await deps.queue.push([{ ...message, slot }], delaySeconds);
   return { kind: 'deferred', delaySeconds };
+}
+
+async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
+  try {
+    await finishRecording(deps, job);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdate)) throw error;
+  }
 }
 
 async function settle(deps: AppDeps, job: JobRecord, at: string, outcome: ErasureOutcome): Promise<RunJobResult> {

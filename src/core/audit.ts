@@ -131,6 +131,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The same entry (time, kind and data), however its keys are ordered: for appending an entry only once. */
+export function sameAuditEvent(a: AuditEventInput, b: AuditEventInput): boolean {
+  return a.at === b.at && a.kind === b.kind && canonicalJson(a.data) === canonicalJson(b.data);
+}
+
 export const genesisHash = (ticketKey: string): string => sha256(`erasure-desk:${ticketKey}`);
 
 function hashEvent(e: { seq: number; at: string; kind: string; data: unknown; prevHash: string }): string {

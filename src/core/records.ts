@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEventInputSchema } from './audit';
 import { erasureJobSchema, providerIdSchema } from './erasure';
 
 /**
@@ -74,6 +75,29 @@ export const jobRecordSchema = erasureJobSchema.extend({
   batchRef: z.string().nullable().default(null),
   /** Digests of this ticket's identifiers in the shared job, to read its own dispositions. */
   batchDigests: z.array(z.string()).default([]),
+  /**
+   * What recording the job's last change still owes: its audit entries and, once settled, the comment.
+   * Written in the same write as the change, so an invocation that dies right after it cannot lose them;
+   * whichever invocation meets the job next (a redelivery, the poller) finishes recording (an outbox).
+   * `settled` is absent, not null, when no comment is owed: Forge stores no null in an entity.
+   */
+  unrecorded: z
+    .object({
+      audit: z.array(z.intersection(auditEventInputSchema, z.object({ at: z.string() }))),
+      settled: z
+        .object({
+          dispositions: z.array(
+            z.object({
+              kind: z.string(),
+              disposition: z.string(),
+              matched: z.number().nullable(),
+              reason: z.string().nullable(),
+            }),
+          ),
+        })
+        .optional(),
+    })
+    .optional(),
   version: z.number().int().min(0),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { kvs, Sort } from '@forge/kvs';
 import { type ActorOpening, actorCommitment, ERASED_ACCOUNT, isActorCommitment } from '../core/actor-commitment';
 import { accountRegistry } from './account-registry';
-import { appendAuditEvent, type AuditEvent, type AuditEventInput, auditEventSchema } from '../core/audit';
+import {
+  appendAuditEvent,
+  type AuditEvent,
+  type AuditEventInput,
+  auditEventSchema,
+  sameAuditEvent,
+} from '../core/audit';
 import { ENTITIES, entityKeys, kvsKeys } from './keys';
 import { isConflict } from './kvs-store';
 
@@ -63,27 +69,46 @@ export const auditStore = {
     return events;
   },
 
-  async append(ticketKey: string, plainInputs: AuditEventInput[]): Promise<AuditEvent[]> {
-    const inputs: AuditEventInput[] = [];
-    for (const input of plainInputs) inputs.push(await committed(input));
-    let chain = await this.list(ticketKey);
-    for (const input of inputs) {
-      for (let attempt = 1; ; attempt += 1) {
-        const next = appendAuditEvent(chain, ticketKey, input);
-        const event = next[next.length - 1] as AuditEvent;
-        try {
-          await kvs
-            .entity<AuditEvent & { ticketKey: string }>(ENTITIES.audit)
-            .set(eventKey(ticketKey, event.seq), { ...event, ticketKey }, { keyPolicy: 'FAIL_IF_EXISTS' });
-          chain = next;
-          break;
-        } catch (error) {
-          if (!isConflict(error)) throw error;
-          if (attempt >= MAX_APPEND_ATTEMPTS) throw new AuditAppendContention(ticketKey);
-          chain = await this.list(ticketKey);
-        }
-      }
-    }
-    return chain;
+  append(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+    return appendEvents(ticketKey, inputs, false);
+  },
+
+  appendMissing(ticketKey: string, inputs: AuditEventInput[]): Promise<AuditEvent[]> {
+    return appendEvents(ticketKey, inputs, true);
   },
 };
+
+/**
+ * `skipRecorded` (finishing a job's outbox): an entry already in the chain is not appended again. Entries are
+ * matched as given; one naming an actor gets a fresh salted commitment each time, so it would not match: the
+ * outbox holds job outcomes only, which name none.
+ */
+async function appendEvents(
+  ticketKey: string,
+  plainInputs: AuditEventInput[],
+  skipRecorded: boolean,
+): Promise<AuditEvent[]> {
+  const inputs: AuditEventInput[] = [];
+  for (const input of plainInputs) inputs.push(await committed(input));
+  let chain = await auditStore.list(ticketKey);
+  for (const input of inputs) {
+    for (let attempt = 1; ; attempt += 1) {
+      // Checked again after every conflict: the invocation that won may have appended this very entry.
+      if (skipRecorded && chain.some((e) => sameAuditEvent(e, input))) break;
+      const next = appendAuditEvent(chain, ticketKey, input);
+      const event = next[next.length - 1] as AuditEvent;
+      try {
+        await kvs
+          .entity<AuditEvent & { ticketKey: string }>(ENTITIES.audit)
+          .set(eventKey(ticketKey, event.seq), { ...event, ticketKey }, { keyPolicy: 'FAIL_IF_EXISTS' });
+        chain = next;
+        break;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw new AuditAppendContention(ticketKey);
+        chain = await auditStore.list(ticketKey);
+      }
+    }
+  }
+  return chain;
+}

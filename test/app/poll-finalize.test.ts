@@ -70,13 +70,17 @@ describe('the status poll and the closing of a case (use cases against in-memory
     world.advance(5 * MINUTE);
     await pollProviderStatus(world.deps, 10_000);
     world.advance(15 * MINUTE);
-    // The job's own comment is the one that fails: the job is saved, the case is left to close later.
+    // The job's own comment is the one that fails: the job is saved with what it still owes, the case waits.
     await expect(pollProviderStatus(world.deps, 10_000)).rejects.toThrow('503');
     expect(world.jira.ticket(key).status).toBe('Erasure in progress');
+    expect(await finalizeIfSettled(world.deps, key)).toEqual({ kind: 'not_ready' });
 
+    // The next poll writes the job's comment and starts closing; the transition is what fails this time.
     world.jira.failNext.add('transitionTo');
-    await expect(finalizeIfSettled(world.deps, key)).rejects.toThrow('503');
+    world.advance(10 * MINUTE);
+    await expect(pollProviderStatus(world.deps, 10_000)).rejects.toThrow('503');
     expect((await world.store.cases.get(key))?.finalization.step).toBe('commented');
+    expect(world.jira.comments(key).filter((c) => c.startsWith('Ada:'))).toHaveLength(1);
 
     const closed = await finalizeIfSettled(world.deps, key);
 

@@ -197,6 +197,7 @@ describe('Amiqus webhooks', () => {
       alias: 'client.deletion_reminder_due',
       clientId: 472346,
       webhookUuid: 'u',
+      triggeredAt: null,
     });
     expect(parseAmiqusWebhook(JSON.stringify({ uuid: 'u', event: 'ping', sent_at: 'x', data: ['ping'] }))).toEqual({
       kind: 'ping',

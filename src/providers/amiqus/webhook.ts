@@ -29,7 +29,8 @@ export class AmiqusWebhookPayloadError extends Error {
 }
 
 export type AmiqusWebhookEvent =
-  | { kind: 'client_event'; alias: string; clientId: number; webhookUuid: string }
+  /** `triggeredAt`: epoch ms of the signed `trigger.triggered_at`, null when absent or unreadable. */
+  | { kind: 'client_event'; alias: string; clientId: number; webhookUuid: string; triggeredAt: number | null }
   | { kind: 'ping' }
   /** An event about something other than a client: the app does not act on it. */
   | { kind: 'other_event'; alias: string };
@@ -49,10 +50,12 @@ export function parseAmiqusWebhook(rawBody: string): AmiqusWebhookEvent {
   }
   const body = parsed.data;
   if ('event' in body) return { kind: 'ping' };
+  const triggeredAt = body.trigger.triggered_at ? Date.parse(body.trigger.triggered_at) : Number.NaN;
   return {
     kind: 'client_event',
     alias: body.trigger.alias,
     clientId: body.data.client.id,
     webhookUuid: body.webhook.uuid,
+    triggeredAt: Number.isNaN(triggeredAt) ? null : triggeredAt,
   };
 }

@@ -1,4 +1,4 @@
-import { appendAuditEvent, type AuditEvent } from '../../../src/core/audit';
+import { appendAuditEvent, type AuditEvent, sameAuditEvent } from '../../../src/core/audit';
 import type { LegalHold } from '../../../src/core/legal-hold';
 import {
   type CaseRecord,
@@ -108,6 +108,13 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
       append: async (ticketKey, inputs) => {
         let chain = audit.get(ticketKey) ?? [];
         for (const input of inputs) chain = appendAuditEvent(chain, ticketKey, input);
+        audit.set(ticketKey, chain);
+        return copy(chain);
+      },
+      appendMissing: async (ticketKey, inputs) => {
+        let chain = audit.get(ticketKey) ?? [];
+        for (const input of inputs)
+          if (!chain.some((e) => sameAuditEvent(e, input))) chain = appendAuditEvent(chain, ticketKey, input);
         audit.set(ticketKey, chain);
         return copy(chain);
       },
