@@ -13,6 +13,8 @@ import type { FaultPlan } from './plan';
  */
 
 const STEP_MS = 5 * 60_000;
+const STATUS_SCHEDULE = 'provider-status-schedule';
+const SCHEDULE_PHASE_MS = 1_000;
 /** Long enough for the slowest legitimate path: eight deferrals of up to 15 minutes, Ada's 20-minute jobs. */
 const MAX_RUN_MS = 3 * 86_400_000;
 
@@ -43,6 +45,10 @@ export class FaultHarness {
     const scenario = subjectFor(plan, this.runs);
     const logs: string[] = [];
     const restoreConsole = captureConsole(logs);
+    // Every run starts at the same point of the status poll's five-minute schedule, so the n-th poll of a run
+    // meets the same work in every run of the same plan (a crash point names an invocation by its number).
+    await platform.advance(platform.msUntilScheduled(STATUS_SCHEDULE) + SCHEDULE_PHASE_MS);
+    await world.pump();
     const firedBefore = platform.crashes.fired.length;
     const since = clock.now();
     try {

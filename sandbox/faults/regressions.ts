@@ -45,4 +45,40 @@ export const REGRESSION_PLANS: Array<{ found: string; plan: FaultPlan }> = [
       restartAtStep: 2,
     },
   },
+  {
+    found:
+      'Soak seed 97: a shared Ada job whose answers were lost was sent again 35 hours later under its reference; Ada ' +
+      'deduplicates for 24 hours only, so it made a second job, which failed on the 7-day rule (fixed: the submission is ' +
+      'logged before it is sent, and a reference older than 23 hours is never resent; test/e2e/ada-lost-answer.test.ts).',
+    plan: {
+      subject: {
+        amiqus: { held: false, onTicket: true, deletable: true },
+        ada: { byEmail: false, chatterId: true },
+        genesys: { held: false, externalIdOnTicket: false },
+        phone: true,
+        genesysErrors: false,
+        adaPartial: false,
+      },
+      jira: { moves: ['Approved'], events: [{ copies: 2, lateBySteps: 0, orderKey: 2 }] },
+      queue: { duplicateDelivery: false },
+      crash: { functionKey: 'provider-status-poll', invocation: 2, step: 7, when: 'after' },
+      providerFaults: [
+        { provider: 'ada', label: 'POST /api/v2/end-users/delete', fault: { kind: 'dropAfterCommit' }, times: 2 },
+        { provider: 'ada', label: 'POST /api/v2/end-users/delete', fault: { kind: 'dropAfterCommit' }, times: 1 },
+        {
+          provider: 'ada',
+          label: 'GET /api/v2/jobs/{job_id}',
+          fault: {
+            kind: 'status',
+            status: 429,
+            headers: { 'Retry-After': '600' },
+            body: { message: 'Too Many Attempts.' },
+          },
+          times: 6,
+        },
+      ],
+      clockJumps: [{ atStep: 2, ms: 7200000 }],
+      restartAtStep: 1,
+    },
+  },
 ];

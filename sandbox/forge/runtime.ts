@@ -386,6 +386,13 @@ export class ForgePlatform {
     return this.queue.size() + this.productEvents.size();
   }
 
+  /** How long until the scheduled trigger `key` next fires (virtual time). */
+  msUntilScheduled(key: string): number {
+    const next = this.nextFire.get(key);
+    if (next === undefined) throw new Error(`no scheduled trigger ${key} in the manifest`);
+    return Math.max(0, next - this.options.clock.now());
+  }
+
   /** What a sandbox restart does to queue events not yet delivered: they are gone (the pollers must recover). */
   dropQueuedEvents(): number {
     return this.queue.dropUndelivered();

@@ -54,14 +54,9 @@ export async function submitSharedJobs(
       await settle(deps, job, at, approved.outcome);
       continue;
     }
-    const retryOn = await batching.cooldownUntil(approved.subject, job.batchRef ?? '');
-    if (retryOn) {
-      await settle(deps, job, at, {
-        kind: 'needs_attention',
-        providerRef: null,
-        reason: `an identifier was submitted to ${providerId} in the last 7 days, and it would fail the whole job`,
-        nextStep: `Retry on or after ${retryOn}`,
-      });
+    const held = await batching.cooldown(approved.subject, job.batchRef ?? '');
+    if (held) {
+      await settle(deps, job, at, held);
       continue;
     }
     const entry = batching.entryFor(approved.subject, job.ticketKey);

@@ -194,10 +194,12 @@ export interface BatchingProvider {
   /** What this subject adds to a shared job; null when the API version cannot batch. */
   entryFor(subject: Subject, ticketKey: string): BatchEntry | null;
   /**
-   * When an identifier was sent in another job within the provider's cooldown (Ada: 7 days, and the
-   * whole job fails): the date it may be sent again. Such a subject is never put in a shared job.
+   * Why this subject may not be sent now under `ownReference`, or null: an identifier was sent in another job
+   * within the provider's cooldown (Ada: 7 days, and the whole job fails), or this reference was first sent
+   * longer ago than the provider deduplicates it (Ada: 24 h), so resending would create a second job. Such a
+   * subject is never put in a shared job; the outcome says when it may be sent again.
    */
-  cooldownUntil(subject: Subject, ownReference: string): Promise<string | null>;
+  cooldown(subject: Subject, ownReference: string): Promise<ErasureOutcome | null>;
   /** Submits one shared job; `reference` makes repeating it (after a crash) return the same job. */
   submitBatch(subjects: Subject[], reference: string): Promise<{ providerRef: string; providerStatus: string }>;
   /** A shared job's status, narrowed to one ticket's identifiers. */

@@ -18,6 +18,8 @@ export const adaSubmissionLog: AdaSubmissionLog = {
   },
   async record(identifierKeys, at, clientReference) {
     for (const key of identifierKeys) {
+      const earlier = await this.lastSubmission(key);
+      if (earlier?.clientReference === clientReference) continue;
       await kvs.set(kvsKeys.adaSubmitted(key), { at, clientReference }, { ttl: { value: TTL_DAYS, unit: 'DAYS' } });
     }
   },

@@ -1,12 +1,13 @@
 import { parseSubject, type Subject } from '../../src/core/subject';
 import { createAdaProvider } from '../../src/providers/ada';
-import { adaIdentifierKey, type AdaSubmissionLog } from '../../src/providers/ada/cooldown';
+import { adaIdentifierKey } from '../../src/providers/ada/cooldown';
 import { ADA_DESCRIPTION } from '../../src/providers/ada/description';
 import { AdaApi } from '../../src/providers/ada/client';
 import { ProviderAuthError, ProviderContractError, ProviderHttpError, RateLimited } from '../../src/providers/errors';
 import { ProviderHttp } from '../../src/providers/http';
 import { type AdaSimulator, startAdaSimulator } from '../../sandbox/simulators/ada';
 import { nodeFetch, virtualClock } from './scripted-server';
+import { memoryAdaSubmissionLog } from '../support/ada-submission-log';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -17,15 +18,7 @@ function subject(input: Record<string, unknown>): Subject {
   return r.subject;
 }
 
-/** The submission log the app keeps in KVS, here in memory: hashed identifier → last submission. */
-function memoryLog(): AdaSubmissionLog & { size: () => number } {
-  const m = new Map<string, { at: string; clientReference: string }>();
-  return {
-    lastSubmission: async (key) => m.get(key) ?? null,
-    record: async (keys, at, clientReference) => keys.forEach((k) => m.set(k, { at, clientReference })),
-    size: () => m.size,
-  };
-}
+const memoryLog = memoryAdaSubmissionLog;
 
 const ref = (ticketKey = 'DSAR-1', attempt = 1) => ({ ticketKey, attempt, plannedAt: '2026-11-25T09:00:00Z' });
 
@@ -167,6 +160,27 @@ describe('Ada Bulk End-User Deletion client against the simulator', () => {
     );
     expect(again.outcome.kind).toBe('submitted');
     expect(sim.jobCount()).toBe(2);
+  });
+
+  it('logs a submission before sending it: an answer lost after Ada made the job still starts the 7-day and 24-hour clocks', async () => {
+    sim.seedEndUser({ email: 'lou@example.org' });
+    // Every answer lost, the client's own retries included (each replay returns the same job, unheard).
+    sim.faults.inject('POST /api/v2/end-users/delete', { kind: 'dropAfterCommit' }, 10);
+    const ada = provider({ emailVariables: [] });
+    await expect(ada.submitErasure(subject({ email: 'lou@example.org' }), ref('DSAR-9'))).rejects.toThrow();
+    expect(sim.jobCount()).toBe(1);
+    expect(log.size()).toBe(1);
+
+    // Another case with the same identifier waits out the 7 days; this case may resend for 23 hours, not after.
+    const lou = subject({ email: 'lou@example.org' });
+    expect((await ada.submitErasure(lou, ref('DSAR-10'))).outcome).toMatchObject({ kind: 'needs_attention' });
+    expect(await ada.batching?.cooldown(lou, 'DSAR-9')).toBeNull();
+    clock.advance(25 * 60 * MINUTE);
+    expect(await ada.batching?.cooldown(lou, 'DSAR-9')).toMatchObject({
+      kind: 'needs_attention',
+      reason: expect.stringContaining('more than 24 hours ago'),
+    });
+    expect(sim.jobCount()).toBe(1);
   });
 
   it('reads the outcome from the dispositions: a "completed" job with an invalid or duplicate identifier is partially completed, naming which and why', async () => {

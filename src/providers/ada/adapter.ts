@@ -216,19 +216,19 @@ export class AdaProvider implements ErasureProvider {
           bytes: Buffer.byteLength(JSON.stringify(identifiers)) + 1,
         };
       },
-      async cooldownUntil(subject, ownReference) {
+      async cooldown(subject, ownReference) {
         for (const key of adaIdentifiers(subject, emailVariables).map(adaIdentifierKey)) {
-          const last = await log.lastSubmission(key);
-          if (last && last.clientReference !== ownReference && now() - Date.parse(last.at) < ADA_COOLDOWN_MS) {
-            return new Date(Date.parse(last.at) + ADA_COOLDOWN_MS).toISOString().slice(0, 10);
-          }
+          const held = cooldownFor(await log.lastSubmission(key), ownReference, now());
+          if (held) return held;
         }
         return null;
       },
       submitBatch: async (subjects, reference) => {
         const identifiers = subjects.flatMap((s) => adaIdentifiers(s, emailVariables));
-        const accepted = await this.api.submitDeletion(identifiers, reference);
+        // Logged before the call: if its answer is lost, Ada may still have made the job, and the log must say
+        // so (a later job with these identifiers inside 7 days fails as a whole).
         await log.record(identifiers.map(adaIdentifierKey), new Date(now()).toISOString(), reference);
+        const accepted = await this.api.submitDeletion(identifiers, reference);
         return { providerRef: accepted.jobId, providerStatus: accepted.status };
       },
       memberOutcome: adaMemberOutcome,
@@ -270,8 +270,9 @@ export class AdaProvider implements ErasureProvider {
       const held = cooldownFor(await this.options.log.lastSubmission(key), clientReference, now);
       if (held) return { outcome: held, requests: [], withheld: [] };
     }
-    const accepted = await this.api.submitDeletion(identifiers, clientReference);
+    // Logged before the call, as for a shared job: a lost answer may still have made a job at Ada.
     await this.options.log.record(keys, new Date(now).toISOString(), clientReference);
+    const accepted = await this.api.submitDeletion(identifiers, clientReference);
     return {
       outcome: { kind: 'submitted', providerRef: accepted.jobId, providerStatus: accepted.status },
       requests: [

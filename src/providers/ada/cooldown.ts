@@ -21,5 +21,9 @@ export function adaIdentifierKey(id: AdaIdentifier): string {
 
 export interface AdaSubmissionLog {
   lastSubmission(identifierKey: string): Promise<{ at: string; clientReference: string } | null>;
+  /**
+   * Notes that these identifiers are being sent under `clientReference`, before the call leaves. Sending the
+   * same reference again keeps the first time: Ada's 24 hours of deduplication run from the first job.
+   */
   record(identifierKeys: string[], at: string, clientReference: string): Promise<void>;
 }

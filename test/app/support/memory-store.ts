@@ -1,3 +1,4 @@
+import { memoryAdaSubmissionLog } from '../../support/ada-submission-log';
 import { appendAuditEvent, type AuditEvent, sameAuditEvent } from '../../../src/core/audit';
 import type { LegalHold } from '../../../src/core/legal-hold';
 import {
@@ -61,7 +62,7 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
   const secrets = new Map<string, unknown>();
   const amiqusTickets = new Map<number, string>();
   const previews = new Map<string, PreviewRequest>();
-  const adaLog = new Map<string, { at: string; clientReference: string }>();
+  const adaLog = memoryAdaSubmissionLog();
   let storedSettings: Settings = copy(settings);
   let genesysToken: { token: string; expiresAt: number } | null = null;
 
@@ -158,10 +159,7 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
         previews.set(ticketKey, copy(request));
       },
     },
-    adaSubmissions: {
-      lastSubmission: async (key) => adaLog.get(key) ?? null,
-      record: async (keys, at, clientReference) => keys.forEach((k) => adaLog.set(k, { at, clientReference })),
-    },
+    adaSubmissions: adaLog,
     genesysTokens: {
       get: async () => genesysToken,
       set: async (entry) => {
