@@ -105,6 +105,13 @@ function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): R
   );
 }
 
+/** The emulated workflow lets every status move to every other one; a transition's id is its target's. */
+function transitionsOf(state: JiraState, issue: Issue) {
+  return state.statuses
+    .filter((s) => s !== issue.status)
+    .map((s) => ({ id: statusId(s), name: `Move to ${s}`, to: { name: s, id: statusId(s) } }));
+}
+
 const ROUTES: Route[] = [
   {
     method: 'GET',
@@ -113,7 +120,14 @@ const ROUTES: Route[] = [
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
       const wanted = ctx.url.searchParams.get('fields')?.split(',').filter(Boolean) ?? null;
-      send(ctx.res, 200, { id: issue.id, key: issue.key, fields: issueFields(ctx.state, issue, wanted) });
+      // `expand=transitions` adds the transitions Get transitions would list (Jira's IssueBean.transitions).
+      const expand = ctx.url.searchParams.get('expand')?.split(',') ?? [];
+      send(ctx.res, 200, {
+        id: issue.id,
+        key: issue.key,
+        fields: issueFields(ctx.state, issue, wanted),
+        ...(expand.includes('transitions') ? { transitions: transitionsOf(ctx.state, issue) } : {}),
+      });
     },
   },
   {
@@ -239,10 +253,7 @@ const ROUTES: Route[] = [
     handle: (ctx, m) => {
       const issue = issueOr404(ctx, m[1] as string);
       if (!issue) return;
-      const transitions = ctx.state.statuses
-        .filter((s) => s !== issue.status)
-        .map((s) => ({ id: statusId(s), name: `Move to ${s}`, to: { name: s, id: statusId(s) } }));
-      send(ctx.res, 200, { transitions });
+      send(ctx.res, 200, { transitions: transitionsOf(ctx.state, issue) });
     },
   },
   {

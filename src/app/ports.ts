@@ -26,11 +26,18 @@ export interface AdfDocument {
 export interface IssueSnapshot {
   key: string;
   fields: Record<string, unknown>;
+  /** The workflow transitions open to the issue when it was read, if the read asked for them. */
+  transitions?: IssueTransition[];
+}
+
+export interface IssueTransition {
+  id: string;
+  to: string;
 }
 
 /** The Jira operations the workflow performs (implemented by src/jira/app-jira.ts). */
 export interface JiraPort {
-  getIssue(key: string, fields: string[]): Promise<IssueSnapshot>;
+  getIssue(key: string, fields: string[], options?: { withTransitions?: boolean }): Promise<IssueSnapshot>;
   addComment(key: string, body: AdfDocument): Promise<{ id: string }>;
   attachFile(
     key: string,
@@ -38,7 +45,12 @@ export interface JiraPort {
     bytes: Uint8Array,
     mediaType: string,
   ): Promise<{ id: string; filename: string; size: number }>;
-  transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'>;
+  /**
+   * Moves the issue to the status unless it is there already. With `seen` (a read of this issue with its
+   * transitions, made moments ago in the same invocation) Jira is not asked again; if the issue has moved
+   * since, Jira refuses the transition and the issue is read afresh.
+   */
+  transitionTo(key: string, statusName: string, seen?: IssueSnapshot): Promise<'transitioned' | 'already_in_status'>;
   isInProjectRole(projectKey: string, roleName: string, accountId: string): Promise<boolean>;
   getUserGroups(accountId: string): Promise<string[]>;
   editLabels(key: string, add: string[], remove: string[]): Promise<void>;

@@ -114,9 +114,13 @@ async function json<S extends z.ZodType>(response: JiraResponse, schema: S, endp
 const ACCEPT = { Accept: 'application/json' };
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' };
 
-const issueSchema = z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()) });
-const transitionsSchema = z.object({
-  transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })),
+const transitionListSchema = z.array(
+  z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) }),
+);
+const issueSchema = z.object({
+  key: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+  transitions: transitionListSchema.optional(),
 });
 const rolesSchema = z.record(z.string(), z.string());
 const roleSchema = z.object({
@@ -151,13 +155,45 @@ const GROUP_REMEDY =
 const fieldsSchema = z.array(z.object({ id: z.string(), name: z.string(), custom: z.boolean().default(false) }));
 const statusesSchema = z.array(z.object({ name: z.string() }));
 
+function snapshotOf(issue: z.infer<typeof issueSchema>): IssueSnapshot {
+  return {
+    key: issue.key,
+    fields: issue.fields,
+    ...(issue.transitions ? { transitions: issue.transitions.map((t) => ({ id: t.id, to: t.to.name })) } : {}),
+  };
+}
+
+const statusNameOf = (issue: IssueSnapshot) => (issue.fields.status as { name?: string } | undefined)?.name ?? null;
+
 export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & JiraCatalog {
-  const statusOf = async (key: string) => {
+  // Jira lists an issue's transitions with the issue itself (`expand=transitions`), so the status and the way
+  // out of it are one read, not a status read and a Get transitions.
+  const readForTransition = async (key: string) => {
     const response = await send('GET /issue', () =>
-      app.requestJira(route`/rest/api/3/issue/${key}?fields=status`, { method: 'GET', headers: ACCEPT }),
+      app.requestJira(route`/rest/api/3/issue/${key}?fields=status&expand=transitions`, {
+        method: 'GET',
+        headers: ACCEPT,
+      }),
     );
-    const issue = await json(response, issueSchema, 'GET /issue');
-    return (issue.fields.status as { name?: string } | undefined)?.name ?? null;
+    return snapshotOf(await json(response, issueSchema, 'GET /issue'));
+  };
+  const doTransition = (key: string, transitionId: string) =>
+    send('POST /issue/transitions', () =>
+      app.requestJira(route`/rest/api/3/issue/${key}/transitions`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ transition: { id: transitionId } }),
+      }),
+    );
+  /** False when Jira answers 400: the issue's current status does not offer this transition (it has moved). */
+  const transitionIfOffered = async (key: string, transitionId: string) => {
+    try {
+      await doTransition(key, transitionId);
+      return true;
+    } catch (error) {
+      if (error instanceof JiraRequestError && error.status === 400) return false;
+      throw error;
+    }
   };
   const groupsOf = (accountId: string) =>
     forbiddenAs('user groups', GROUP_REMEDY, async () => {
@@ -168,11 +204,19 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
     });
 
   return {
-    async getIssue(key, fields): Promise<IssueSnapshot> {
+    async getIssue(key, fields, options = {}): Promise<IssueSnapshot> {
       const response = await send('GET /issue', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, { method: 'GET', headers: ACCEPT }),
+        options.withTransitions
+          ? app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}&expand=transitions`, {
+              method: 'GET',
+              headers: ACCEPT,
+            })
+          : app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, {
+              method: 'GET',
+              headers: ACCEPT,
+            }),
       );
-      return json(response, issueSchema, 'GET /issue');
+      return snapshotOf(await json(response, issueSchema, 'GET /issue'));
     },
     async addComment(key, body: AdfDocument) {
       const response = await send('POST /issue/comment', () =>
@@ -198,26 +242,24 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
       if (!first) throw new JiraRequestError(response.status, 'POST /issue/attachments', ['no attachment returned']);
       return first;
     },
-    async transitionTo(key, statusName) {
-      if ((await statusOf(key)) === statusName) return 'already_in_status';
-      const listed = await send('GET /issue/transitions', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, { method: 'GET', headers: ACCEPT }),
-      );
-      const { transitions } = await json(listed, transitionsSchema, 'GET /issue/transitions');
-      const match = transitions.find((t) => t.to.name === statusName);
+    async transitionTo(key, statusName, seen) {
+      if (seen?.transitions) {
+        if (statusNameOf(seen) === statusName) return 'already_in_status';
+        const offered = seen.transitions.find((t) => t.to === statusName);
+        if (offered && (await transitionIfOffered(key, offered.id))) return 'transitioned';
+      }
+      // Read now: a person may have moved the ticket, and a ticket already there must not be moved again.
+      const current = await readForTransition(key);
+      if (statusNameOf(current) === statusName) return 'already_in_status';
+      const transitions = current.transitions ?? [];
+      const match = transitions.find((t) => t.to === statusName);
       if (!match)
         throw new JiraTransitionUnavailable(
           key,
           statusName,
-          transitions.map((t) => t.to.name),
+          transitions.map((t) => t.to),
         );
-      await send('POST /issue/transitions', () =>
-        app.requestJira(route`/rest/api/3/issue/${key}/transitions`, {
-          method: 'POST',
-          headers: JSON_HEADERS,
-          body: JSON.stringify({ transition: { id: match.id } }),
-        }),
-      );
+      await doTransition(key, match.id);
       return 'transitioned';
     },
     isInProjectRole: (projectKey, roleName, accountId) =>

@@ -75,7 +75,6 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
       'createIssue',
       'addComment',
       'addAttachment',
-      'getTransitions',
       'doTransition',
       'getProjectRoles',
       'getProjectRole',

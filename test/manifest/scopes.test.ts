@@ -25,7 +25,6 @@ const EXPECTED: Record<string, 'app' | 'user' | 'app+user'> = {
   createIssue: 'app',
   addComment: 'app',
   addAttachment: 'app',
-  getTransitions: 'app',
   doTransition: 'app',
   setIssueProperty: 'app',
   searchAndReconsileIssuesUsingJqlPost: 'app',

@@ -401,6 +401,17 @@ describe('Jira emulator: transitions and product events', () => {
     for (const t of transitions) expect(t.id).toBe(statusId(t.to.name));
   });
 
+  it('lists the same transitions with an issue read when asked to expand them, and none otherwise', async () => {
+    const issue = openTicket('Workflow');
+    const listed = await call('GET', `/rest/api/3/issue/${issue.key}/transitions`, 'app');
+    const read = await call('GET', `/rest/api/3/issue/${issue.key}?fields=status&expand=transitions`, 'app');
+    expect(read.status).toBe(200);
+    expect(read.json.transitions).toEqual(listed.json.transitions);
+    expect((read.json.fields as { status: { name: string } }).status.name).toBe('Open');
+    const plain = await call('GET', `/rest/api/3/issue/${issue.key}?fields=status`, 'app');
+    expect(plain.json).not.toHaveProperty('transitions');
+  });
+
   it('POST transition moves the status and emits avi:jira:updated:issue with a status changelog item', async () => {
     const issue = openTicket('Approve me');
     const received: JiraEvent[] = [];

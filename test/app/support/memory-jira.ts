@@ -87,7 +87,7 @@ export class MemoryJira implements JiraPort, IntakeJira {
     if (this.failNext.delete(op)) throw new Error(`Jira ${op}: 503 Service Unavailable`);
   }
 
-  async getIssue(key: string, fields: string[]): Promise<IssueSnapshot> {
+  async getIssue(key: string, fields: string[], options: { withTransitions?: boolean } = {}): Promise<IssueSnapshot> {
     const t = this.ticket(key);
     const all: Record<string, unknown> = {
       ...t.fields,
@@ -97,7 +97,13 @@ export class MemoryJira implements JiraPort, IntakeJira {
       reporter: t.reporter ? { accountId: t.reporter } : null,
       labels: [...t.labels],
     };
-    return { key, fields: structuredClone(Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f]]))) };
+    return {
+      key,
+      fields: structuredClone(Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f]]))),
+      ...(options.withTransitions
+        ? { transitions: WORKFLOW.filter((s) => s !== t.status).map((s) => ({ id: s, to: s })) }
+        : {}),
+    };
   }
 
   async addComment(key: string, body: AdfDocument): Promise<{ id: string }> {
@@ -115,9 +121,16 @@ export class MemoryJira implements JiraPort, IntakeJira {
     return { id, filename, size: bytes.byteLength };
   }
 
-  async transitionTo(key: string, statusName: string): Promise<'transitioned' | 'already_in_status'> {
+  async transitionTo(
+    key: string,
+    statusName: string,
+    seen?: IssueSnapshot,
+  ): Promise<'transitioned' | 'already_in_status'> {
     this.failing('transitionTo');
     const t = this.ticket(key);
+    // As the adapter does: a read with transitions made moments ago is trusted for "already there".
+    if (seen?.transitions && (seen.fields.status as { name?: string } | undefined)?.name === statusName)
+      return 'already_in_status';
     if (t.status === statusName) return 'already_in_status';
     if (!WORKFLOW.includes(statusName)) throw new Error(`${key}: no transition to "${statusName}" in the workflow`);
     t.status = statusName;
