@@ -10,7 +10,7 @@ import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
 import { approvalStartedComment, reapprovalNothingToDoComment, validationFailedComment } from './comments';
 import { finalizeIfSettled } from './finalize';
-import { type AppDeps, JiraLookupForbidden } from './ports';
+import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
 import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
 
@@ -70,8 +70,11 @@ async function approveClaimed(
   const at = now.toISOString();
 
   const today = formatISO(now, { representation: 'date' });
+  // The transitions come with this read: whatever this approval ends in moves the ticket on from the status
+  // read here, so the move needs no second read of the ticket (src/jira/app-jira.ts reads again if it moved).
   const { issue, read } = await readTicketSubject(deps, event.issueKey, {
     alsoFields: ['status', 'reporter', 'project', 'issuetype'],
+    withTransitions: true,
     today,
   });
   const projectKey = readPath(issue.fields, ['project', 'key']);
@@ -106,7 +109,7 @@ async function approveClaimed(
   if (problems.length > 0 || !subject || !read.receivedOn) {
     await deps.store.audit.append(event.issueKey, [{ at, kind: 'validation_failed', data: { problems } }]);
     await deps.jira.addComment(event.issueKey, validationFailedComment(problems));
-    await deps.jira.transitionTo(event.issueKey, settings.statuses.needsAttention);
+    await deps.jira.transitionTo(event.issueKey, settings.statuses.needsAttention, issue);
     return { kind: 'rejected', problems };
   }
 
@@ -118,17 +121,18 @@ async function approveClaimed(
       const jobs = await deps.store.jobs.listForCase(event.issueKey);
       const status = caseStateOf(jobs) === 'done' ? settings.statuses.done : settings.statuses.blocked;
       await deps.jira.addComment(event.issueKey, reapprovalNothingToDoComment(status, retryNeedsSupportCase(jobs)));
-      await deps.jira.transitionTo(event.issueKey, status);
+      await deps.jira.transitionTo(event.issueKey, status, issue);
     }
     return { kind: 'resumed', providers: resumed };
   }
-  return startCase(deps, { event, projectKey, subject, receivedOn: read.receivedOn, applicable, at, today });
+  return startCase(deps, { event, issue, projectKey, subject, receivedOn: read.receivedOn, applicable, at, today });
 }
 
 async function startCase(
   deps: AppDeps,
   input: {
     event: ApprovalEvent;
+    issue: IssueSnapshot;
     projectKey: string;
     subject: Subject;
     receivedOn: string;
@@ -213,7 +217,8 @@ async function startCase(
     }
   }
   if (messages.length > 0) await deps.queue.push(messages);
-  if (settings.statuses.inProgress) await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress);
+  if (settings.statuses.inProgress)
+    await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress, input.issue);
   await deps.jira.addComment(
     event.issueKey,
     approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems),
