@@ -3,7 +3,7 @@ import { ProviderError, isTransient, OutcomeUnknown, RateLimited } from '../prov
 import type { BudgetSlot } from '../providers/call-budget';
 import type { ErasureOutcome, ErasureProvider, ErasureRef, SubmitResult } from '../providers/port';
 import type { Subject } from '../core/subject';
-import { type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
+import { type CaseRecord, type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
@@ -59,8 +59,13 @@ export type ApprovedSubject =
   | { kind: 'problem'; outcome: ErasureOutcome }
   | { kind: 'case_closed' };
 
-export async function approvedSubject(deps: AppDeps, job: JobRecord): Promise<ApprovedSubject> {
-  const record = await deps.store.cases.get(job.ticketKey);
+export async function approvedSubject(
+  deps: AppDeps,
+  job: JobRecord,
+  /** The case record, when the caller has just read it. */
+  known?: CaseRecord,
+): Promise<ApprovedSubject> {
+  const record = known ?? (await deps.store.cases.get(job.ticketKey));
   if (!record || record.phase !== 'open') return { kind: 'case_closed' };
   const { read } = await readTicketSubject(deps, job.ticketKey);
   if (!read.subject || subjectFingerprint(job.ticketKey, read.subject) !== record.subjectFingerprint) {
@@ -90,24 +95,30 @@ export async function approvedSubject(deps: AppDeps, job: JobRecord): Promise<Ap
 }
 
 async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMessage): Promise<RunJobResult> {
-  const approved = await approvedSubject(deps, job);
-  if (approved.kind === 'case_closed') return { kind: 'ignored', reason: 'case is not open' };
-  if (approved.kind === 'problem') return settle(deps, job, at, approved.outcome);
-  const { provider } = approved;
-  const read = { subject: approved.subject };
-
+  const record = await deps.store.cases.get(job.ticketKey);
+  if (!record || record.phase !== 'open') return { kind: 'ignored', reason: 'case is not open' };
   const ref: ErasureRef = {
     ticketKey: job.ticketKey,
     attempt: job.attempt,
     plannedAt: job.attemptPlannedAt,
     mayHaveSubmitted: job.submitStartedAt !== null,
   };
-  // Book every call this submit makes before making any, so a refusal never leaves a submit half done.
-  const budget = await deps.budget?.(job.provider);
-  if (budget && !(message.slot && budget.adopt(message.slot))) {
-    const booked = await budget.book(provider.callsToSubmit?.(read.subject, ref) ?? 1);
+  // Book every call this submit makes before making any, so a refusal never leaves a submit half done. The
+  // count needs only the identifier kinds the case recorded at approval, so the ticket is read once the calls
+  // can be made: a worker the budget sends away comes back later and reads the ticket then, not twice.
+  const bookable = await deps.provider(job.provider);
+  const budget = bookable && (await deps.budget?.(job.provider));
+  if (bookable && budget && !(message.slot && budget.adopt(message.slot))) {
+    const booked = await budget.book(bookable.callsToSubmit?.(record.identifierKinds, ref) ?? 1);
     if (!booked.ok) return waitForBudget(deps, job, message, booked);
   }
+  // Read right before the provider call: the identifiers a person may have edited since approval.
+  const approved = await approvedSubject(deps, job, record);
+  if (approved.kind === 'case_closed') return { kind: 'ignored', reason: 'case is not open' };
+  if (approved.kind === 'problem') return settle(deps, job, at, approved.outcome);
+  const { provider } = approved;
+  const read = { subject: approved.subject };
+
   let current = job;
   if (!PROVIDER_DESCRIPTIONS[job.provider].idempotentSubmit && job.submitStartedAt === null) {
     current = await deps.store.jobs.update({ ...job, submitStartedAt: at });

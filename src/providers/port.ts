@@ -150,8 +150,11 @@ export interface ErasureProvider {
    * crash: the adapter reconciles with the provider and returns the existing request instead of a second one.
    */
   submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult>;
-  /** How many provider calls submitErasure will make for this subject, booked from the rate budget at once. */
-  callsToSubmit?(subject: Subject, ref: ErasureRef): number;
+  /**
+   * How many provider calls submitErasure will make for a subject with these identifier kinds, booked from the
+   * rate budget at once (before the ticket is read, so from the kinds the case recorded at approval).
+   */
+  callsToSubmit?(identifierKinds: readonly string[], ref: ErasureRef): number;
   /** Status of many submitted jobs in as few calls as the provider allows. */
   pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>>;
   /** How many calls pollStatus will make for these refs, booked from the rate budget at once. */

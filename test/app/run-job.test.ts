@@ -1,3 +1,4 @@
+import { SharedRateBudget, type RateBudgetStore } from '../../src/app/rate-budget';
 import { runErasureJob } from '../../src/app/run-job';
 import { approve, deliverQueue } from './support/approval';
 import { createWorld, FIELDS } from './support/world';
@@ -66,4 +67,52 @@ describe('the erasure job worker (use case against in-memory ports)', () => {
       reason: 'event for an earlier attempt',
     });
   });
+
+  it('reads the ticket once per submit: a worker the rate budget sends away reads it when it comes back, not before', async () => {
+    const world = createWorld();
+    // One Ada call a minute, shared by every worker (the real budget, on a store kept in memory).
+    const store = memoryBudgetStore();
+    world.deps.budget = async (id) =>
+      new SharedRateBudget({
+        key: `budget:${id}`,
+        windows: [{ limit: 1, windowMs: 60_000 }],
+        store,
+        now: () => world.deps.now().getTime(),
+        adoptStatedLimit: false,
+      });
+    const first = world.ticket({ amiqusClientId: null });
+    const second = world.ticket({ amiqusClientId: null, email: 'ben@example.com' });
+    await approve(world, first);
+    await approve(world, second);
+    const readsAtApproval = new Map(world.jira.reads);
+
+    const [submitted, sentAway] = await deliverQueue(world);
+
+    expect(submitted).toEqual({ kind: 'recorded', state: 'submitted' });
+    expect(sentAway).toMatchObject({ kind: 'deferred' });
+    const readsSince = (key: string) => (world.jira.reads.get(key) ?? 0) - (readsAtApproval.get(key) ?? 0);
+    expect([readsSince(first), readsSince(second)]).toEqual([1, 0]);
+
+    world.advance((sentAway as { delaySeconds: number }).delaySeconds * 1000);
+    const [cameBack] = await deliverQueue(world);
+
+    expect(cameBack).toEqual({ kind: 'recorded', state: 'submitted' });
+    expect([readsSince(first), readsSince(second)]).toEqual([1, 1]);
+    expect(world.providers.ada.submitCalls).toBe(2);
+  });
 });
+
+function memoryBudgetStore(): RateBudgetStore {
+  const rows = new Map<string, { state: Parameters<RateBudgetStore['write']>[1]; version: number }>();
+  return {
+    async read(key) {
+      return rows.get(key);
+    },
+    async write(key, state, expectedVersion) {
+      const row = rows.get(key);
+      if ((row?.version ?? null) !== expectedVersion) return false;
+      rows.set(key, { state, version: (row?.version ?? 0) + 1 });
+      return true;
+    },
+  };
+}

@@ -74,8 +74,8 @@ export class GenesysProvider implements ErasureProvider {
   constructor(private readonly api: GenesysApi) {}
 
   /** The email search, the reconciling listing scan when an earlier delivery may have submitted, and the create. */
-  callsToSubmit(subject: Subject, ref: ErasureRef): number {
-    return (subject.email ? 1 : 0) + (ref.mayHaveSubmitted === false ? 0 : 1) + 1;
+  callsToSubmit(identifierKinds: readonly string[], ref: ErasureRef): number {
+    return (identifierKinds.includes('email') ? 1 : 0) + (ref.mayHaveSubmitted === false ? 0 : 1) + 1;
   }
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {

@@ -38,6 +38,8 @@ export class MemoryJira implements JiraPort, IntakeJira {
   readonly admins = new Set<string>();
   /** Calls that fail once, by operation name, to simulate Jira being unavailable mid-way. */
   readonly failNext = new Set<'addComment' | 'attachFile' | 'transitionTo'>();
+  /** Issue reads by ticket, as Jira would count the app's GET issue requests. */
+  readonly reads = new Map<string, number>();
   private nextId = 1;
 
   addTicket(input: {
@@ -89,6 +91,7 @@ export class MemoryJira implements JiraPort, IntakeJira {
 
   async getIssue(key: string, fields: string[], options: { withTransitions?: boolean } = {}): Promise<IssueSnapshot> {
     const t = this.ticket(key);
+    this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
     const all: Record<string, unknown> = {
       ...t.fields,
       status: { name: t.status },
