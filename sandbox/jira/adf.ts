@@ -35,6 +35,8 @@ export function adfText(node: unknown): string {
   const n = node as { type?: string; text?: string; content?: unknown[] };
   if (n.type === 'text') return n.text ?? '';
   if (n.type === 'hardBreak') return '\n';
+  // A horizontal line, as Jira's wiki markup writes one.
+  if (n.type === 'rule') return '----\n';
   const inner = (n.content ?? []).map(adfText).join('');
   if (n.type === 'listItem') return `- ${inner.trim()}\n`;
   if (n.type === 'paragraph' || n.type === 'heading') return `${inner}\n`;

@@ -19,4 +19,7 @@ export const bullets = (items: Inline[][]) => ({
   content: items.map((item) => ({ type: 'listItem', content: [para(...item)] })),
 });
 
+/** A horizontal line between two parts of one comment. */
+export const rule = () => ({ type: 'rule' });
+
 export const adfDoc = (...content: unknown[]): AdfDocument => ({ type: 'doc', version: 1, content });

@@ -161,7 +161,7 @@ async function startCase(
     dueOn: deadline.due,
     extensions: [],
     downstream: settings.downstreamSystems.map((system) => ({ system, confirmedBy: null, confirmedAt: null })),
-    finalization: { round: 0, step: 'none', attachmentId: null, digest: null, chainHead: null },
+    finalization: { round: 0, step: 'none', attachmentId: null, digest: null, chainHead: null, told: [] },
     deadlineWarning: 'none',
     version: 0,
   };

@@ -3,7 +3,7 @@ import type { FieldProblem } from '../core/subject';
 import type { DueClient, IdentifierDisposition } from '../providers/port';
 import type { LegalHold } from '../core/legal-hold';
 import type { CaseRecord, JobRecord } from '../core/records';
-import { adfDoc, bullets, type Inline, para, strong, text, code } from './adf-nodes';
+import { adfDoc, bullets, type Inline, para, rule, strong, text, code } from './adf-nodes';
 import type { AdfDocument } from './ports';
 
 /**
@@ -66,7 +66,18 @@ export function approvalStartedComment(
   );
 }
 
+/** A job that has just settled, for the comment that tells its outcome. */
+export interface SettledReport {
+  job: JobRecord;
+  dispositions: IdentifierDisposition[];
+  at: Date;
+}
+
 export function jobSettledComment(job: JobRecord, dispositions: IdentifierDisposition[], at: Date): AdfDocument {
+  return adfDoc(...jobSettledBlocks({ job, dispositions, at }));
+}
+
+function jobSettledBlocks({ job, dispositions, at }: SettledReport): unknown[] {
   const lines: Inline[][] = [
     [strong('Result: '), text(`${STATE_WORDS[job.state]}${job.detail ? ` — ${job.detail}` : ''}`)],
   ];
@@ -74,7 +85,7 @@ export function jobSettledComment(job: JobRecord, dispositions: IdentifierDispos
   lines.push([strong('Attempt: '), text(String(job.attempt))]);
   lines.push([strong('Time: '), text(at.toISOString())]);
   if (job.nextStep) lines.push([strong('Next step: '), text(job.nextStep)]);
-  return adfDoc(
+  return [
     para(strong(`${label(job.provider)}: ${STATE_WORDS[job.state]}`)),
     bullets(lines),
     ...(dispositions.length > 0
@@ -89,17 +100,23 @@ export function jobSettledComment(job: JobRecord, dispositions: IdentifierDispos
           ),
         ]
       : []),
-  );
+  ];
 }
 
+/**
+ * The round's closing comment. `settledNow` are the jobs whose outcome closed it, told here first, in the
+ * words of their own comment and above a rule, so the ticket reads as before with one comment less.
+ */
 export function caseClosedComment(
   outcome: 'done' | 'blocked',
   jobs: JobRecord[],
   digest: string,
   record: CaseRecord,
+  settledNow: SettledReport[] = [],
 ): AdfDocument {
   const open = record.downstream.filter((d) => d.confirmedBy === null).map((d) => d.system);
   return adfDoc(
+    ...settledNow.flatMap((report) => [...jobSettledBlocks(report), rule()]),
     para(
       strong(outcome === 'done' ? 'Erasure complete.' : 'Erasure needs a person.'),
       text(

@@ -1,7 +1,7 @@
 import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/compliance-record';
 import { caseStateOf } from '../core/erasure';
 import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
-import { caseClosedComment } from './comments';
+import { caseClosedComment, type SettledReport } from './comments';
 import type { AppDeps } from './ports';
 
 /**
@@ -12,21 +12,42 @@ import type { AppDeps } from './ports';
  */
 
 export type FinalizeResult =
-  { kind: 'not_ready' } | { kind: 'busy' } | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
+  /** `waitingForRecords`: every job has settled, but another one is still recording its outcome. */
+  | { kind: 'not_ready'; waitingForRecords?: true }
+  | { kind: 'busy' }
+  | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
 
-export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promise<FinalizeResult> {
+/**
+ * Jobs that have just settled, whose outcome the closing comment tells if this call posts it. Their audit
+ * entries are in the trail already (only their comment is still owed), so they do not hold the round open.
+ * `told` is set the moment that comment is posted, or when the round's closing comment already told them
+ * (a repeat after a crash), so a caller whose closing stopped short (not ready, another invocation closing,
+ * a failure before the comment) still posts the job's own comment, and never both.
+ */
+export interface SettledNow {
+  reports: SettledReport[];
+  told: boolean;
+}
+
+export async function finalizeIfSettled(
+  deps: AppDeps,
+  ticketKey: string,
+  settledNow?: SettledNow,
+): Promise<FinalizeResult> {
   const record = await deps.store.cases.get(ticketKey);
+  if (record && settledNow && toldAlready(record, settledNow)) settledNow.told = true;
   if (!record || record.phase !== 'open') return { kind: 'not_ready' };
   const jobs = await deps.store.jobs.listForCase(ticketKey);
   const state = caseStateOf(jobs);
   if (state !== 'done' && state !== 'blocked') return { kind: 'not_ready' };
   // A job whose outcome is not yet in the audit trail would be missing from the record; finishing it closes the round.
-  if (jobs.some((j) => j.unrecorded)) return { kind: 'not_ready' };
+  const telling = new Set(settledNow?.reports.map((r) => r.job.provider));
+  if (jobs.some((j) => j.unrecorded && !telling.has(j.provider))) return { kind: 'not_ready', waitingForRecords: true };
 
   const claimKey: Claim = { kind: 'finalize', ticketKey, round: record.round };
   if (!(await deps.store.claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };
   try {
-    return await closeRound(deps, record, state);
+    return await closeRound(deps, record, state, settledNow);
   } catch (error) {
     if (error instanceof ConcurrentUpdate) return { kind: 'busy' };
     throw error;
@@ -35,7 +56,12 @@ export async function finalizeIfSettled(deps: AppDeps, ticketKey: string): Promi
   }
 }
 
-async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 'blocked'): Promise<FinalizeResult> {
+async function closeRound(
+  deps: AppDeps,
+  initial: CaseRecord,
+  outcome: 'done' | 'blocked',
+  settledNow: SettledNow | undefined,
+): Promise<FinalizeResult> {
   const { statuses } = deps.settings;
   const status = outcome === 'done' ? statuses.done : statuses.blocked;
   const at = deps.now().toISOString();
@@ -44,7 +70,14 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
       ? initial
       : {
           ...initial,
-          finalization: { round: initial.round, step: 'none', attachmentId: null, digest: null, chainHead: null },
+          finalization: {
+            round: initial.round,
+            step: 'none',
+            attachmentId: null,
+            digest: null,
+            chainHead: null,
+            told: [],
+          },
         };
 
   if (record.finalization.step === 'none') {
@@ -67,14 +100,23 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
         attachmentId: attachment.id,
         digest: complianceRecordDigest(json),
         chainHead: built.chain.head,
+        told: [],
       },
     });
   }
   const digest = record.finalization.digest as string;
   if (record.finalization.step === 'attached') {
     const jobs = await deps.store.jobs.listForCase(record.ticketKey);
-    await deps.jira.addComment(record.ticketKey, caseClosedComment(outcome, jobs, digest, record));
-    record = await deps.store.cases.update({ ...record, finalization: { ...record.finalization, step: 'commented' } });
+    await deps.jira.addComment(
+      record.ticketKey,
+      caseClosedComment(outcome, jobs, digest, record, settledNow?.reports ?? []),
+    );
+    if (settledNow) settledNow.told = true;
+    const told = settledNow?.reports.map((r) => r.job.provider) ?? [];
+    record = await deps.store.cases.update({
+      ...record,
+      finalization: { ...record.finalization, step: 'commented', told },
+    });
   }
   if (record.finalization.step === 'commented') {
     await deps.jira.transitionTo(record.ticketKey, status);
@@ -86,4 +128,15 @@ async function closeRound(deps: AppDeps, initial: CaseRecord, outcome: 'done' | 
   }
   deps.log.info('case closed', { ticket: record.ticketKey, outcome, round: record.round });
   return { kind: 'closed', outcome, digest };
+}
+
+/** This round's closing comment has gone out and told every one of these outcomes. */
+function toldAlready(record: CaseRecord, settledNow: SettledNow): boolean {
+  const { finalization } = record;
+  const commented = finalization.step === 'commented' || finalization.step === 'transitioned';
+  return (
+    finalization.round === record.round &&
+    commented &&
+    settledNow.reports.every((r) => finalization.told.includes(r.job.provider))
+  );
 }

@@ -1,7 +1,7 @@
 import { isSettled } from '../core/erasure';
 import type { JobRecord } from '../core/records';
 import { jobSettledComment } from './comments';
-import { finalizeIfSettled } from './finalize';
+import { type FinalizeResult, finalizeIfSettled, type SettledNow } from './finalize';
 import type { OutcomeApplied } from './job-outcome';
 import type { AppDeps } from './ports';
 
@@ -26,18 +26,40 @@ export async function recordOutcome(deps: AppDeps, applied: OutcomeApplied): Pro
 
 /**
  * Writes what a job still owes and clears it. Safe to repeat: audit entries already in the trail are not
- * appended again. A repeat after a crash between the comment and the clearing write comments twice, which
- * a person can ignore; losing the comment would leave them without the outcome.
+ * appended again. When the outcome closes the round, the closing comment tells it (one comment, not two in
+ * a row) and the case remembers that it did, so a repeat does not tell it again; otherwise the job gets its
+ * own comment. A repeat after a crash between that comment and the clearing write comments twice, which a
+ * person can ignore; losing the comment would leave them without the outcome.
  */
 export async function finishRecording(deps: AppDeps, job: JobRecord): Promise<JobRecord> {
   const owed = job.unrecorded;
   if (!owed) return job;
   if (owed.audit.length > 0) await deps.store.audit.appendMissing(job.ticketKey, owed.audit);
-  if (owed.settled)
-    await deps.jira.addComment(job.ticketKey, jobSettledComment(job, owed.settled.dispositions, deps.now()));
+  let closing: FinalizeResult | null = null;
+  if (owed.settled) {
+    const at = deps.now();
+    const ownComment = jobSettledComment(job, owed.settled.dispositions, at);
+    const settledNow: SettledNow = { reports: [{ job, dispositions: owed.settled.dispositions, at }], told: false };
+    try {
+      closing = await finalizeIfSettled(deps, job.ticketKey, settledNow);
+    } catch (error) {
+      // The closing stopped before its comment: the outcome is told on its own now, and the job owes only
+      // the closing, which the next poll resumes (below) without telling the outcome again.
+      if (!settledNow.told) {
+        await deps.jira.addComment(job.ticketKey, ownComment);
+        await deps.store.jobs.update({ ...job, unrecorded: { audit: [] } });
+      }
+      throw error;
+    }
+    if (!settledNow.told) await deps.jira.addComment(job.ticketKey, ownComment);
+  }
   const { unrecorded: _done, ...rest } = job;
   const cleared = await deps.store.jobs.update({ ...rest, pollQueue: isSettled(rest.state) ? 'idle' : rest.pollQueue });
-  if (owed.settled) await finalizeIfSettled(deps, cleared.ticketKey);
+  // Close the round now if it waited on this job: another job of the case settled at the same moment and was
+  // still recording (whichever of the two clears last closes it), or an earlier closing was interrupted.
+  const resume = !owed.settled && isSettled(rest.state);
+  if (resume || (closing?.kind === 'not_ready' && closing.waitingForRecords))
+    await finalizeIfSettled(deps, cleared.ticketKey);
   deps.log.info('job updated', { ticket: cleared.ticketKey, provider: cleared.provider, state: cleared.state });
   return cleared;
 }

@@ -30,6 +30,8 @@ export const finalizationSchema = z.object({
   digest: z.string().nullable(),
   /** The last event's hash in the attached record: quoted in the summary comment beside the file's digest. */
   chainHead: z.string().nullable().default(null),
+  /** The providers whose outcome the round's closing comment told (their own comment was not posted). */
+  told: z.array(providerIdSchema).default([]),
 });
 
 export const caseRecordSchema = z.object({

@@ -1,7 +1,8 @@
 import { finalizeIfSettled } from '../../src/app/finalize';
 import { pollProviderStatus } from '../../src/app/poll';
 import { verifyAuditChain } from '../../src/core/audit';
-import { approve, deliverQueue } from './support/approval';
+import { runErasureJob } from '../../src/app/run-job';
+import { approve, deliverQueue, pollUntilSettled } from './support/approval';
 import { createWorld } from './support/world';
 
 const MINUTE = 60_000;
@@ -64,18 +65,86 @@ describe('the status poll and the closing of a case (use cases against in-memory
     expect(world.providers.ada.erased).toEqual([key]);
   });
 
+  it('tells the outcome of the job that closes the round in the closing comment: one comment, not two', async () => {
+    const { world, key } = await approvedAndSubmitted();
+
+    await pollUntilSettled(world);
+
+    const [started, amiqus, closing, ...more] = world.jira.comments(key);
+    expect(started).toContain('Erasure started');
+    // Amiqus settled while Ada still ran: its own comment, as before.
+    expect(amiqus).toMatch(/^Amiqus: erased/);
+    // Ada's outcome closed the round: told first, in its own words, then the closing.
+    expect(closing).toMatch(/^Ada: erased/);
+    expect(closing).toContain('Provider reference: ada-req-1');
+    expect(closing).toContain('Erasure complete.');
+    expect(closing).toContain((await world.store.cases.get(key))?.finalization.digest as string);
+    expect(more).toEqual([]);
+    expect(world.jira.ticket(key).status).toBe('Done');
+  });
+
+  it('posts a delivered-twice outcome that closes the round once, in one comment', async () => {
+    const world = createWorld();
+    const key = world.ticket({ email: null });
+    await approve(world, key);
+    const messages = world.queue.take();
+
+    for (const message of [...messages, ...messages]) await runErasureJob(world.deps, message);
+
+    const comments = world.jira.comments(key);
+    expect(comments).toHaveLength(2);
+    expect(comments[1]).toMatch(/^Amiqus: erased/);
+    expect(comments[1]).toContain('Compliance record attached');
+    expect(world.jira.ticket(key).status).toBe('Done');
+  });
+
+  it('gives the job its own comment when another invocation is closing the round, and tells it only once', async () => {
+    const { world, key } = await approvedAndSubmitted();
+    const closer = { kind: 'finalize', ticketKey: key, round: 1 } as const;
+    await world.store.claims.take(closer, 'another invocation', world.deps.now().toISOString(), 3_600);
+
+    await pollUntilSettled(world);
+
+    expect(world.jira.comments(key).at(-1)).toMatch(/^Ada: erased/);
+    expect(world.jira.ticket(key).status).toBe('Erasure in progress');
+    await world.store.claims.release(closer);
+    expect((await finalizeIfSettled(world.deps, key)).kind).toBe('closed');
+    const comments = world.jira.comments(key);
+    expect(comments.at(-1)).toMatch(/^Erasure complete\./);
+    expect(comments.filter((c) => c.includes('Provider reference: ada-req-1'))).toHaveLength(1);
+  });
+
+  it('does not tell an outcome again when the closing that told it stopped before the job was cleared', async () => {
+    const { world, key } = await approvedAndSubmitted();
+    world.jira.failNext.add('transitionTo');
+    // The closing comment with Ada's outcome goes out; the transition fails, so Ada still owes its record.
+    await expect(pollUntilSettled(world)).rejects.toThrow('503');
+    expect((await world.store.jobs.get(key, 'ada'))?.unrecorded).toBeDefined();
+
+    world.advance(10 * MINUTE);
+    await pollProviderStatus(world.deps, 10_000);
+
+    expect(world.jira.ticket(key).status).toBe('Done');
+    expect((await world.store.jobs.get(key, 'ada'))?.unrecorded).toBeUndefined();
+    const comments = world.jira.comments(key);
+    expect(comments).toHaveLength(3);
+    expect(comments.filter((c) => c.includes('Provider reference: ada-req-1'))).toHaveLength(1);
+  });
+
   it('resumes an interrupted closing from the step it reached: one attachment, one closing comment', async () => {
     const { world, key } = await approvedAndSubmitted();
     world.jira.failNext.add('addComment');
     world.advance(5 * MINUTE);
     await pollProviderStatus(world.deps, 10_000);
     world.advance(15 * MINUTE);
-    // The job's own comment is the one that fails: the job is saved with what it still owes, the case waits.
+    // The closing comment, which would tell Ada's outcome, is the one that fails: Ada's outcome gets its own
+    // comment instead, the job is saved, and the case waits for the next poll to close it.
     await expect(pollProviderStatus(world.deps, 10_000)).rejects.toThrow('503');
     expect(world.jira.ticket(key).status).toBe('Erasure in progress');
-    expect(await finalizeIfSettled(world.deps, key)).toEqual({ kind: 'not_ready' });
+    expect(world.jira.comments(key).at(-1)).toMatch(/^Ada: erased/);
+    expect(await finalizeIfSettled(world.deps, key)).toMatchObject({ kind: 'not_ready' });
 
-    // The next poll writes the job's comment and starts closing; the transition is what fails this time.
+    // The next poll finishes the job's record and resumes the closing; the transition is what fails this time.
     world.jira.failNext.add('transitionTo');
     world.advance(10 * MINUTE);
     await expect(pollProviderStatus(world.deps, 10_000)).rejects.toThrow('503');
@@ -87,6 +156,7 @@ describe('the status poll and the closing of a case (use cases against in-memory
     expect(closed.kind).toBe('closed');
     expect(world.jira.ticket(key).attachments).toHaveLength(1);
     expect(world.jira.comments(key).filter((c) => c.includes('Compliance record attached'))).toHaveLength(1);
+    expect(world.jira.comments(key).filter((c) => c.includes('Provider reference: ada-req-1'))).toHaveLength(1);
     expect(world.jira.ticket(key).status).toBe('Done');
     expect(await finalizeIfSettled(world.deps, key)).toEqual({ kind: 'not_ready' });
   });
