@@ -40,6 +40,14 @@ describe('Amiqus client and adapter against the simulator', () => {
     expect(sim.ledger.count('delete_client', '73823')).toBe(1);
   });
 
+  it('books from the rate budget every call a deletion makes: lookup, DELETE and read-back', async () => {
+    sim.seedClient({ id: 73830, firstName: 'Bo', lastName: 'Booked', email: 'bo@example.org' });
+    const provider = createAmiqusProvider(config());
+    const before = sim.server.exchanges.length;
+    await provider.submitErasure(subject(73830), ref);
+    expect(sim.server.exchanges.length - before).toBe(provider.callsToSubmit?.(['amiqus_client_id'], { ...ref }));
+  });
+
   it('confirms a deletion by reading the client back as 404, and keeps polling while Amiqus still shows it', async () => {
     sim.seedClient({ id: 7001, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.org' });
     const provider = createAmiqusProvider(config());
@@ -157,6 +165,22 @@ describe('Amiqus client and adapter against the simulator', () => {
     expect(error).toBeInstanceOf(RateLimited);
     expect((error as RateLimited).retryAfterMs).toBeGreaterThan(5_000);
     expect(limited.ledger.count('delete_client', '13')).toBe(0);
+  });
+
+  it('keeps a DELETE it made when the read-back must wait: submitted, for the status poll to confirm', async () => {
+    const limited = await startLimited(2, 60_000);
+    limited.seedClient({ id: 14, firstName: 'A', lastName: 'B', email: '14@example.org' });
+    const provider = createAmiqusProvider({
+      fetch: nodeFetch,
+      token: limited.token,
+      baseUrl: limited.url,
+      clock,
+      retry: { maxTotalMs: 5_000 },
+    });
+    const result = await provider.submitErasure(subject(14), ref);
+    expect(result.outcome).toMatchObject({ kind: 'submitted', providerRef: '14' });
+    expect(result.requests.map((r) => r.endpoint)).toEqual(['GET /clients/{id}', 'DELETE /clients/{id}']);
+    expect(limited.ledger.count('delete_client', '14')).toBe(1);
   });
 
   it('raises a typed auth error for a refused token', async () => {

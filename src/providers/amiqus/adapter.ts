@@ -1,4 +1,5 @@
 import type { Subject } from '../../core/subject';
+import { isTransient, OutcomeUnknown } from '../errors';
 import type { ErasureProvider, ErasureRef, PollResult, SubmitResult } from '../port';
 import type { AmiqusApi } from './client';
 
@@ -9,8 +10,10 @@ export class AmiqusProvider implements ErasureProvider {
   constructor(private readonly api: AmiqusApi) {}
 
   callsToSubmit(): number {
-    // GET (is_deletable, PROVIDERS.md: route non-deletable clients to a person) then DELETE.
-    return 2;
+    // GET (is_deletable, PROVIDERS.md: route non-deletable clients to a person), DELETE, and the read-back that
+    // confirms it. Booking one too few let a busy budget refuse the read-back after the DELETE, so the outcome
+    // went unrecorded and the retry found the client gone: recorded as "nothing found" with no DELETE in it.
+    return 3;
   }
 
   /** One read-back per unconfirmed deletion. */
@@ -75,8 +78,20 @@ export class AmiqusProvider implements ErasureProvider {
       deleted.result === 'deleted'
         ? `Amiqus client ${id} deleted with all personal data, files and records (HTTP 204)`
         : `Amiqus client ${id} was already gone when deleted (HTTP 404 after our lookup found it): recorded as deleted`;
-    // A 204 says Amiqus accepted the deletion; reading the client back as 404 shows it took effect.
-    const confirmed = (await this.api.getClient(id)) === null;
+    // A 204 says Amiqus accepted the deletion; reading the client back as 404 shows it took effect. The DELETE
+    // has been made, so a read-back that cannot be made now must not lose it: the status poll reads back later.
+    let readBack;
+    try {
+      readBack = await this.api.getClient(id);
+    } catch (error) {
+      if (!(isTransient(error) || error instanceof OutcomeUnknown)) throw error;
+      return {
+        outcome: { kind: 'submitted', providerRef: ref, providerStatus: UNCONFIRMED },
+        requests: [lookup, request],
+        withheld: [],
+      };
+    }
+    const confirmed = readBack === null;
     const check = {
       endpoint: 'GET /clients/{id}',
       identifierKinds: ['amiqus_client_id'],
