@@ -26,7 +26,8 @@ export async function isPrivacyOfficer(
       return false;
     }
   };
-  if (projectRole && (await tryCheck(() => deps.jira.isInProjectRole(projectKey, projectRole, accountId)))) return true;
+  // Either route decides alone, so the one-request group look-up goes first; the role costs two or three (the
+  // role list, its actors, and the account's groups when groups are among them).
   if (
     groups.length > 0 &&
     (await tryCheck(async () =>
@@ -34,6 +35,7 @@ export async function isPrivacyOfficer(
     ))
   )
     return true;
+  if (projectRole && (await tryCheck(() => deps.jira.isInProjectRole(projectKey, projectRole, accountId)))) return true;
   if (refused) throw refused;
   return false;
 }
