@@ -32,6 +32,19 @@ describe('Amiqus client and adapter against the simulator', () => {
     return s;
   };
   const config = (token = sim.token) => ({ fetch: nodeFetch, token, baseUrl: sim.url, clock });
+  /** Clients at an Amiqus allowing `limit` calls a window, and an adapter that may wait `maxTotalMs` for more. */
+  const limitedAmiqus = async (limit: number, windowMs: number, maxTotalMs: number, clientIds: number[]) => {
+    const limited = await startLimited(limit, windowMs);
+    for (const id of clientIds) limited.seedClient({ id, firstName: 'A', lastName: 'B', email: `${id}@example.org` });
+    const provider = createAmiqusProvider({
+      fetch: nodeFetch,
+      token: limited.token,
+      baseUrl: limited.url,
+      clock,
+      retry: { maxTotalMs },
+    });
+    return { limited, provider };
+  };
 
   it('deletes a deletable client once and records it as completed', async () => {
     sim.seedClient({ id: 73823, firstName: 'Alex', lastName: 'Example', email: 'alex@example.org' });
@@ -130,15 +143,7 @@ describe('Amiqus client and adapter against the simulator', () => {
   });
 
   it('paces itself to the limit Amiqus states in X-RateLimit-Limit/Remaining instead of hitting 429', async () => {
-    const limited = await startLimited(3, 15_000);
-    for (const id of [11, 12]) limited.seedClient({ id, firstName: 'A', lastName: 'B', email: `${id}@example.org` });
-    const provider = createAmiqusProvider({
-      fetch: nodeFetch,
-      token: limited.token,
-      baseUrl: limited.url,
-      clock,
-      retry: { maxTotalMs: 90_000 },
-    });
+    const { limited, provider } = await limitedAmiqus(3, 15_000, 90_000, [11, 12]);
     const outcomes = [await provider.submitErasure(subject(11), ref), await provider.submitErasure(subject(12), ref)];
     expect(outcomes.map((o) => o.outcome.kind)).toEqual(['completed', 'completed']);
     // Six calls (lookup, delete, confirming read) against three a window: the fourth waited for a token
@@ -149,15 +154,7 @@ describe('Amiqus client and adapter against the simulator', () => {
   });
 
   it('defers with a retryable RateLimited, not a failure, when the wait would overrun the invocation', async () => {
-    const limited = await startLimited(1, 60_000);
-    limited.seedClient({ id: 13, firstName: 'A', lastName: 'B', email: '13@example.org' });
-    const provider = createAmiqusProvider({
-      fetch: nodeFetch,
-      token: limited.token,
-      baseUrl: limited.url,
-      clock,
-      retry: { maxTotalMs: 5_000 },
-    });
+    const { limited, provider } = await limitedAmiqus(1, 60_000, 5_000, [13]);
     const error = await provider.submitErasure(subject(13), ref).then(
       () => null,
       (e: unknown) => e,
@@ -168,15 +165,7 @@ describe('Amiqus client and adapter against the simulator', () => {
   });
 
   it('keeps a DELETE it made when the read-back must wait: submitted, for the status poll to confirm', async () => {
-    const limited = await startLimited(2, 60_000);
-    limited.seedClient({ id: 14, firstName: 'A', lastName: 'B', email: '14@example.org' });
-    const provider = createAmiqusProvider({
-      fetch: nodeFetch,
-      token: limited.token,
-      baseUrl: limited.url,
-      clock,
-      retry: { maxTotalMs: 5_000 },
-    });
+    const { limited, provider } = await limitedAmiqus(2, 60_000, 5_000, [14]);
     const result = await provider.submitErasure(subject(14), ref);
     expect(result.outcome).toMatchObject({ kind: 'submitted', providerRef: '14' });
     expect(result.requests.map((r) => r.endpoint)).toEqual(['GET /clients/{id}', 'DELETE /clients/{id}']);
