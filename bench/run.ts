@@ -195,7 +195,9 @@ function recordInvocations(world: World): Map<string, number[]> {
     try {
       return await invoke(key, args, principal ?? null);
     } finally {
-      durations.set(key, [...(durations.get(key) ?? []), performance.now() - t0]);
+      const list = durations.get(key) ?? [];
+      list.push(performance.now() - t0);
+      durations.set(key, list);
     }
   };
   return durations;
@@ -213,6 +215,19 @@ function countStorage(world: World): { all: number; budget: number } {
     return handle(path, body);
   };
   return counts;
+}
+
+/** Queue pushes per virtual minute, accepted and refused (Forge takes 500 events a minute per installation). */
+function countPushes(world: World, now: () => number): Array<{ at: number; events: number; status: number }> {
+  const pushes: Array<{ at: number; events: number; status: number }> = [];
+  const queue = world.platform.queue as unknown as { push: (r: { payload: unknown[] }) => { status: number } };
+  const push = queue.push.bind(world.platform.queue);
+  queue.push = (request) => {
+    const reply = push(request);
+    pushes.push({ at: now(), events: request.payload.length, status: reply.status });
+    return reply;
+  };
+  return pushes;
 }
 
 async function main(): Promise<void> {
@@ -242,6 +257,7 @@ async function main(): Promise<void> {
   const durations = recordInvocations(world);
   const storage = countStorage(world);
   const stamps = mapProviders((p) => stampExchanges(world[p].server, now));
+  const pushes = countPushes(world, now);
   const discrepancies: string[] = [];
   let peakHeap = 0;
   const sampleHeap = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
@@ -427,6 +443,23 @@ async function main(): Promise<void> {
     out(`  every ticket Done and every subject erased exactly once: ${discrepancies.length === 0 ? 'yes' : 'NO'}`);
     for (const d of discrepancies.slice(0, 20)) out(`    ${d}`);
     if (discrepancies.length > 20) out(`    … and ${discrepancies.length - 20} more`);
+
+    if (process.argv.includes('--timeline')) {
+      out('  minute: accepted calls amiqus/ada/genesys | budget waits amiqus/ada/genesys | events pushed (refused)');
+      const minute = (t: number) => Math.floor((t - virtualStart) / 60_000);
+      for (let m = 0; m <= minute(now()); m += 1) {
+        const acc = PROVIDERS.map(
+          (p) => stamps[p].filter((e) => e.status !== 429 && e.at >= virtualStart && minute(e.at) === m).length,
+        );
+        const w = PROVIDERS.map(
+          (p) => waits.filter((x) => x.provider === p && x.at >= virtualStart && minute(x.at) === m).length,
+        );
+        const inMinute = pushes.filter((x) => x.at >= virtualStart && minute(x.at) === m);
+        const ok = inMinute.filter((x) => x.status < 300).reduce((a, x) => a + x.events, 0);
+        const refused = inMinute.filter((x) => x.status >= 300).reduce((a, x) => a + x.events, 0);
+        out(`  ${String(m).padStart(4)}: ${acc.join('/')} | ${w.join('/')} | ${ok} (${refused})`);
+      }
+    }
 
     // 3. The same backlog the tutorials' way, on simulators of its own.
     const naive = await runNaive(

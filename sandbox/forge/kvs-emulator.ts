@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type EntityDefinition, entityValueProblem, fitsType } from './entity-schema';
+import { compare, EntityIndexes, type IndexPosition, KeyOrder, rangeBounds, type SortedRows, walk } from './kvs-index';
 import {
   keyProblem,
   type LimitError,
@@ -19,6 +20,8 @@ import {
  * It is as strict as Forge: key and value limits (kvs-limits.ts), entity attribute types and index rules
  * (entity-schema.ts), transaction size, query page limits as errors, cursors that are positions in the index
  * (not offsets, so they survive writes between pages), and expired data that lingers as long as Forge allows.
+ * Each index is kept sorted per partition as items are written (kvs-index.ts), so a query costs its page, not
+ * a scan of the whole store: a backlog of thousands of tickets runs in minutes, not hours.
  */
 
 interface Item {
@@ -47,10 +50,15 @@ const fail = (status: number, code: string, message: string): KvsReply => ({ sta
 const refuse = (e: LimitError): KvsReply => fail(e.status, e.code, e.message);
 const invalidEntity = (message: string): KvsReply => fail(400, 'INVALID_ENTITY_VALUE', message);
 type Row = { key: string } & Item;
+/** What keeps a store's index up to date: told of every item that enters or leaves the store. */
+type StoreIndex = { add(key: string, value: unknown): void; remove(key: string, value: unknown): void };
 const ok = (body: unknown = null): KvsReply => ({ status: 200, body });
 
 export class KvsEmulator {
   private stores: Stores = { plain: {}, secret: {}, entities: {} };
+  private readonly plainKeys = new KeyOrder();
+  private readonly entityIndexes = new Map<string, EntityIndexes>();
+  private readonly indexOf = new WeakMap<Record<string, Item>, StoreIndex>();
   /** Requests by operation, for the per-erasure figures the bench prints. */
   readonly calls = new Map<string, number>();
   /** Fault injection: the next N writes whose operation and body match fail with a 500 (a crash between steps). */
@@ -61,6 +69,9 @@ export class KvsEmulator {
   ) {
     if (options.file && existsSync(options.file))
       this.stores = JSON.parse(readFileSync(options.file, 'utf8')) as Stores;
+    this.indexOf.set(this.stores.plain, this.plainKeys);
+    for (const key of Object.keys(this.stores.plain)) this.plainKeys.add(key);
+    for (const name of Object.keys(this.stores.entities)) this.entity(name);
   }
 
   /**
@@ -153,8 +164,36 @@ export class KvsEmulator {
   }
 
   private entity(name: string): Record<string, Item> {
-    this.stores.entities[name] ??= {};
-    return this.stores.entities[name];
+    const store = (this.stores.entities[name] ??= {});
+    if (!this.entityIndexes.has(name)) {
+      const indexes = new EntityIndexes(this.definition(name)?.indexes ?? []);
+      for (const [key, item] of Object.entries(store)) indexes.add(key, item.value);
+      this.entityIndexes.set(name, indexes);
+      this.indexOf.set(store, indexes);
+    }
+    return store;
+  }
+
+  /** Writes an item, moving it in its store's index. */
+  private put(store: Record<string, Item>, key: string, item: Item): void {
+    const index = this.indexOf.get(store);
+    const previous = store[key];
+    if (previous) index?.remove(key, previous.value);
+    store[key] = item;
+    index?.add(key, item.value);
+  }
+
+  /** Removes an item and its index entries. */
+  private drop(store: Record<string, Item>, key: string): void {
+    const previous = store[key];
+    if (!previous) return;
+    this.indexOf.get(store)?.remove(key, previous.value);
+    delete store[key];
+  }
+
+  /** Expired longer ago than Forge's deletion lag: gone, whether or not the emulator has removed it yet. */
+  private gone(item: Item): boolean {
+    return item.expireTime !== undefined && Date.parse(item.expireTime) + TTL_DELETION_LAG_MS <= this.options.now();
   }
 
   private storeFor(item: Record<string, unknown>): Record<string, Item> {
@@ -181,8 +220,8 @@ export class KvsEmulator {
   /** An item that has not expired, or expired less than Forge's deletion lag ago (it may still be read). */
   private live(store: Record<string, Item>, key: string): Item | undefined {
     const item = store[key];
-    if (item?.expireTime && Date.parse(item.expireTime) + TTL_DELETION_LAG_MS <= this.options.now()) {
-      delete store[key];
+    if (item && this.gone(item)) {
+      this.drop(store, key);
       return undefined;
     }
     return item;
@@ -207,30 +246,31 @@ export class KvsEmulator {
     const now = this.options.now();
     const item: Item = { value, createdAt: previous?.createdAt ?? now, updatedAt: now };
     if (options.ttl) item.expireTime = new Date(now + ttlMs(options.ttl)).toISOString();
-    store[key] = item;
+    this.put(store, key, item);
     if (options.returnValue === 'PREVIOUS') return ok(previous ? { key, ...previous } : null);
     if (options.returnValue === 'LATEST') return ok({ key, ...item });
     return { status: 200, body: '' };
   }
 
   private remove(store: Record<string, Item>, key: string): KvsReply {
-    delete store[key];
+    this.drop(store, key);
     return { status: 204, body: '' };
   }
 
   private queryPlain(body: Record<string, unknown>): KvsReply {
+    const paging = parsePaging(body.cursor ?? body.after, body.limit);
+    if ('status' in paging) return paging;
     const where = (body.where as Condition[] | undefined) ?? [];
     const prefix = where.find((w) => w.condition === 'BEGINS_WITH')?.values[0];
-    const keys = Object.keys(this.stores.plain)
-      .filter((k) => this.live(this.stores.plain, k) && (prefix === undefined || k.startsWith(String(prefix))))
-      .sort();
-    return this.page(
-      keys.map((k) => ({ key: k, ...(this.stores.plain[k] as Item) })),
-      body.cursor ?? body.after,
-      body.limit,
-      () => null,
-      'ASC',
-    );
+    const rows = this.plainKeys.rows;
+    const bounds =
+      prefix === undefined
+        ? { from: 0, to: rows.rows.length }
+        : {
+            from: rows.firstWhere((row) => row.k >= String(prefix)),
+            to: rows.firstWhere((row) => row.k >= String(prefix) && !row.k.startsWith(String(prefix))),
+          };
+    return this.page(this.stores.plain, rows, bounds, 'ASC', paging, () => true);
   }
 
   private queryEntity(body: Record<string, unknown>): KvsReply {
@@ -256,62 +296,58 @@ export class KvsEmulator {
     const rangeType = def.attributes[index.range] ?? 'any';
     if (range && range.values.some((v) => !fitsType(rangeType, v)))
       return fail(400, 'INVALID_RANGE', `range values for ${index.range} must be of type ${rangeType}`);
+    const paging = parsePaging(body.cursor, body.limit);
+    if ('status' in paging) return paging;
     const store = this.entity(entityName);
-    const rangeOf = (row: Row) => attrOf(row.value, index.range);
-    const rows = Object.keys(store)
-      .map((k) => ({ key: k, item: this.live(store, k) }))
-      .filter((r): r is { key: string; item: Item } => r.item !== undefined)
-      // An item without the range attribute is not in the index (a sparse index, as in DynamoDB underneath).
-      .filter(({ item }) => attrOf(item.value, index.range) !== undefined)
-      .filter(({ item }) => index.partition.every((attr, i) => attrOf(item.value, attr) === partition[i]))
-      .filter(({ item }) => !range || matches(attrOf(item.value, index.range), range.condition, range.values))
-      .filter(({ item }) => passes(item.value, body.filters as Conditions))
-      .map(({ key, item }) => ({ key, ...item }))
-      .sort((a, b) => compareRows(rangeOf(a), a.key, rangeOf(b), b.key));
+    const rows = (this.entityIndexes.get(entityName) as EntityIndexes).partition(index.name, partition);
     const order = body.sort === 'DESC' ? 'DESC' : 'ASC';
-    if (order === 'DESC') rows.reverse();
-    return this.page(rows, body.cursor, body.limit, rangeOf, order);
+    return this.page(
+      store,
+      rows,
+      rangeBounds(rows, range),
+      order,
+      paging,
+      (value) =>
+        (!range || matches(attrOf(value, index.range), range.condition, range.values)) &&
+        passes(value, body.filters as Conditions),
+    );
   }
 
   /**
-   * One page after the cursor's position. A cursor names the last row returned (its range value and key), like
-   * DynamoDB's LastEvaluatedKey under Forge, not an offset: rows written between pages (a range attribute that
-   * changed) never shift the next page, and the cursor stays valid.
+   * One page of the rows that `accepts`, in index order after the cursor's position. A cursor names the last row
+   * returned (its range value and key), like DynamoDB's LastEvaluatedKey under Forge, not an offset: rows written
+   * between pages (a range attribute that changed) never shift the next page, and the cursor stays valid. The
+   * next cursor is given only when a further row matches.
    */
   private page(
-    rows: Row[],
-    cursor: unknown,
-    limit: unknown,
-    rangeOf: (row: Row) => unknown,
+    store: Record<string, Item>,
+    rows: SortedRows,
+    bounds: { from: number; to: number },
     order: 'ASC' | 'DESC',
+    paging: { after: IndexPosition | null; size: number },
+    accepts: (value: unknown) => boolean,
   ): KvsReply {
-    if (
-      limit !== undefined &&
-      (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_QUERY_LIMIT || limit > MAX_QUERY_LIMIT)
-    ) {
-      return fail(
-        400,
-        'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
-        `The page limit must be set between ${MIN_QUERY_LIMIT} and ${MAX_QUERY_LIMIT}.`,
-      );
-    }
-    let after: { r: unknown; k: string } | null = null;
-    if (typeof cursor === 'string') {
-      try {
-        after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { r: unknown; k: string };
-      } catch {
-        return fail(400, 'INVALID_CURSOR', 'the cursor is not one this store issued');
+    const data: Row[] = [];
+    const lapsed: string[] = [];
+    let last: IndexPosition | undefined;
+    let more = false;
+    for (const position of walk(rows, bounds, order, paging.after)) {
+      const item = store[position.k];
+      if (!item) continue;
+      if (this.gone(item)) {
+        lapsed.push(position.k);
+        continue;
       }
+      if (!accepts(item.value)) continue;
+      if (data.length === paging.size) {
+        more = true;
+        break;
+      }
+      data.push({ key: position.k, ...item });
+      last = position;
     }
-    const sign = order === 'DESC' ? -1 : 1;
-    const start = after ? rows.filter((row) => sign * compareRows(rangeOf(row), row.key, after.r, after.k) > 0) : rows;
-    const size = typeof limit === 'number' ? limit : 10;
-    const data = start.slice(0, size);
-    const last = data[data.length - 1];
-    const next =
-      last && start.length > size
-        ? Buffer.from(JSON.stringify({ r: rangeOf(last), k: last.key })).toString('base64url')
-        : undefined;
+    for (const key of lapsed) this.drop(store, key);
+    const next = last && more ? Buffer.from(JSON.stringify({ r: last.r, k: last.k })).toString('base64url') : undefined;
     return ok({ data, ...(next ? { cursor: next } : {}) });
   }
 
@@ -396,13 +432,27 @@ function attrOf(value: unknown, attr: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[attr] : undefined;
 }
 
-function compareRows(ra: unknown, ka: string, rb: unknown, kb: string): number {
-  return compare(ra, rb) || (ka < kb ? -1 : ka > kb ? 1 : 0);
-}
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+/** The page size and the cursor's position, or Forge's error for a limit outside 1..100 or a foreign cursor. */
+function parsePaging(cursor: unknown, limit: unknown): { after: IndexPosition | null; size: number } | KvsReply {
+  if (
+    limit !== undefined &&
+    (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_QUERY_LIMIT || limit > MAX_QUERY_LIMIT)
+  ) {
+    return fail(
+      400,
+      'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+      `The page limit must be set between ${MIN_QUERY_LIMIT} and ${MAX_QUERY_LIMIT}.`,
+    );
+  }
+  let after: IndexPosition | null = null;
+  if (typeof cursor === 'string') {
+    try {
+      after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as IndexPosition;
+    } catch {
+      return fail(400, 'INVALID_CURSOR', 'the cursor is not one this store issued');
+    }
+  }
+  return { after, size: typeof limit === 'number' ? limit : 10 };
 }
 
 function matches(actual: unknown, condition: string, values: unknown[]): boolean {

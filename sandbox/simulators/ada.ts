@@ -65,6 +65,7 @@ export interface AdaSnapshot {
 }
 
 const DAY = 86_400_000;
+const userKey = (type: string, variable: string, value: string) => JSON.stringify([type, variable, value]);
 const TYPES = new Set(['email', 'chatter_id', 'external_id', 'end_user_id', 'variable_match']);
 
 export async function startAdaSimulator(
@@ -83,6 +84,11 @@ export async function startAdaSimulator(
   const apiKey = 'ada_sandbox_key_0123456789abcdef';
   const users: AdaSeedEndUser[] = [];
   const jobs: AdaJobState[] = [];
+  // Lookups a backlog needs: end users by identifier, jobs by id and reference, and the jobs not yet settled.
+  const usersBy = new Map<string, number>();
+  const jobsById = new Map<string, AdaJobState>();
+  const jobsByReference = new Map<string, AdaJobState[]>();
+  let unsettled: AdaJobState[] = [];
   const lastSubmitted = new Map<string, number>();
   const partialValues = new Set<string>();
   const invalidValues = new Map<string, string>();
@@ -94,9 +100,25 @@ export async function startAdaSimulator(
   let counted: { limit: number; remaining: number; resetAt: number } | null = null;
   const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
+  const addUser = (u: AdaSeedEndUser) => {
+    users.push(u);
+    const keys = [
+      ...(u.email ? [userKey('email', '', u.email.toLowerCase())] : []),
+      ...(u.chatterId ? [userKey('chatter_id', '', u.chatterId)] : []),
+      ...Object.entries(u.variables ?? {}).map(([name, v]) => userKey('variable_match', name, v.toLowerCase())),
+    ];
+    for (const key of keys) usersBy.set(key, (usersBy.get(key) ?? 0) + 1);
+  };
+  const addJob = (job: AdaJobState) => {
+    jobs.push(job);
+    jobsById.set(job.id, job);
+    if (job.clientReference !== null)
+      jobsByReference.set(job.clientReference, [...(jobsByReference.get(job.clientReference) ?? []), job]);
+    if (!job.settled) unsettled.push(job);
+  };
   if (options.restore) {
-    users.push(...options.restore.users);
-    jobs.push(...options.restore.jobs);
+    for (const u of options.restore.users) addUser(u);
+    for (const job of options.restore.jobs) addJob(job);
     for (const [k, v] of options.restore.lastSubmitted) lastSubmitted.set(k, v);
     for (const v of options.restore.partialValues) partialValues.add(v);
     for (const [v, why] of options.restore.invalidValues ?? []) invalidValues.set(v, why);
@@ -108,17 +130,18 @@ export async function startAdaSimulator(
   const idKey = (i: { type: string; value: string; variable: string | null }) =>
     `${i.type}|${i.variable ?? ''}|${i.value.toLowerCase()}`;
 
+  /** End users an identifier matches: emails and variables case-insensitively, chatter ids exactly. */
   function matches(i: AdaJobState['identifiers'][number]): number {
     const v = i.value.toLowerCase();
-    return users.filter((u) =>
+    const key =
       i.type === 'email'
-        ? u.email?.toLowerCase() === v
+        ? userKey('email', '', v)
         : i.type === 'chatter_id'
-          ? u.chatterId === i.value
+          ? userKey('chatter_id', '', i.value)
           : i.type === 'variable_match'
-            ? u.variables?.[i.variable ?? '']?.toLowerCase() === v
-            : false,
-    ).length;
+            ? userKey('variable_match', i.variable ?? '', v)
+            : null;
+    return key === null ? 0 : (usersBy.get(key) ?? 0);
   }
 
   function render(job: AdaJobState) {
@@ -223,9 +246,7 @@ export async function startAdaSimulator(
         }));
         // Only an identical resubmission (same reference and body) within 24 hours returns the original job.
         const same = (j: AdaJobState) => JSON.stringify(j.identifiers) === JSON.stringify(identifiers);
-        const existing = ref
-          ? jobs.find((j) => j.clientReference === ref && now() - j.createdAt < DAY && same(j))
-          : undefined;
+        const existing = ref ? jobsByReference.get(ref)?.find((j) => now() - j.createdAt < DAY && same(j)) : undefined;
         // Ada does not document a replay's status; the simulator answers 200 so the client must accept any 2xx.
         if (existing)
           return {
@@ -255,7 +276,7 @@ export async function startAdaSimulator(
           ...(inCooldown ? { cooldown } : {}),
         };
         for (const i of identifiers) lastSubmitted.set(idKey(i), now());
-        jobs.push(job);
+        addJob(job);
         ledger.record({ at: now(), action: 'job_created', subject: ref ?? job.id });
         return {
           status: 202,
@@ -273,7 +294,7 @@ export async function startAdaSimulator(
       method: 'GET',
       pattern: /^\/api\/v2\/jobs\/([^/]+)$/,
       handle: (_req, m) => {
-        const job = jobs.find((j) => j.id === m[1]);
+        const job = jobsById.get(m[1] as string);
         return job ? { status: 200, body: render(job) } : errors(404, 'not_found', 'No job with that id');
       },
     },
@@ -295,7 +316,10 @@ export async function startAdaSimulator(
     notFound: errors(404, 'not_found', 'Not found'),
     before: (req) => {
       // Jobs finish on Ada's side whether or not anyone asks: settle every due job before answering.
-      for (const job of jobs) if (!job.settled) render(job);
+      if (unsettled.some((job) => now() - job.createdAt >= duration)) {
+        for (const job of unsettled) if (now() - job.createdAt >= duration) render(job);
+        unsettled = unsettled.filter((job) => !job.settled);
+      }
       if (bearer(req) !== apiKey) return errors(401, 'unauthorized', 'Authentication token is missing or invalid');
       const t = now();
       counted = null;
@@ -342,7 +366,7 @@ export async function startAdaSimulator(
     ledger,
     faults,
     server,
-    seedEndUser: (u) => users.push(u),
+    seedEndUser: addUser,
     partialFor: (value) => partialValues.add(value.toLowerCase()),
     invalidFor: (value, reason) => invalidValues.set(value.toLowerCase(), reason),
     jobCount: () => jobs.length,

@@ -124,6 +124,20 @@ export async function startGenesysSimulator(
   const tokens = new Map<string, number>();
   const contacts: GenesysSeedContact[] = [];
   const requests: StoredRequest[] = [];
+  // Lookups a backlog needs: contacts by email, requests by id, and the listing's order (kept until a request is added).
+  const contactsByEmail = new Map<string, GenesysSeedContact[]>();
+  const requestsById = new Map<string, StoredRequest>();
+  let listed: StoredRequest[] | null = null;
+  const addContact = (c: GenesysSeedContact) => {
+    contacts.push(c);
+    for (const e of new Set(c.emails.map((x) => x.toLowerCase())))
+      contactsByEmail.set(e, [...(contactsByEmail.get(e) ?? []), c]);
+  };
+  const addRequest = (r: StoredRequest) => {
+    requests.push(r);
+    requestsById.set(r.id, r);
+    listed = null;
+  };
   const errorEmails = new Set<string>();
   const limiter = new WindowLimiter(options.rateLimit ?? 300, 60_000);
   // Per token and endpoint, and reported in inin-ratelimit-*; some endpoints allow fewer than 300/min.
@@ -137,8 +151,8 @@ export async function startGenesysSimulator(
   const ledger = new Ledger(options.restore?.ledger);
   const faults = new Faults();
   if (options.restore) {
-    contacts.push(...options.restore.contacts);
-    requests.push(...options.restore.requests);
+    for (const c of options.restore.contacts) addContact(c);
+    for (const r of options.restore.requests) addRequest(r);
     for (const e of options.restore.errorEmails) errorEmails.add(e);
   }
 
@@ -211,15 +225,16 @@ export async function startGenesysSimulator(
             'The request could not be understood by the server due to malformed syntax.',
           );
         if (!SEARCH_TYPES.includes(type)) return badQueryValue(type, 'searchType', SEARCH_TYPES.join(', '));
-        const hits = contacts.filter((c) =>
+        const hits =
           type === 'EMAIL'
-            ? c.emails.some((e) => e.toLowerCase() === value)
-            : type === 'PHONE'
-              ? (c.phones ?? []).includes(value)
-              : type === 'NAME'
-                ? c.name.toLowerCase() === value
-                : false,
-        );
+            ? (contactsByEmail.get(value) ?? [])
+            : contacts.filter((c) =>
+                type === 'PHONE'
+                  ? (c.phones ?? []).includes(value)
+                  : type === 'NAME'
+                    ? c.name.toLowerCase() === value
+                    : false,
+              );
         return {
           status: 200,
           body: {
@@ -248,7 +263,7 @@ export async function startGenesysSimulator(
       method: 'GET',
       pattern: /^\/api\/v2\/gdpr\/requests\/([^/]+)$/,
       handle: (_req, m) => {
-        const r = requests.find((x) => x.id === m[1]);
+        const r = requestsById.get(m[1] as string);
         return r
           ? { status: 200, body: render(r) }
           : error(404, 'not.found', 'The requested GDPR request was not found');
@@ -268,7 +283,7 @@ export async function startGenesysSimulator(
         // Genesys documents no order for this listing: by default the simulator lists by request id, which
         // has nothing to do with time, so the app cannot lean on one.
         const order = options.listingOrder ?? 'shuffled';
-        const newestFirst = [...requests].sort((a, b) =>
+        const newestFirst = (listed ??= [...requests].sort((a, b) =>
           order === 'shuffled'
             ? a.id < b.id
               ? -1
@@ -276,7 +291,7 @@ export async function startGenesysSimulator(
             : order === 'oldest_first'
               ? a.createdAt - b.createdAt
               : b.createdAt - a.createdAt,
-        );
+        ));
         const pageCount = Math.max(1, Math.ceil(newestFirst.length / pageSize));
         const entities = newestFirst.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(render);
         return {
@@ -347,7 +362,7 @@ export async function startGenesysSimulator(
       failsWithError: emails.some((e) => errorEmails.has(e)),
       recorded: false,
     };
-    requests.push(stored);
+    addRequest(stored);
     if (stored.requestType === 'GDPR_DELETE')
       ledger.record({ at: now(), action: 'delete_request', subject: subjectKey(subject) });
     return { status: 202, body: render(stored) };
@@ -431,12 +446,12 @@ export async function startGenesysSimulator(
     ledger,
     faults,
     server,
-    seedContact: (c) => contacts.push(c),
+    seedContact: addContact,
     failRequestsFor: (email) => errorEmails.add(email.toLowerCase()),
     requestCount: (type) => requests.filter((r) => !r.createdBy && (!type || r.requestType === type)).length,
     seedForeignRequest: (f) => {
       const id = randomUUID();
-      requests.push({
+      addRequest({
         id,
         requestType: f.requestType ?? 'GDPR_DELETE',
         createdAt: f.createdAt,

@@ -60,16 +60,20 @@ export interface LedgerEntry {
 }
 
 export class Ledger {
-  readonly entries: LedgerEntry[];
+  readonly entries: LedgerEntry[] = [];
+  /** Entries by action and subject: a backlog's bench asks about thousands of subjects among tens of thousands. */
+  private readonly counts = new Map<string, number>();
   /** `entries`: what an earlier run of the simulator recorded, when the sandbox restores it. */
   constructor(entries: readonly LedgerEntry[] = []) {
-    this.entries = [...entries];
+    for (const entry of entries) this.record(entry);
   }
   record(entry: LedgerEntry): void {
     this.entries.push(entry);
+    const key = `${entry.action}\u0000${entry.subject}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
   count(action: string, subject: string): number {
-    return this.entries.filter((e) => e.action === action && e.subject === subject).length;
+    return this.counts.get(`${action}\u0000${subject}`) ?? 0;
   }
 }
 
