@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fetch as forgeFetch } from '@forge/api';
-import { Queue } from '@forge/events';
+import { Queue, RateLimitError } from '@forge/events';
 import {
   consoleLogger,
   type AppDeps,
@@ -8,6 +8,7 @@ import {
   type IntakeJira,
   type JobQueue,
   type PersonalDataStore,
+  QueueThrottled,
   type UserJiraPort,
 } from './app/ports';
 import type { ProviderId } from './core/erasure';
@@ -53,13 +54,18 @@ function createJobQueue(): JobQueue {
     async push(messages, delaySeconds) {
       // Forge accepts at most 50 events a push.
       for (let i = 0; i < messages.length; i += 50) {
-        await queue.push(
-          messages.slice(i, i + 50).map((body) => ({
-            body,
-            concurrency: { key: `erasure-${body.provider}`, limit: CONSUMER_CONCURRENCY[body.provider] },
-            ...(delaySeconds ? { delayInSeconds: delaySeconds } : {}),
-          })),
-        );
+        try {
+          await queue.push(
+            messages.slice(i, i + 50).map((body) => ({
+              body,
+              concurrency: { key: `erasure-${body.provider}`, limit: CONSUMER_CONCURRENCY[body.provider] },
+              ...(delaySeconds ? { delayInSeconds: delaySeconds } : {}),
+            })),
+          );
+        } catch (error) {
+          if (error instanceof RateLimitError) throw new QueueThrottled();
+          throw error;
+        }
       }
     },
   };

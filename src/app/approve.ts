@@ -10,6 +10,7 @@ import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
 import { approvalStartedComment, reapprovalNothingToDoComment, validationFailedComment } from './comments';
 import { finalizeIfSettled } from './finalize';
+import { pushOrLeaveForPoll } from './dispatch';
 import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
 import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
@@ -216,7 +217,7 @@ async function startCase(
       if (!shared) messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
     }
   }
-  if (messages.length > 0) await deps.queue.push(messages);
+  if (messages.length > 0) await pushOrLeaveForPoll(deps, messages);
   if (settings.statuses.inProgress)
     await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress, input.issue);
   await deps.jira.addComment(

@@ -1,7 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import { isTransient, ProviderError, RateLimited } from '../providers/errors';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
-import { STALE_PENDING_MS } from './attempt';
+import { dispatchPending } from './dispatch';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
 import { finishRecording, recordOutcome } from './record-outcome';
@@ -33,6 +33,8 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
   // org-wide and paged, so one scan answers for every pending request, not one scan per page of jobs.
   const byProvider = new Map<ProviderId, JobRecord[]>();
   const enrolled = new Map<ProviderId, JobRecord[]>();
+  // Pending jobs that are due have no live queue event: lost, or never pushed (Forge refused the push).
+  const undispatched: JobRecord[] = [];
   let cursor: string | undefined;
   do {
     if (outOfTime()) {
@@ -52,13 +54,14 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
         continue;
       }
       if (job.state === 'pending') {
-        await redispatch(deps, job, report);
+        undispatched.push(job);
         continue;
       }
       if (!job.providerRef) continue;
       byProvider.set(job.provider, [...(byProvider.get(job.provider) ?? []), job]);
     }
   } while (cursor && [...byProvider.values()].reduce((n, j) => n + j.length, 0) < MAX_JOBS_PER_POLL);
+  if (undispatched.length > 0 && !outOfTime()) report.redispatched += await dispatchPending(deps, undispatched);
   for (const [providerId, jobs] of enrolled) {
     if (outOfTime()) break;
     const sent = await submitSharedJobs(deps, providerId, jobs, outOfTime);
@@ -142,14 +145,6 @@ async function pollProvider(
       if (!(error instanceof ConcurrentUpdate)) throw error;
     }
   }
-}
-
-async function redispatch(deps: AppDeps, job: JobRecord, report: PollReport): Promise<void> {
-  const now = deps.now().getTime();
-  if (now - Date.parse(job.updatedAt) < STALE_PENDING_MS) return;
-  await saveQuietly(deps, { ...job, nextPollAt: now + STALE_PENDING_MS });
-  await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
-  report.redispatched += 1;
 }
 
 async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {

@@ -103,7 +103,20 @@ export interface IntakeJira {
 }
 
 export interface JobQueue {
+  /** Throws QueueThrottled when Forge refuses the push for its per-installation rate. */
   push(messages: JobMessage[], delaySeconds?: number): Promise<void>;
+}
+
+/**
+ * Forge refused a push: an installation may push at most 500 events a minute
+ * (https://developer.atlassian.com/platform/forge/limits-async-events/; @forge/events RateLimitError). Nothing
+ * is lost by it: the jobs stay pending and due, and the scheduled poll dispatches them (src/app/dispatch.ts).
+ */
+export class QueueThrottled extends Error {
+  constructor() {
+    super('Forge refused the queue push: more than 500 events a minute for this installation');
+    this.name = 'QueueThrottled';
+  }
 }
 
 /** Log lines carry ticket keys, providers and states only: never identifiers or provider payloads. */

@@ -6,7 +6,7 @@ import type { Subject } from '../core/subject';
 import { type CaseRecord, type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { applyOutcome } from './job-outcome';
-import type { AppDeps } from './ports';
+import { type AppDeps, QueueThrottled } from './ports';
 import { finishRecording, recordOutcome } from './record-outcome';
 import { readTicketSubject } from './ticket-subject';
 
@@ -18,12 +18,39 @@ import { readTicketSubject } from './ticket-subject';
 export type RunJobResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'recorded'; state: JobRecord['state'] }
-  | { kind: 'deferred'; delaySeconds: number };
+  /** Re-queued to run later; `withGroup` when the jobs after it in its event went along. */
+  | { kind: 'deferred'; delaySeconds: number; withGroup?: true }
+  /** Forge refused the re-queue push (QueueThrottled): the worker asks Forge to deliver this event again then. */
+  | { kind: 'redeliver'; delaySeconds: number };
 
 /** Forge delays queue events by at most 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
 const MAX_TRANSIENT_FAILURES = 8;
 const SUBMIT_CLAIM_TTL_SECONDS = 5 * 60;
+
+/**
+ * One delivery's jobs: the first, then each job its event carries after it (a backlog is dispatched in
+ * groups, src/app/dispatch.ts), in turn, while the invocation has time. A job that must wait for its rate
+ * budget takes the rest of the group along; what time does not allow goes back to the queue as one event.
+ */
+export async function runJobGroup(deps: AppDeps, message: JobMessage, budgetMs: number): Promise<RunJobResult> {
+  const started = Date.now();
+  let step = message;
+  for (;;) {
+    const result = await runErasureJob(deps, step);
+    if (result.kind === 'redeliver' || (result.kind === 'deferred' && result.withGroup)) return result;
+    const [next, ...after] = step.then ?? [];
+    if (!next) return result;
+    const following: JobMessage = {
+      ticketKey: next.ticketKey,
+      provider: step.provider,
+      attempt: next.attempt,
+      ...(after.length > 0 ? { then: after } : {}),
+    };
+    if (Date.now() - started > budgetMs) return requeue(deps, following, 1);
+    step = following;
+  }
+}
 
 export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise<RunJobResult> {
   // The claim below would be wasted on a delivery that arrived before the slot it was given.
@@ -162,20 +189,19 @@ async function waitForBudget(
   if (job.nextPollAt < now + (delaySeconds + 60) * 1000)
     await deps.store.jobs.update({ ...job, nextPollAt: now + (delaySeconds + 600) * 1000 });
   const { slot: _previous, ...rest } = message;
-  await deps.queue.push([{ ...rest, ...(refusal.slot ? { slot: refusal.slot } : {}) }], delaySeconds);
   deps.log.info('waiting for rate budget', {
     ticket: job.ticketKey,
     provider: job.provider,
     delaySeconds,
     reserved: refusal.slot !== null,
   });
-  return { kind: 'deferred', delaySeconds };
+  // The jobs after this one in its event wait with it, in order.
+  return requeue(deps, { ...rest, ...(refusal.slot ? { slot: refusal.slot } : {}) }, delaySeconds);
 }
 
 async function requeueForSlot(deps: AppDeps, message: JobMessage, slot: BudgetSlot): Promise<RunJobResult> {
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((slot.at - deps.now().getTime()) / 1000)));
-  await deps.queue.push([{ ...message, slot }], delaySeconds);
-  return { kind: 'deferred', delaySeconds };
+  return requeue(deps, { ...message, slot }, delaySeconds);
 }
 
 async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
@@ -189,6 +215,20 @@ async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
 async function settle(deps: AppDeps, job: JobRecord, at: string, outcome: ErasureOutcome): Promise<RunJobResult> {
   const saved = await recordOutcome(deps, applyOutcome(job, outcome, at));
   return { kind: 'recorded', state: saved.state };
+}
+
+/**
+ * Pushes a re-queued message; when Forge refuses the push (its 500 events a minute), the same event is asked
+ * back instead (the worker answers InvocationError), which costs no push.
+ */
+async function requeue(deps: AppDeps, message: JobMessage, delaySeconds: number): Promise<RunJobResult> {
+  try {
+    await deps.queue.push([message], delaySeconds);
+  } catch (error) {
+    if (error instanceof QueueThrottled) return { kind: 'redeliver', delaySeconds };
+    throw error;
+  }
+  return { kind: 'deferred', delaySeconds, ...((message.then?.length ?? 0) > 0 ? { withGroup: true as const } : {}) };
 }
 
 /**
@@ -213,7 +253,7 @@ async function defer(deps: AppDeps, job: JobRecord, error: Error): Promise<RunJo
     transientFailures: failures,
     nextPollAt: Date.parse(at) + (delaySeconds + 600) * 1000,
   });
-  await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }], delaySeconds);
   deps.log.warn('provider call deferred', { ticket: job.ticketKey, provider: job.provider, delaySeconds, failures });
-  return { kind: 'deferred', delaySeconds };
+  // Alone: one failing subject does not hold back the jobs after it in its event.
+  return requeue(deps, { ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }, delaySeconds);
 }

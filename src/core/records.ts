@@ -104,12 +104,20 @@ export const jobRecordSchema = erasureJobSchema.extend({
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
+/** Jobs one queue event carries after its first: a backlog is dispatched in groups (src/app/dispatch.ts). */
+export const MAX_JOBS_PER_EVENT = 25;
+
 export const jobMessageSchema = z.object({
   ticketKey: z.string(),
   provider: providerIdSchema,
   attempt: z.number().int().positive(),
   /** Calls the shared rate budget reserved for this delivery (src/app/rate-budget.ts). */
   slot: z.object({ at: z.number(), calls: z.number().int().positive() }).optional(),
+  /** Further jobs of the same provider, run in turn by the same delivery (src/app/run-job.ts, runJobGroup). */
+  then: z
+    .array(z.object({ ticketKey: z.string(), attempt: z.number().int().positive() }))
+    .max(MAX_JOBS_PER_EVENT - 1)
+    .optional(),
 });
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 

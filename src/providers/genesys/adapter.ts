@@ -12,12 +12,11 @@ import { ReconciliationIncomplete } from '../errors';
 import type { GenesysApi } from './client';
 import type { GdprRequest, GdprSubject } from './schemas';
 
-/** Pages a poll reads before it falls back to single GETs for what it has not seen. */
-const MAX_POLL_PAGES = 10;
+/** Calls one poll may make, listing pages and single GETs together (100 a page: 20,000 requests). */
+const MAX_POLL_CALLS = 200;
 /** Pages the reconciliation before a submit may read (100 a page): the whole listing of any realistic org. */
 const MAX_RECONCILE_PAGES = 50;
 const LISTING_PAGE_SIZE = 100;
-const MAX_SINGLE_GETS = 20;
 
 /** Maps a Genesys request status to our outcome. ERROR carries no detail and may be partial. */
 export function genesysOutcome(request: GdprRequest): PollResult {
@@ -230,14 +229,17 @@ export class GenesysProvider implements ErasureProvider {
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
     const wanted = new Set(providerRefs);
     const found = new Map<string, PollResult>();
-    // The scan may go as deep as the requests asked about could reach, plus the usual margin.
-    const maxPages = Math.ceil(wanted.size / LISTING_PAGE_SIZE) + MAX_POLL_PAGES;
-    for (let page = 1; page <= maxPages && found.size < wanted.size; page += 1) {
+    // The listing is the whole org's, in no documented order: a request may be on any page. Read it while that
+    // is cheaper than asking for each request not yet seen by itself, then ask for those one by one.
+    let calls = 0;
+    for (let page = 1; found.size < wanted.size && calls < MAX_POLL_CALLS; page += 1) {
       const { entities, pageCount } = await this.api.listRequests(page);
+      calls += 1;
       for (const r of entities) if (wanted.has(r.id)) found.set(r.id, genesysOutcome(r));
-      if (page >= pageCount) break;
+      if (page >= pageCount || wanted.size - found.size <= pageCount - page) break;
     }
-    for (const id of [...wanted].filter((id) => !found.has(id)).slice(0, MAX_SINGLE_GETS)) {
+    const unseen = [...wanted].filter((id) => !found.has(id)).slice(0, Math.max(0, MAX_POLL_CALLS - calls));
+    for (const id of unseen) {
       const r = await this.api.getRequest(id);
       if (r) found.set(id, genesysOutcome(r));
     }
