@@ -56,6 +56,8 @@ export interface InvocationStat {
 }
 
 const INTERVAL_MS = { fiveMinute: 5 * 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+/** How often, in real time, a running scheduled function lets the queue deliver what has fallen due. */
+const DELIVERY_CHECK_MS = 20;
 
 export interface PlatformOptions {
   repoRoot: string;
@@ -458,8 +460,24 @@ export class ForgePlatform {
   async fireScheduledTrigger(key: string): Promise<void> {
     const t = this.manifest.modules.scheduledTrigger?.find((s) => s.key === key);
     if (!t) throw new Error(`manifest.yml has no scheduled trigger ${key}`);
-    await this.fireScheduled(t.function, t.key);
+    await this.deliveringWhile(this.fireScheduled(t.function, t.key));
     await this.drain();
+  }
+
+  /**
+   * Forge runs queue consumers while a scheduled function runs: events that fall due meanwhile (the clock runs
+   * at real speed inside an invocation) are delivered as they do, not held until it returns.
+   */
+  private async deliveringWhile(work: Promise<void>): Promise<void> {
+    let finished = false;
+    const running = work.finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, DELIVERY_CHECK_MS))]);
+      if (!finished) await this.drain();
+    }
+    await running;
   }
 
   /**

@@ -36,6 +36,20 @@ export async function pushOrLeaveForPoll(deps: AppDeps, messages: JobMessage[]):
   return false;
 }
 
+/** Due jobs a worker looks through when its own are done. */
+const TOP_UP_PAGE = 100;
+
+/**
+ * Run by a worker whose event has no jobs left: dispatches the pending jobs that are due (left for the poll by a
+ * refused push), so a backlog Forge would not take at once goes out as soon as pushes are accepted again,
+ * instead of at the next five-minute poll. One storage query; the poll remains the safety net.
+ */
+export async function dispatchDue(deps: AppDeps): Promise<number> {
+  const { jobs } = await deps.store.jobs.dueForPoll(deps.now().getTime(), TOP_UP_PAGE);
+  const pending = jobs.filter((j) => j.state === 'pending' && !j.batchEnrolled);
+  return pending.length > 0 ? dispatchPending(deps, pending) : 0;
+}
+
 /**
  * Dispatches pending jobs (due: their event is missing) in groups per provider. Stops at the first refused
  * push: the rest stay due. Returns how many jobs were dispatched.

@@ -69,6 +69,23 @@ export class SharedRateBudget implements CallBudget {
     return true;
   }
 
+  /**
+   * Whether this invocation still holds `calls` from its last grant or adopted slot, usable now: the jobs after
+   * the first in one delivery run on what the first booked for them.
+   */
+  holds(calls: number): boolean {
+    return (
+      this.held !== null &&
+      this.held.calls >= calls &&
+      reservationUsable(this.last ?? initialBudget(this.options.windows), this.held.at, this.options.now())
+    );
+  }
+
+  /** The most calls one booking may hold: the smallest window's limit in force. */
+  largestBooking(): number {
+    return Math.min(...(this.last ?? initialBudget(this.options.windows)).windows.map((w) => w.limit));
+  }
+
   /** One call now: from what this invocation holds, else a fresh grant (never a reservation: callers here cannot come back). */
   async acquire(): Promise<BudgetDecision> {
     const now = this.options.now();

@@ -5,6 +5,7 @@ import type { ErasureOutcome, ErasureProvider, ErasureRef, SubmitResult } from '
 import type { Subject } from '../core/subject';
 import { type CaseRecord, type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
+import { dispatchDue } from './dispatch';
 import { applyOutcome } from './job-outcome';
 import { type AppDeps, QueueThrottled } from './ports';
 import { finishRecording, recordOutcome } from './record-outcome';
@@ -20,13 +21,23 @@ export type RunJobResult =
   | { kind: 'recorded'; state: JobRecord['state'] }
   /** Re-queued to run later; `withGroup` when the jobs after it in its event went along. */
   | { kind: 'deferred'; delaySeconds: number; withGroup?: true }
-  /** Forge refused the re-queue push (QueueThrottled): the worker asks Forge to deliver this event again then. */
-  | { kind: 'redeliver'; delaySeconds: number };
+  /**
+   * Forge refused the re-queue push (QueueThrottled): the worker asks Forge to deliver this event again then,
+   * handing it the slot reserved for it (the redelivered event carries its original body).
+   */
+  | { kind: 'redeliver'; delaySeconds: number; slot?: BudgetSlot };
 
 /** Forge delays queue events by at most 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
 const MAX_TRANSIENT_FAILURES = 8;
 const SUBMIT_CLAIM_TTL_SECONDS = 5 * 60;
+/**
+ * A job of a group books for the jobs after it too, up to this many in all: granted, they run on it without a
+ * storage round-trip each; refused, the group waits for one slot for all of them, not one slot per job.
+ * (With one slot per job a group makes one job per turn, and a backlog needs more groups than the provider
+ * takes jobs a minute to keep it busy.)
+ */
+const BOOK_AHEAD_JOBS = 5;
 
 /**
  * One delivery's jobs: the first, then each job its event carries after it (a backlog is dispatched in
@@ -40,11 +51,16 @@ export async function runJobGroup(deps: AppDeps, message: JobMessage, budgetMs: 
     const result = await runErasureJob(deps, step);
     if (result.kind === 'redeliver' || (result.kind === 'deferred' && result.withGroup)) return result;
     const [next, ...after] = step.then ?? [];
-    if (!next) return result;
+    if (!next) {
+      await dispatchDue(deps);
+      return result;
+    }
     const following: JobMessage = {
       ticketKey: next.ticketKey,
       provider: step.provider,
       attempt: next.attempt,
+      // A slot reserved for a job that turned out to need no call (already done) is the next one's.
+      ...(result.kind === 'ignored' && step.slot ? { slot: step.slot } : {}),
       ...(after.length > 0 ? { then: after } : {}),
     };
     if (Date.now() - started > budgetMs) return requeue(deps, following, 1);
@@ -135,8 +151,13 @@ async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMes
   // can be made: a worker the budget sends away comes back later and reads the ticket then, not twice.
   const bookable = await deps.provider(job.provider);
   const budget = bookable && (await deps.budget?.(job.provider));
-  if (bookable && budget && !(message.slot && budget.adopt(message.slot))) {
-    const booked = await budget.book(bookable.callsToSubmit?.(record.identifierKinds, ref) ?? 1);
+  const calls = bookable?.callsToSubmit?.(record.identifierKinds, ref) ?? 1;
+  if (bookable && budget && !(message.slot && budget.adopt(message.slot)) && !budget.holds(calls)) {
+    const ahead = Math.max(
+      1,
+      Math.min(BOOK_AHEAD_JOBS, 1 + (message.then?.length ?? 0), Math.floor(budget.largestBooking() / calls)),
+    );
+    const booked = await budget.book(calls * ahead);
     if (!booked.ok) return waitForBudget(deps, job, message, booked);
   }
   // Read right before the provider call: the identifiers a person may have edited since approval.
@@ -225,7 +246,8 @@ async function requeue(deps: AppDeps, message: JobMessage, delaySeconds: number)
   try {
     await deps.queue.push([message], delaySeconds);
   } catch (error) {
-    if (error instanceof QueueThrottled) return { kind: 'redeliver', delaySeconds };
+    if (error instanceof QueueThrottled)
+      return { kind: 'redeliver', delaySeconds, ...(message.slot ? { slot: message.slot } : {}) };
     throw error;
   }
   return { kind: 'deferred', delaySeconds, ...((message.then?.length ?? 0) > 0 ? { withGroup: true as const } : {}) };
