@@ -1,6 +1,7 @@
 import type { ProviderId } from '../core/erasure';
 import { isTransient, ProviderError, RateLimited } from '../providers/errors';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
+import { learnCompletions } from './completion-estimate';
 import { dispatchPending } from './dispatch';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
@@ -118,6 +119,7 @@ async function pollProvider(
     }
     return;
   }
+  await learnCompletions(deps, providerId, statuses.values());
   for (const job of jobs) {
     // What is left is still due, and the next run starts with it.
     if (outOfTime()) {

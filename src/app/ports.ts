@@ -194,6 +194,12 @@ export interface PreviewStore {
   set(ticketKey: string, request: PreviewRequest): Promise<void>;
 }
 
+/** How long a provider's recent jobs took, newest last (src/store/job-durations.ts). */
+export interface JobDurationLog {
+  recent(provider: ProviderId): Promise<number[]>;
+  save(provider: ProviderId, durationsMs: number[]): Promise<void>;
+}
+
 export interface AppStore {
   cases: CaseStore;
   jobs: JobStore;
@@ -207,6 +213,8 @@ export interface AppStore {
   /** Declared by the providers that need them (src/providers/ada/cooldown.ts, src/providers/genesys/token.ts). */
   adaSubmissions: AdaSubmissionLog;
   genesysTokens: SharedTokenCache;
+  /** Where the app learns when to read an asynchronous provider's job (src/app/completion-estimate.ts). */
+  jobDurations?: JobDurationLog;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ErasureOutcome, ErasureProvider, ErasureRef, SubmitResult } from '
 import type { Subject } from '../core/subject';
 import { type CaseRecord, type Claim, ConcurrentUpdate, type JobMessage, type JobRecord } from '../core/records';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
+import { firstReadDelayMs, readWhenLikelyDone } from './completion-estimate';
 import { dispatchDue } from './dispatch';
 import { applyOutcome } from './job-outcome';
 import { type AppDeps, QueueThrottled } from './ports';
@@ -190,7 +191,8 @@ async function submit(deps: AppDeps, job: JobRecord, at: string, message: JobMes
     throw error;
   }
   const applied = applyOutcome(current, result.outcome, at, { requests: result.requests, withheld: result.withheld });
-  const saved = await recordOutcome(deps, applied);
+  const readAfterMs = result.outcome.kind === 'submitted' ? await firstReadDelayMs(deps, job.provider) : null;
+  const saved = await recordOutcome(deps, readWhenLikelyDone(applied, at, readAfterMs));
   return { kind: 'recorded', state: saved.state };
 }
 

@@ -5,6 +5,7 @@ import type { Subject } from '../core/subject';
 import { isTransient, OutcomeUnknown, ProviderError } from '../providers/errors';
 import { type BatchEntry, type ErasureOutcome, idempotencyKey } from '../providers/port';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
+import { firstReadDelayMs, readWhenLikelyDone } from './completion-estimate';
 import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
@@ -78,6 +79,7 @@ export async function submitSharedJobs(
 
   let calls = 0;
   const budget = await deps.budget?.(providerId);
+  const readAfterMs = batches.length > 0 ? await firstReadDelayMs(deps, providerId) : null;
   for (const batch of batches) {
     if (outOfTime()) break;
     // No room now: the members stay enrolled and due, and the next poll tries again.
@@ -118,7 +120,7 @@ export async function submitSharedJobs(
       continue;
     }
     for (const m of written) {
-      const applied = applyOutcome(
+      const submitted = applyOutcome(
         { ...m.job, batchEnrolled: false },
         { kind: 'submitted', providerRef: accepted.providerRef, providerStatus: accepted.providerStatus },
         at,
@@ -135,7 +137,7 @@ export async function submitSharedJobs(
         },
       );
       try {
-        await recordOutcome(deps, applied);
+        await recordOutcome(deps, readWhenLikelyDone(submitted, at, readAfterMs));
       } catch (error) {
         if (!(error instanceof ConcurrentUpdate)) throw error;
       }

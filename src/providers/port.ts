@@ -97,7 +97,10 @@ export interface SubmitResult {
 }
 
 /** Status of a submitted job; `in_progress` while the provider is still working. */
-export type PollResult = ErasureOutcome | { kind: 'in_progress'; providerRef: string; providerStatus: string };
+export type PollResult = (ErasureOutcome | { kind: 'in_progress'; providerRef: string; providerStatus: string }) & {
+  /** A finished job's duration by the provider's own timestamps (Ada: created_at to completed_at), where given. */
+  tookMs?: number;
+};
 
 export interface PreviewResult {
   providerRef: string;

@@ -1,6 +1,7 @@
 import { adaSubmissionLog } from './ada-submission-log';
 import { auditStore } from './audit-store';
 import { holdStore } from './hold-store';
+import { jobDurations } from './job-durations';
 import { caseStore, claims, jobStore, settingsStore } from './kvs-store';
 import { genesysTokenCache, providerSecrets } from './secrets';
 import { amiqusTickets, genesysPreviews } from './ticket-links';
@@ -21,4 +22,5 @@ export const forgeStore = {
   previews: genesysPreviews,
   adaSubmissions: adaSubmissionLog,
   genesysTokens: genesysTokenCache,
+  jobDurations,
 };

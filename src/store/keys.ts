@@ -44,6 +44,8 @@ export const kvsKeys = {
   reportingCycle: 'pd-report:cycle',
   /** The opening (salt and account id) of an actor commitment in the audit trail. */
   actorOpening: (commitment: string) => `actor-opening:${commitment}`,
+  /** How long a provider's recent jobs took, by its own timestamps (src/app/completion-estimate.ts). */
+  jobDurations: (provider: ProviderId) => `job-durations:${provider}`,
 };
 
 /** Forge secret storage (`kvs.setSecret`): encrypted, never returned by `get` or `query`. */

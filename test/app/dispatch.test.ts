@@ -50,7 +50,6 @@ function amiqusOnBudget(world: World, limit: number): void {
   const budget = memoryBudget(world, limit);
   const fake = world.providers.amiqus;
   const onBudget: ErasureProvider = {
-    id: fake.id,
     callsToSubmit: () => 1,
     pollStatus: (refs) => fake.pollStatus(refs),
     submitErasure: async (subject, ref) => {

@@ -292,7 +292,10 @@ export class AdaProvider implements ErasureProvider {
     const out = new Map<string, PollResult>();
     for (const id of providerRefs) {
       const job = await this.api.getJob(id);
-      if (job) out.set(id, adaOutcome(job));
+      if (!job) continue;
+      const outcome = adaOutcome(job);
+      const took = job.completed_at && job.created_at ? Date.parse(job.completed_at) - Date.parse(job.created_at) : NaN;
+      out.set(id, outcome.kind !== 'in_progress' && took >= 0 ? { ...outcome, tookMs: took } : outcome);
     }
     return out;
   }
