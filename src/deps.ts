@@ -40,13 +40,13 @@ const egressFetch: FetchFn = (url, init) => forgeFetch(url, init);
 const store: AppStore = forgeStore;
 
 /**
- * How many erasure jobs of one provider may run at once. Forge runs queue consumers without limit unless a push
+ * How many erasure workers of one provider may run at once. Forge runs queue consumers without limit unless a push
  * names a concurrency key (https://developer.atlassian.com/platform/forge/runtime-reference/async-events-api/,
- * `concurrency: { key, limit }` on each event in @forge/events 3.0.8). Each invocation paces its provider calls
- * to the provider's published rate (providers/rate-limit.ts), and that pacing only bounds the total while one
- * invocation per provider runs: a second one would double the rate into 429s. Providers still run in parallel.
+ * `concurrency: { key, limit }` on each event in @forge/events 3.0.8). The shared rate budget (app/rate-budget.ts)
+ * bounds every invocation's calls together, so several may run; the limit keeps a backlog from holding many
+ * invocations that the budget would only make wait, and from racing each other for the budget's record.
  */
-export const CONSUMER_CONCURRENCY: Record<ProviderId, number> = { amiqus: 1, ada: 1, genesys: 1 };
+export const CONSUMER_CONCURRENCY: Record<ProviderId, number> = { amiqus: 4, ada: 2, genesys: 4 };
 
 function createJobQueue(): JobQueue {
   const queue = new Queue({ key: ERASURE_QUEUE });
