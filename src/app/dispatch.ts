@@ -1,4 +1,5 @@
 import type { ProviderId } from '../core/erasure';
+import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { ConcurrentUpdate, type JobMessage, type JobRecord, MAX_JOBS_PER_EVENT } from '../core/records';
 import { type AppDeps, QueueThrottled } from './ports';
 
@@ -15,6 +16,18 @@ import { type AppDeps, QueueThrottled } from './ports';
  * up to Forge's longest delay (15 minutes) at a time, and each job for the ones before it.
  */
 export const DISPATCH_GRACE_MS = 25 * 60_000;
+/** Calls a job makes at most (Amiqus: lookup, delete, read-back), to space out the grace of a long backlog. */
+const CALLS_PER_JOB = 3;
+
+/**
+ * How long after dispatch the poll takes a job's event for lost: the grace, plus the time the provider's
+ * minute limit needs for the jobs dispatched before it, so a backlog longer than the grace is not dispatched twice.
+ */
+function lostAfterMs(provider: ProviderId, position: number): number {
+  const minute = PROVIDER_DESCRIPTIONS[provider].limits.rate.find((w) => w.windowMs === 60_000);
+  const perJobMs = minute ? (60_000 * CALLS_PER_JOB) / minute.limit : 0;
+  return DISPATCH_GRACE_MS + Math.round(position * perJobMs);
+}
 
 /**
  * Pushes one ticket's job messages. Refused by Forge's rate, the jobs are left due now, for the next
@@ -77,7 +90,8 @@ export async function dispatchPending(deps: AppDeps, jobs: JobRecord[]): Promise
       }
       // After the push: a crash in between only dispatches these again later (the worker runs a job once).
       // A job the worker has already moved on is left as the worker wrote it.
-      for (const job of [head, ...rest]) await saveQuietly(deps, { ...job, nextPollAt: now + DISPATCH_GRACE_MS });
+      for (const [j, job] of [head, ...rest].entries())
+        await saveQuietly(deps, { ...job, nextPollAt: now + lostAfterMs(provider, i + j) });
       dispatched += rest.length + 1;
     }
   }
