@@ -71,7 +71,11 @@ async function pollOrder(queue: string, order: Sort = Sort.ASC): Promise<string[
 }
 
 async function onePage(cursor?: string, limit = 2, order: Sort = Sort.ASC) {
-  let q = jobs().query().index('by-poll', { partition: ['waiting'] }).sort(order).limit(limit);
+  let q = jobs()
+    .query()
+    .index('by-poll', { partition: ['waiting'] })
+    .sort(order)
+    .limit(limit);
   if (cursor) q = q.cursor(cursor);
   const page = await q.getMany();
   return { keys: page.results.map((r) => r.key), cursor: page.nextCursor };
