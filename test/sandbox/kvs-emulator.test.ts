@@ -1,48 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
 import { parse } from 'yaml';
-import { ForgePlatform } from '../../sandbox/forge/runtime';
-import { VirtualClock } from '../../sandbox/virtual-date';
+import { KvsTestBed, REPO_ROOT, START, type StoredJob } from './support/kvs-test-bed';
 
 /**
  * The Forge storage emulator and runtime, driven through the real pinned `@forge/kvs` client: the client
  * talks to `global.__forge_fetch__`, which the installed ForgePlatform answers with the KVS emulator.
  */
 
-const REPO_ROOT = join(__dirname, '..', '..');
-const START = Date.parse('2026-11-25T09:00:00Z');
-const DUMMY_JIRA = 'http://127.0.0.1:9'; // never called by these tests
+const bed = new KvsTestBed('kvs-emulator-test-');
 
-let clock: VirtualClock;
-let platform: ForgePlatform;
-let tmp: string;
-
-function newPlatform(extra: { kvsFile?: string; loadModule?: () => Record<string, unknown> } = {}): ForgePlatform {
-  return new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: DUMMY_JIRA, clock, ...extra });
-}
-
-beforeEach(() => {
-  // A clock that moves only when advanced (its "real" time is frozen), so trigger times are exact.
-  clock = new VirtualClock(() => START);
-  tmp = mkdtempSync(join(tmpdir(), 'kvs-emulator-test-'));
-  platform = newPlatform().install();
-});
-
-afterEach(() => {
-  platform.uninstall();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-interface Job {
-  ticketKey: string;
-  provider: string;
-  state: string;
-  pollQueue: string;
-  nextPollAt: string;
-  version: number;
-}
+type Job = StoredJob;
 
 interface CaseRow {
   ticketKey: string;
@@ -115,9 +84,9 @@ describe('KVS emulator through @forge/kvs: key-value', () => {
 
   it('a value set with a TTL may still be read for up to 48 hours after it expires (Forge deletes lazily), then is gone', async () => {
     await kvs.set('ephemeral', 'x', { ttl: { value: 10, unit: 'MINUTES' } });
-    clock.advance(11 * 60_000);
+    bed.clock.advance(11 * 60_000);
     expect(await kvs.get('ephemeral')).toBe('x');
-    clock.advance(48 * 3_600_000);
+    bed.clock.advance(48 * 3_600_000);
     expect(await kvs.get('ephemeral')).toBeUndefined();
   });
 });
@@ -367,9 +336,9 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
 
 describe('KVS emulator persistence', () => {
   it('data written with kvsFile is read back by a new platform on the same file (a restart keeps storage)', async () => {
-    const kvsFile = join(tmp, 'nested', 'kvs.json');
-    platform.uninstall();
-    const first = newPlatform({ kvsFile }).install();
+    const kvsFile = join(bed.tmp, 'nested', 'kvs.json');
+    bed.platform.uninstall();
+    const first = bed.newPlatform({ kvsFile }).install();
     await kvs.set('settings', { fields: { email: 'customfield_10050' } });
     await kvs.setSecret('provider:ada', { apiKey: 'k' });
     await kvs
@@ -380,7 +349,7 @@ describe('KVS emulator persistence', () => {
     first.uninstall();
     expect(JSON.parse(readFileSync(kvsFile, 'utf8'))).toBeInstanceOf(Object);
 
-    platform = newPlatform({ kvsFile }).install();
+    bed.platform = bed.newPlatform({ kvsFile }).install();
     expect(await kvs.get('settings')).toEqual({ fields: { email: 'customfield_10050' } });
     expect(await kvs.getSecret('provider:ada')).toEqual({ apiKey: 'k' });
     expect(await kvs.entity<CaseRow>('erasure-case').get('DSAR-7')).toEqual({
@@ -399,16 +368,16 @@ describe('KVS emulator persistence', () => {
   });
 
   it('deletes and transactions (which answer 204) also reach the file', async () => {
-    const kvsFile = join(tmp, 'kvs-204.json');
-    platform.uninstall();
-    const first = newPlatform({ kvsFile }).install();
+    const kvsFile = join(bed.tmp, 'kvs-204.json');
+    bed.platform.uninstall();
+    const first = bed.newPlatform({ kvsFile }).install();
     await kvs.set('gone', 1);
     await kvs.set('kept', 1);
     await kvs.delete('gone');
     await kvs.transact().set('kept', 2).set('added', 'yes').execute();
     first.uninstall();
 
-    platform = newPlatform({ kvsFile }).install();
+    bed.platform = bed.newPlatform({ kvsFile }).install();
     expect(await kvs.get('gone')).toBeUndefined();
     expect(await kvs.get('kept')).toBe(2);
     expect(await kvs.get('added')).toBe('yes');
@@ -416,8 +385,8 @@ describe('KVS emulator persistence', () => {
 
   it('a platform without kvsFile starts empty and shares nothing with the previous one', async () => {
     await kvs.set('only-here', 1);
-    platform.uninstall();
-    platform = newPlatform().install();
+    bed.platform.uninstall();
+    bed.platform = bed.newPlatform().install();
     expect(await kvs.get('only-here')).toBeUndefined();
   });
 });
@@ -432,7 +401,7 @@ describe('Forge runtime: scheduled triggers', () => {
   /** Handlers that record when they run, loaded through the runtime's manifest lookup instead of src/index. */
   function recordingModule(fired: Fired[]): () => Record<string, unknown> {
     const record = (fn: string) => (event: { context?: { moduleKey?: unknown } }) => {
-      fired.push({ fn, at: clock.now(), moduleKey: event.context?.moduleKey });
+      fired.push({ fn, at: bed.clock.now(), moduleKey: event.context?.moduleKey });
     };
     return () => ({
       amiqusDuePoll: record('amiqusDuePoll'),
@@ -444,18 +413,18 @@ describe('Forge runtime: scheduled triggers', () => {
 
   it('fires each manifest scheduledTrigger at its interval as platform.advance() moves time', async () => {
     const fired: Fired[] = [];
-    platform.uninstall();
-    platform = newPlatform({ loadModule: recordingModule(fired) }).install();
+    bed.platform.uninstall();
+    bed.platform = bed.newPlatform({ loadModule: recordingModule(fired) }).install();
 
-    await platform.advance(4 * 60_000);
+    await bed.platform.advance(4 * 60_000);
     expect(fired).toEqual([]);
 
-    await platform.advance(60_000);
+    await bed.platform.advance(60_000);
     expect(fired).toEqual([
       { fn: 'providerStatusPoll', at: START + 5 * 60_000, moduleKey: 'provider-status-schedule' },
     ]);
 
-    await platform.advance(86_400_000 - 5 * 60_000);
+    await bed.platform.advance(86_400_000 - 5 * 60_000);
     const polls = fired.filter((f) => f.fn === 'providerStatusPoll');
     expect(polls).toHaveLength(288);
     polls.forEach((p, i) => expect(p.at).toBe(START + (i + 1) * 5 * 60_000));
@@ -469,14 +438,14 @@ describe('Forge runtime: scheduled triggers', () => {
       { fn: 'personalDataReport', at: START + 86_400_000, moduleKey: 'personal-data-report-schedule' },
     ]);
 
-    expect(platform.stats.get('provider-status-poll')?.count).toBe(288);
-    expect(platform.stats.get('amiqus-due-poll')?.count).toBe(1);
-    expect(platform.stats.get('deadline-watch')?.count).toBe(1);
+    expect(bed.platform.stats.get('provider-status-poll')?.count).toBe(288);
+    expect(bed.platform.stats.get('amiqus-due-poll')?.count).toBe(1);
+    expect(bed.platform.stats.get('deadline-watch')?.count).toBe(1);
 
-    await platform.advance(86_400_000);
-    expect(platform.stats.get('provider-status-poll')?.count).toBe(576);
-    expect(platform.stats.get('amiqus-due-poll')?.count).toBe(2);
-    expect(platform.stats.get('deadline-watch')?.count).toBe(2);
+    await bed.platform.advance(86_400_000);
+    expect(bed.platform.stats.get('provider-status-poll')?.count).toBe(576);
+    expect(bed.platform.stats.get('amiqus-due-poll')?.count).toBe(2);
+    expect(bed.platform.stats.get('deadline-watch')?.count).toBe(2);
   });
 });
 

@@ -1,9 +1,6 @@
 import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { kvs, Sort, WhereConditions } from '@forge/kvs';
-import { ForgePlatform } from '../../sandbox/forge/runtime';
-import { VirtualClock } from '../../sandbox/virtual-date';
+import { KvsTestBed, START, type StoredJob } from './support/kvs-test-bed';
 
 /**
  * The KVS emulator's indexes are kept sorted as items are written (sandbox/forge/kvs-index.ts) instead of
@@ -13,45 +10,11 @@ import { VirtualClock } from '../../sandbox/virtual-date';
  * data leaves the index once Forge's deletion lag is over. Driven through the pinned `@forge/kvs` client.
  */
 
-const REPO_ROOT = join(__dirname, '..', '..');
-const START = Date.parse('2026-11-25T09:00:00Z');
+const bed = new KvsTestBed('kvs-index-test-');
 
-let clock: VirtualClock;
-let platform: ForgePlatform;
-let tmp: string;
-
-function newPlatform(kvsFile?: string): ForgePlatform {
-  return new ForgePlatform({
-    repoRoot: REPO_ROOT,
-    jiraBaseUrl: 'http://127.0.0.1:9',
-    clock,
-    ...(kvsFile ? { kvsFile } : {}),
-  }).install();
-}
-
-beforeEach(() => {
-  clock = new VirtualClock(() => START);
-  tmp = mkdtempSync(join(tmpdir(), 'kvs-index-test-'));
-  platform = newPlatform();
-});
-
-afterEach(() => {
-  platform.uninstall();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-interface Job {
-  ticketKey: string;
-  provider: string;
-  state: string;
-  pollQueue: string;
-  nextPollAt: string;
-  version: number;
-}
-
-const jobs = () => kvs.entity<Job>('erasure-job');
+const jobs = () => kvs.entity<StoredJob>('erasure-job');
 const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
-const job = (key: string, pollQueue: string, minute: number): Job => ({
+const job = (key: string, pollQueue: string, minute: number): StoredJob => ({
   ticketKey: key.split('::')[0] as string,
   provider: key.split('::')[1] as string,
   state: 'waiting',
@@ -215,25 +178,25 @@ describe('KVS emulator indexes, kept sorted on write', () => {
     await kvs.set('t:2', 'kept');
     const list = async () =>
       (await kvs.query().where('key', WhereConditions.beginsWith('t:')).limit(10).getMany()).results.map((r) => r.key);
-    clock.advance(2 * 60_000);
+    bed.clock.advance(2 * 60_000);
     expect(await list()).toEqual(['t:1', 't:2']);
-    clock.advance(48 * 3_600_000);
+    bed.clock.advance(48 * 3_600_000);
     expect(await list()).toEqual(['t:2']);
     await kvs.set('t:1', 'again');
     expect(await list()).toEqual(['t:1', 't:2']);
   });
 
   it('a restart from the storage file rebuilds the indexes in order', async () => {
-    const kvsFile = join(tmp, 'kvs.json');
-    platform.uninstall();
-    platform = newPlatform(kvsFile);
+    const kvsFile = join(bed.tmp, 'kvs.json');
+    bed.platform.uninstall();
+    bed.platform = bed.newPlatform({ kvsFile }).install();
     await jobs().set('B::ada', job('B::ada', 'waiting', 20));
     await jobs().set('A::ada', job('A::ada', 'waiting', 30));
     await jobs().set('C::ada', job('C::ada', 'waiting', 10));
     await kvs.set('k:2', 2);
     await kvs.set('k:1', 1);
-    platform.uninstall();
-    platform = newPlatform(kvsFile);
+    bed.platform.uninstall();
+    bed.platform = bed.newPlatform({ kvsFile }).install();
     expect(await pollOrder('waiting')).toEqual(['C::ada', 'B::ada', 'A::ada']);
     const keys = await kvs.query().where('key', WhereConditions.beginsWith('k:')).getMany();
     expect(keys.results.map((r) => r.key)).toEqual(['k:1', 'k:2']);
