@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Filter, FilterConditions, ForgeKvsAPIError, Sort, WhereConditions, kvs } from '@forge/kvs';
 import { parse } from 'yaml';
-import { KvsTestBed, REPO_ROOT, START, type StoredJob } from './support/kvs-test-bed';
+import { KvsTestBed, minuteAt, REPO_ROOT, START, type StoredJob, waitingJob } from './support/kvs-test-bed';
 
 /**
  * The Forge storage emulator and runtime, driven through the real pinned `@forge/kvs` client: the client
@@ -210,16 +210,9 @@ describe('KVS emulator through @forge/kvs: custom entities and indexes from mani
 
   it('an index query returns only its partition, in ascending range order, and DESC reverses it', async () => {
     const jobs = kvs.entity<Job>('erasure-job');
-    const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
+    const at = minuteAt;
     const job = (key: string, pollQueue: string, minute: number): Promise<void> =>
-      jobs.set(key, {
-        ticketKey: key.split('::')[0] as string,
-        provider: key.split('::')[1] as string,
-        state: 'waiting',
-        pollQueue,
-        nextPollAt: at(minute),
-        version: 0,
-      });
+      jobs.set(key, waitingJob(key, pollQueue, minute));
     await job('DSAR-1::ada', 'due', 900);
     await job('DSAR-2::amiqus', 'due', 10_000);
     await job('DSAR-3::genesys', 'idle', 1);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { kvs, Sort, WhereConditions } from '@forge/kvs';
-import { KvsTestBed, START, type StoredJob } from './support/kvs-test-bed';
+import { KvsTestBed, minuteAt, type StoredJob, waitingJob } from './support/kvs-test-bed';
 
 /**
  * The KVS emulator's indexes are kept sorted as items are written (sandbox/forge/kvs-index.ts) instead of
@@ -13,15 +13,8 @@ import { KvsTestBed, START, type StoredJob } from './support/kvs-test-bed';
 const bed = new KvsTestBed('kvs-index-test-');
 
 const jobs = () => kvs.entity<StoredJob>('erasure-job');
-const at = (minute: number) => new Date(START + minute * 60_000).toISOString();
-const job = (key: string, pollQueue: string, minute: number): StoredJob => ({
-  ticketKey: key.split('::')[0] as string,
-  provider: key.split('::')[1] as string,
-  state: 'waiting',
-  pollQueue,
-  nextPollAt: at(minute),
-  version: 0,
-});
+const at = minuteAt;
+const job = waitingJob;
 
 async function pollOrder(queue: string, order: Sort = Sort.ASC): Promise<string[]> {
   const page = await jobs()

@@ -47,3 +47,16 @@ export class KvsTestBed {
     return new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: DUMMY_JIRA, clock: this.clock, ...extra });
   }
 }
+
+/** The ISO time `minute` minutes after START (how the app stores `nextPollAt`). */
+export const minuteAt = (minute: number): string => new Date(START + minute * 60_000).toISOString();
+
+/** A waiting job keyed `<ticket>::<provider>`, in poll queue `pollQueue`, next polled at `minute`. */
+export const waitingJob = (key: string, pollQueue: string, minute: number): StoredJob => ({
+  ticketKey: key.split('::')[0] as string,
+  provider: key.split('::')[1] as string,
+  state: 'waiting',
+  pollQueue,
+  nextPollAt: minuteAt(minute),
+  version: 0,
+});
