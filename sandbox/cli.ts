@@ -31,7 +31,8 @@ async function main(): Promise<void> {
       out('');
       out(`── ${r.scenario.title}`);
       for (const line of timeline(world, r.ticket)) out(line);
-      if (r.recordVerified !== null) out(`  compliance record hash chain verifies: ${r.recordVerified ? 'yes' : 'NO'}`);
+      if (r.recordVerified !== null)
+        out(`  every compliance record's hash chain and summary verify: ${r.recordVerified ? 'yes' : 'NO'}`);
     }
     const mismatches = results.filter(
       (r) =>

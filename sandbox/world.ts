@@ -23,7 +23,8 @@ import { createVirtualClock, installVirtualDate, type VirtualClock } from './vir
 
 export const REPO_ROOT = join(__dirname, '..');
 export const ADMIN_ACCOUNT = '712020:jira-admin';
-export const TERMINAL_STATUSES = ['Done', 'Erasure blocked', 'Needs attention'];
+/** Where the app leaves a ticket until a person acts (or for good): the demo and the tests wait for these. */
+export const TERMINAL_STATUSES = ['Done', 'Erasure blocked', 'Needs attention', 'Pending downstream'];
 
 export interface World {
   clock: VirtualClock;
@@ -109,7 +110,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   platform.egressAliases.set(new URL(genesys.loginUrl).origin, 'login.mypurecloud.ie');
   platform.egressAliases.set(new URL(genesys.apiUrl).origin, 'api.mypurecloud.ie');
   // The panel and the admin page, bundled from src/ui and drawn by the sandbox's UI Kit host on Jira's page.
-  const ui = createUiHost({ repoRoot: REPO_ROOT, platform, knownAccount: (id) => jira.state.users.has(id) });
+  const ui = createUiHost({
+    repoRoot: REPO_ROOT,
+    platform,
+    knownAccount: (id) => jira.state.users.has(id),
+    displayNames: () => Object.fromEntries([...jira.state.users.values()].map((u) => [u.accountId, u.displayName])),
+  });
   jira.mount((req, res, url, body) => ui.handle(req, res, url, body));
   jira.state.onEvent((e) => platform.deliverProductEvent(e.eventType, e.payload, { causedByApp: e.causedByApp }));
 

@@ -11,6 +11,7 @@ export interface TicketResult {
   ticket: string;
   status: string;
   jobs: Record<string, string>;
+  /** Every compliance record on the ticket verifies (null: none attached). */
   recordVerified: boolean | null;
 }
 
@@ -32,7 +33,37 @@ export async function runScenarios(
     opened.every((o) => TERMINAL_STATUSES.includes(world.jira.state.issues.get(o.ticket)?.status ?? '')) &&
     world.platform.pendingEvents() === 0;
   await world.runUntil(settled, maxMs);
+  // The privacy officer's part once the providers are done: tick off each downstream system on the panel.
+  for (const o of opened) {
+    if (o.scenario.downstream !== 'leave' && world.jira.state.issues.get(o.ticket)?.status === PENDING_DOWNSTREAM)
+      await confirmDownstreamSystems(world, o.ticket);
+  }
+  await world.runUntil(settled, maxMs);
   return Promise.all(opened.map((o) => resultOf(world, o.scenario, o.ticket)));
+}
+
+const PENDING_DOWNSTREAM = 'Pending downstream';
+/** What an officer might note against a system's confirmation: the other system's own deletion reference. */
+const DEMO_REFERENCES: Record<string, string> = { 'CRM (Salesforce)': 'Salesforce deletion case 00012345' };
+
+/** Confirms every downstream system still open on the ticket, from the panel's resolver, as the officer. */
+export async function confirmDownstreamSystems(world: World, ticket: string): Promise<void> {
+  const officer = { accountId: DEMO_USERS.officer.accountId, issueKey: ticket };
+  const view = (await world.platform.invokeResolver('erasure-desk-panel', 'getView', {}, officer)) as {
+    view?: { downstream: Array<{ system: string; confirmedBy: string | null }> };
+  };
+  for (const d of view.view?.downstream ?? []) {
+    if (d.confirmedBy !== null) continue;
+    const note = DEMO_REFERENCES[d.system];
+    const result = (await world.platform.invokeResolver(
+      'erasure-desk-panel',
+      'confirmDownstream',
+      { system: d.system, ...(note ? { note } : {}) },
+      officer,
+    )) as { ok?: boolean; message?: string };
+    if (!result.ok) throw new Error(`${ticket}: confirming ${d.system} failed: ${result.message ?? ''}`);
+  }
+  await world.pump();
 }
 
 /** The legal hold a scenario calls for, entered on the admin page's resolver as a Jira admin would. */
@@ -54,12 +85,14 @@ export async function addScenarioHold(world: World, scenario: Scenario): Promise
 export async function resultOf(world: World, scenario: Scenario, ticket: string): Promise<TicketResult> {
   const issue = world.jira.state.issues.get(ticket);
   const jobs = await jobStore.listForCase(ticket);
-  const record = issue?.attachments.filter((a) => a.filename.endsWith('.json')).at(-1);
+  // Every round's record must verify, not only the last (a ticket that waited on downstream systems has two).
+  const records = issue?.attachments.filter((a) => a.filename.endsWith('.json')) ?? [];
   return {
     scenario,
     ticket,
     status: issue?.status ?? 'missing',
     jobs: Object.fromEntries(jobs.map((j) => [j.provider, j.state])),
-    recordVerified: record ? verifyComplianceRecord(JSON.parse(record.bytes.toString('utf8'))).ok : null,
+    recordVerified:
+      records.length > 0 ? records.every((r) => verifyComplianceRecord(JSON.parse(r.bytes.toString('utf8'))).ok) : null,
   };
 }

@@ -34,6 +34,12 @@ export interface Scenario {
   legalHold?: { reason: string; expiresOn: string | null; providers: ProviderId[] };
   /** `reporter` = the person who raised the ticket approves it (four-eyes violation). */
   approver: 'officer' | 'reporter';
+  /**
+   * Once every provider has erased, the ticket waits in Pending downstream for the downstream systems the
+   * sandbox's settings list. `confirm` (the default): the officer confirms each on the panel, and the ticket
+   * goes to Done with a second round of the record; `leave`: nobody does yet, so it stays there.
+   */
+  downstream?: 'confirm' | 'leave';
   expect: { status: string; jobs: Partial<Record<ProviderId, JobState>> };
 }
 
@@ -73,7 +79,8 @@ export const DEMO_SCENARIOS: Scenario[] = [
       genesys: { externalContactId: '7c2d8e93-1f4a-4b5c-8d6e-2f3a4b5c6d7e' },
     },
     approver: 'officer',
-    expect: { status: 'Done', jobs: { ada: 'completed', genesys: 'completed' } },
+    downstream: 'leave',
+    expect: { status: 'Pending downstream', jobs: { ada: 'completed', genesys: 'completed' } },
   },
   {
     id: 'legal-hold',

@@ -99,6 +99,7 @@ export class JiraState {
     'Erasure in progress',
     'Needs attention',
     'Erasure blocked',
+    'Pending downstream',
     'Done',
   ];
   private seq = { issue: 0, comment: 10000, attachment: 20000, changelog: 30000 };

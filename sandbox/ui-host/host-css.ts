@@ -27,6 +27,8 @@ h1.uk-heading{font-size:24px}h2.uk-heading{font-size:20px}h3.uk-heading{font-siz
 .uk-lozenge[data-appearance=new]{background:#f3f0ff;color:#5e4db2}
 .uk-lozenge[data-appearance=moved]{background:#fff7d6;color:#a54800}
 .uk-badge{display:inline-block;border-radius:8px;padding:0 6px;background:#dfe1e6;font-size:12px}
+.uk-user{font-weight:600}
+.uk-user::before{content:'';display:inline-block;width:14px;height:14px;border-radius:50%;background:#8590a2;margin-right:4px;vertical-align:-2px}
 .uk-tag{display:inline-block;border:1px solid var(--border);border-radius:3px;padding:0 4px;font-size:12px}
 .uk-sectionmessage{border-radius:3px;padding:12px 16px;background:#e9f2ff;border-left:4px solid var(--info);display:flex;flex-direction:column;gap:4px}
 .uk-sectionmessage[data-appearance=success]{background:#dcfff1;border-color:var(--success)}

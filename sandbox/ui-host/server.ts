@@ -31,6 +31,8 @@ export function createUiHost(options: {
   repoRoot: string;
   platform: ForgePlatform;
   knownAccount: (accountId: string) => boolean;
+  /** The site's users' display names, which UI Kit's `User` component shows for an account id. */
+  displayNames?: () => Record<string, string>;
 }): UiHost {
   const { platform } = options;
   const uiModules = [
@@ -63,7 +65,14 @@ export function createUiHost(options: {
         const issueKey = url.searchParams.get('issue');
         const extension =
           mod.type === 'jira:issuePanel' ? { type: mod.type, issue: { key: issueKey ?? '' } } : { type: mod.type };
-        const config = { resource: resourcePath(moduleKey), moduleKey, extension, accountId, invokeUrl: '/_ui/invoke' };
+        const config = {
+          resource: resourcePath(moduleKey),
+          moduleKey,
+          extension,
+          accountId,
+          invokeUrl: '/_ui/invoke',
+          displayNames: options.displayNames?.() ?? {},
+        };
         text(
           res,
           200,

@@ -1,6 +1,7 @@
 import { formatISO } from 'date-fns';
 import { subjectFingerprint } from '../core/audit';
 import { computeDeadline } from '../core/deadline';
+import { unconfirmedSystems } from '../core/downstream';
 import { applyJobEvent, caseStateOf, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
@@ -14,6 +15,7 @@ import { pushOrLeaveForPoll } from './dispatch';
 import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
 import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
+import { moveTicketOrExplain } from './ticket-status';
 
 /**
  * Use case: a DSAR ticket moved into the approval status. Checks everything that must be true before any
@@ -120,9 +122,29 @@ async function approveClaimed(
     if (resumed.length === 0) {
       // Say why instead of leaving the ticket in the approval status with nothing happening.
       const jobs = await deps.store.jobs.listForCase(event.issueKey);
-      const status = caseStateOf(jobs) === 'done' ? settings.statuses.done : settings.statuses.blocked;
-      await deps.jira.addComment(event.issueKey, reapprovalNothingToDoComment(status, retryNeedsSupportCase(jobs)));
-      await deps.jira.transitionTo(event.issueKey, status, issue);
+      const waiting = existing.phase === 'pending_downstream';
+      const status = waiting
+        ? settings.statuses.pendingDownstream
+        : caseStateOf(jobs) === 'done'
+          ? settings.statuses.done
+          : settings.statuses.blocked;
+      await deps.jira.addComment(
+        event.issueKey,
+        reapprovalNothingToDoComment(
+          status,
+          retryNeedsSupportCase(jobs),
+          waiting ? unconfirmedSystems(existing.downstream) : [],
+        ),
+      );
+      if (waiting)
+        await moveTicketOrExplain(
+          deps,
+          event.issueKey,
+          status,
+          'Confirm the downstream systems on the Erasure Desk panel; the ticket moves to Done after the last.',
+          issue,
+        );
+      else await deps.jira.transitionTo(event.issueKey, status, issue);
     }
     return { kind: 'resumed', providers: resumed };
   }
@@ -161,8 +183,21 @@ async function startCase(
     receivedOn: input.receivedOn,
     dueOn: deadline.due,
     extensions: [],
-    downstream: settings.downstreamSystems.map((system) => ({ system, confirmedBy: null, confirmedAt: null })),
-    finalization: { round: 0, step: 'none', attachmentId: null, digest: null, chainHead: null, told: [] },
+    downstream: settings.downstreamSystems.map((system) => ({
+      system,
+      confirmedBy: null,
+      confirmedAt: null,
+      note: null,
+    })),
+    finalization: {
+      round: 0,
+      step: 'none',
+      attachmentId: null,
+      digest: null,
+      chainHead: null,
+      told: [],
+      outcome: null,
+    },
     deadlineWarning: 'none',
     version: 0,
   };

@@ -1,6 +1,7 @@
 import { formatISO } from 'date-fns';
 import { MET_STATES } from '../core/compliance-record';
 import { deadlineStatus } from '../core/deadline';
+import { answeredOn, unconfirmedSystems } from '../core/downstream';
 import { caseStateOf, PROVIDER_LABELS, retryableJobs, type ProviderId } from '../core/erasure';
 import type { CaseRecord } from '../core/records';
 import { deadlineExtendedComment } from './comments';
@@ -27,7 +28,8 @@ export interface PanelJobView {
 export interface PanelView {
   ticketKey: string;
   started: boolean;
-  caseState: 'not_started' | 'in_progress' | 'done' | 'blocked';
+  /** `pending_downstream`: every provider succeeded; the ticket waits for the downstream systems below. */
+  caseState: 'not_started' | 'in_progress' | 'done' | 'blocked' | 'pending_downstream';
   round: number;
   jobs: PanelJobView[];
   deadline: {
@@ -63,20 +65,15 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
   const jobs = await deps.store.jobs.listForCase(ticketKey);
   const today = formatISO(deps.now(), { representation: 'date' });
   const deadline = caseDeadline(record.receivedOn, deps.settings.deadline, record.extensions);
-  // A closed case is judged on the day its last job settled, not on the day someone opens the panel.
-  const lastSettled = jobs
-    .map((j) => j.updatedAt)
-    .sort()
-    .at(-1);
-  // A blocked case has not met the deadline however it closed: its clock keeps running, as the record says.
-  const settledMet = jobs.length > 0 && jobs.every((j) => MET_STATES.has(j.state));
-  const completedOn = record.phase === 'closed' && settledMet && lastSettled ? lastSettled.slice(0, 10) : null;
+  // A closed case is judged on the day it was answered, not on the day someone opens the panel; a blocked one,
+  // or one still waiting on downstream systems, has not answered it: its clock keeps running, as the record says.
+  const completedOn = answeredOn(record, jobs, MET_STATES);
   const status = deadlineStatus(deadline, today, completedOn, deps.settings.deadline.atRiskDays);
   const extendedMonths = record.extensions.reduce((n, e) => n + e.months, 0);
   return {
     ticketKey,
     started: true,
-    caseState: caseStateOf(jobs),
+    caseState: record.phase === 'pending_downstream' ? 'pending_downstream' : caseStateOf(jobs),
     round: record.round,
     jobs: jobs.map((j) => ({
       provider: j.provider,
@@ -102,7 +99,7 @@ export async function getPanelView(deps: AppDeps, ticketKey: string): Promise<Pa
       retry: record.phase === 'closed' && retryableJobs(jobs).length > 0,
       extendDeadline: extensionRule(record, today).allowed,
       retryNeedsSupportCase: retryNeedsSupportCase(jobs),
-      confirmDownstream: record.downstream.some((d) => d.confirmedBy === null),
+      confirmDownstream: unconfirmedSystems(record.downstream).length > 0,
     },
   };
 }
@@ -147,25 +144,4 @@ export async function extendDeadline(
   ]);
   await deps.jira.addComment(ticketKey, deadlineExtendedComment(months, due, extension.reason));
   return { ok: true, message: `Deadline extended to ${due}.` };
-}
-
-/** A downstream system (CRM, warehouse, …) confirmed erased by a person; recorded with who and when. */
-export async function confirmDownstream(
-  deps: AppDeps,
-  ticketKey: string,
-  system: string,
-  by: string,
-): Promise<ActionResult> {
-  const record = await deps.store.cases.get(ticketKey);
-  if (!record) return { ok: false, message: 'No erasure has been started for this ticket.' };
-  const item = record.downstream.find((d) => d.system === system);
-  if (!item) return { ok: false, message: `"${system}" is not on this case's downstream checklist.` };
-  if (item.confirmedBy !== null) return { ok: true, message: `${system} was already confirmed.` };
-  const at = deps.now().toISOString();
-  await deps.store.cases.update({
-    ...record,
-    downstream: record.downstream.map((d) => (d.system === system ? { ...d, confirmedBy: by, confirmedAt: at } : d)),
-  });
-  await deps.store.audit.append(ticketKey, [{ at, kind: 'downstream_confirmed', data: { system, by } }]);
-  return { ok: true, message: `${system} confirmed.` };
 }

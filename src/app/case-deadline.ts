@@ -19,15 +19,16 @@ export const MAX_EXTENSION_MONTHS = 2;
 
 /**
  * Whether an officer may extend the deadline now: the one rule the panel (whether to offer it) and the
- * extension action (whether to accept it) both apply. While the case runs, within the current deadline,
- * and while some of the two months remain.
+ * extension action (whether to accept it) both apply. While the case runs or waits on downstream systems
+ * (the request is not answered until they are confirmed), within the current deadline, and while some of the
+ * two months remain.
  */
 export function extensionRule(
   record: Pick<CaseRecord, 'phase' | 'dueOn' | 'extensions'>,
   today: string,
 ): { allowed: true; monthsLeft: number } | { allowed: false; reason: string } {
   const used = record.extensions.reduce((n, e) => n + e.months, 0);
-  if (record.phase !== 'open')
+  if (record.phase === 'closed')
     return { allowed: false, reason: 'The erasure has settled: there is no running deadline to extend.' };
   if (today > record.dueOn)
     return {

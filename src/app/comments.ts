@@ -2,6 +2,7 @@ import { PROVIDER_LABELS, type ProviderId } from '../core/erasure';
 import type { FieldProblem } from '../core/subject';
 import type { DueClient, IdentifierDisposition } from '../providers/port';
 import type { LegalHold } from '../core/legal-hold';
+import { type ClosingOutcome, unconfirmedSystems } from '../core/downstream';
 import type { CaseRecord, JobRecord } from '../core/records';
 import { adfDoc, bullets, type Inline, para, rule, strong, text, code } from './adf-nodes';
 import type { AdfDocument } from './ports';
@@ -103,28 +104,34 @@ function jobSettledBlocks({ job, dispositions, at }: SettledReport): unknown[] {
   ];
 }
 
+const CLOSING_WORDS: Record<ClosingOutcome, { title: string; text: string }> = {
+  done: { title: 'Erasure complete.', text: ' Every provider erased the data or held none.' },
+  blocked: {
+    title: 'Erasure needs a person.',
+    text: ' At least one provider did not complete; see the next steps below.',
+  },
+  pending_downstream: {
+    title: 'Providers done; downstream systems still to confirm.',
+    text: ' Every provider erased the data or held none. The request is answered once each downstream system is confirmed erased on the Erasure Desk panel; the last confirmation closes it with a new compliance record.',
+  },
+};
+
 /**
  * The round's closing comment. `settledNow` are the jobs whose outcome closed it, told here first, in the
  * words of their own comment and above a rule, so the ticket reads as before with one comment less.
  */
 export function caseClosedComment(
-  outcome: 'done' | 'blocked',
+  outcome: ClosingOutcome,
   jobs: JobRecord[],
   digest: string,
   record: CaseRecord,
   settledNow: SettledReport[] = [],
 ): AdfDocument {
-  const open = record.downstream.filter((d) => d.confirmedBy === null).map((d) => d.system);
+  const open = unconfirmedSystems(record.downstream);
+  const confirmed = record.downstream.filter((d) => d.confirmedBy !== null).map((d) => d.system);
   return adfDoc(
     ...settledNow.flatMap((report) => [...jobSettledBlocks(report), rule()]),
-    para(
-      strong(outcome === 'done' ? 'Erasure complete.' : 'Erasure needs a person.'),
-      text(
-        outcome === 'done'
-          ? ' Every provider erased the data or held none.'
-          : ' At least one provider did not complete; see the next steps below.',
-      ),
-    ),
+    para(strong(CLOSING_WORDS[outcome].title), text(CLOSING_WORDS[outcome].text)),
     bullets(
       jobs.map((j) => [
         strong(`${label(j.provider)}: `),
@@ -132,6 +139,9 @@ export function caseClosedComment(
         ...(j.nextStep ? [text(` — next step: ${j.nextStep}`)] : []),
       ]),
     ),
+    ...(outcome === 'done' && confirmed.length > 0
+      ? [para(text(`Confirmed erased by hand: ${confirmed.join(', ')}.`))]
+      : []),
     para(
       text(`Compliance record attached (round ${record.round}). File SHA-256: `),
       code(digest),
@@ -139,6 +149,36 @@ export function caseClosedComment(
       text('. Check it without the app: npm run verify -- FILE --sha256 <file hash> --head <chain head>.'),
     ),
     ...(open.length > 0 ? [para(text(`Still to confirm by hand: ${open.join(', ')}.`))] : []),
+  );
+}
+
+/** One downstream system confirmed on the panel: what, the officer's reference, and what is left. */
+export function downstreamConfirmedComment(system: string, note: string | null, remaining: string[]): AdfDocument {
+  return adfDoc(
+    para(
+      strong(`${system}: confirmed erased by hand`),
+      text(note ? ` (reference: ${note}).` : '.'),
+      text(
+        remaining.length > 0
+          ? ` Still to confirm: ${remaining.join(', ')}.`
+          : ' Every downstream system is now confirmed.',
+      ),
+    ),
+  );
+}
+
+/**
+ * The workflow has no way to the status the app wanted: say what to add, and that nothing waits on it (the
+ * case goes on from the panel; the ticket stays where it is meanwhile).
+ */
+export function statusUnavailableComment(status: string, available: string[], meanwhile: string): AdfDocument {
+  return adfDoc(
+    para(
+      strong(`Could not move the ticket to "${status}".`),
+      text(
+        ` This project's workflow has no transition to it from the ticket's current status (it offers: ${available.join(', ') || 'none'}). Add a "${status}" status with transitions to it and from it to the done status, or choose another status on the Erasure Desk admin page. ${meanwhile}`,
+      ),
+    ),
   );
 }
 
@@ -159,7 +199,11 @@ export function retryStartedComment(providers: ProviderId[], genesysSupportCase:
 }
 
 /** A settled ticket moved to the approval status again, with nothing the approval may redo. */
-export function reapprovalNothingToDoComment(status: string, genesysWaiting: boolean): AdfDocument {
+export function reapprovalNothingToDoComment(
+  status: string,
+  genesysWaiting: boolean,
+  downstreamLeft: string[] = [],
+): AdfDocument {
   return adfDoc(
     para(
       strong('Approved again, but there is nothing to redo.'),
@@ -172,6 +216,9 @@ export function reapprovalNothingToDoComment(status: string, genesysWaiting: boo
               ' Genesys Cloud ended in ERROR: resubmitting it needs a support-case reference and a confirmation, from Retry on the Erasure Desk panel, not a new approval.',
             ),
           ]
+        : []),
+      ...(downstreamLeft.length > 0
+        ? [text(` Still to confirm on the Erasure Desk panel: ${downstreamLeft.join(', ')}.`)]
         : []),
       text(` The ticket goes back to ${status}.`),
     ),

@@ -1,12 +1,16 @@
 import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/compliance-record';
+import { type ClosingOutcome, closingOutcome, waitsOnNothing } from '../core/downstream';
 import { caseStateOf } from '../core/erasure';
 import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
 import { caseClosedComment, type SettledReport } from './comments';
 import type { AppDeps } from './ports';
+import { moveTicketOrExplain } from './ticket-status';
 
 /**
  * Use case: every job of the case has settled. Attaches the compliance record, quotes its SHA-256 in a
- * summary comment and moves the ticket to "Done" or the blocked status. Each step is saved as it completes,
+ * summary comment and moves the ticket to "Done" or the blocked status, or, when every provider succeeded
+ * but downstream systems are still to be confirmed, to the pending-downstream status (the last confirmation
+ * opens the next round, which closes as done: src/app/downstream.ts). Each step is saved as it completes,
  * so an invocation that dies half way is resumed (by the next settled job or the daily sweep) from the
  * step it reached, and a round is never closed twice.
  */
@@ -15,7 +19,7 @@ export type FinalizeResult =
   /** `waitingForRecords`: every job has settled, but another one is still recording its outcome. */
   | { kind: 'not_ready'; waitingForRecords?: true }
   | { kind: 'busy' }
-  | { kind: 'closed'; outcome: 'done' | 'blocked'; digest: string };
+  | { kind: 'closed'; outcome: ClosingOutcome; digest: string };
 
 /**
  * Jobs that have just settled, whose outcome the closing comment tells if this call posts it. Their audit
@@ -44,26 +48,61 @@ export async function finalizeIfSettled(
   const telling = new Set(settledNow?.reports.map((r) => r.job.provider));
   if (jobs.some((j) => j.unrecorded && !telling.has(j.provider))) return { kind: 'not_ready', waitingForRecords: true };
 
+  // A closing resumed after a crash finishes as its attached record says, whatever was confirmed since.
+  const resumed = record.finalization.round === record.round ? record.finalization.outcome : null;
   const claimKey: Claim = { kind: 'finalize', ticketKey, round: record.round };
   if (!(await deps.store.claims.take(claimKey, 'finalize', deps.now().toISOString(), 5 * 60))) return { kind: 'busy' };
+  let result: FinalizeResult;
   try {
-    return await closeRound(deps, record, state, settledNow);
+    result = await closeRound(deps, record, resumed ?? closingOutcome(state, record.downstream), settledNow);
   } catch (error) {
     if (error instanceof ConcurrentUpdate) return { kind: 'busy' };
     throw error;
   } finally {
     await deps.store.claims.release(claimKey);
   }
+  return result.kind === 'closed' && result.outcome === 'pending_downstream'
+    ? ((await openNextRoundIfConfirmed(deps, ticketKey)) ?? result)
+    : result;
 }
+
+/**
+ * Finishes whatever closing a case is owed: a settled open round, or the next round of a case that waits on
+ * downstream systems none of which is left to confirm. Safe to call any number of times.
+ */
+export async function resumeClosing(deps: AppDeps, ticketKey: string): Promise<FinalizeResult> {
+  return (await openNextRoundIfConfirmed(deps, ticketKey)) ?? finalizeIfSettled(deps, ticketKey);
+}
+
+/**
+ * A round that closed waiting on downstream systems whose last one was confirmed while it closed (the
+ * confirmation itself opens the next round when the case is already waiting: src/app/downstream.ts).
+ */
+async function openNextRoundIfConfirmed(deps: AppDeps, ticketKey: string): Promise<FinalizeResult | null> {
+  const record = await deps.store.cases.get(ticketKey);
+  if (!record || !waitsOnNothing(record)) return null;
+  try {
+    await deps.store.cases.update({ ...record, phase: 'open', round: record.round + 1 });
+  } catch (error) {
+    if (error instanceof ConcurrentUpdate) return { kind: 'busy' };
+    throw error;
+  }
+  return finalizeIfSettled(deps, ticketKey);
+}
+
+const STATUS_OF: Record<ClosingOutcome, 'done' | 'blocked' | 'pendingDownstream'> = {
+  done: 'done',
+  blocked: 'blocked',
+  pending_downstream: 'pendingDownstream',
+};
 
 async function closeRound(
   deps: AppDeps,
   initial: CaseRecord,
-  outcome: 'done' | 'blocked',
+  outcome: ClosingOutcome,
   settledNow: SettledNow | undefined,
 ): Promise<FinalizeResult> {
-  const { statuses } = deps.settings;
-  const status = outcome === 'done' ? statuses.done : statuses.blocked;
+  const status = deps.settings.statuses[STATUS_OF[outcome]];
   const at = deps.now().toISOString();
   let record: CaseRecord =
     initial.finalization.round === initial.round
@@ -77,6 +116,7 @@ async function closeRound(
             digest: null,
             chainHead: null,
             told: [],
+            outcome: null,
           },
         };
 
@@ -101,6 +141,7 @@ async function closeRound(
         digest: complianceRecordDigest(json),
         chainHead: built.chain.head,
         told: [],
+        outcome,
       },
     });
   }
@@ -119,10 +160,17 @@ async function closeRound(
     });
   }
   if (record.finalization.step === 'commented') {
-    await deps.jira.transitionTo(record.ticketKey, status);
+    if (outcome === 'pending_downstream')
+      await moveTicketOrExplain(
+        deps,
+        record.ticketKey,
+        status,
+        'Meanwhile the ticket stays where it is; confirm each downstream system on the Erasure Desk panel and it moves to Done after the last.',
+      );
+    else await deps.jira.transitionTo(record.ticketKey, status);
     record = await deps.store.cases.update({
       ...record,
-      phase: 'closed',
+      phase: outcome === 'pending_downstream' ? 'pending_downstream' : 'closed',
       finalization: { ...record.finalization, step: 'transitioned' },
     });
   }

@@ -84,6 +84,24 @@ export class JiraLookupForbidden extends Error {
   }
 }
 
+/**
+ * The ticket's workflow has no transition to the status the app wants from where the ticket is (thrown by
+ * `JiraPort.transitionTo`): a site's own workflow, not a fault. Callers that can go on without it say on
+ * the ticket what to add.
+ */
+export class JiraTransitionUnavailable extends Error {
+  constructor(
+    readonly issueKey: string,
+    readonly target: string,
+    readonly available: string[],
+  ) {
+    super(
+      `${issueKey}: no transition to "${target}" from the current status (available: ${available.join(', ') || 'none'}); check the workflow and the status names on the admin page`,
+    );
+    this.name = 'JiraTransitionUnavailable';
+  }
+}
+
 /** What the admin page's pickers offer: Jira's fields and statuses, as Jira names them (src/jira/app-jira.ts). */
 export interface JiraCatalog {
   listFields(): Promise<Array<{ id: string; name: string; custom: boolean }>>;

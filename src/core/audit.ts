@@ -68,7 +68,10 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('downstream_listed'), data: z.object({ systems: z.array(z.string()) }) }),
-  z.object({ kind: z.literal('downstream_confirmed'), data: z.object({ system: z.string(), by: z.string() }) }),
+  z.object({
+    kind: z.literal('downstream_confirmed'),
+    data: z.object({ system: z.string(), by: z.string(), note: z.string().optional() }),
+  }),
   z.object({
     kind: z.literal('retry_requested'),
     data: z.object({
@@ -81,7 +84,8 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('case_closed'),
-    data: z.object({ outcome: z.enum(['done', 'blocked']), status: z.string() }),
+    /** `pending_downstream`: every provider succeeded, downstream systems remain; a later round closes it. */
+    data: z.object({ outcome: z.enum(['done', 'blocked', 'pending_downstream']), status: z.string() }),
   }),
   // The legal-hold register's own trail (chain key LEGAL_HOLD_REGISTER): who placed and released each hold, why.
   z.object({

@@ -8,7 +8,13 @@ import { type JobState, type ProviderId, SETTLED_STATES } from './erasure';
  * either part is caught.
  */
 
-export const RECORD_SCHEMA_VERSION = 1;
+/**
+ * 2: the deadline is met only once every downstream system is confirmed too, and a round may close as
+ * `pending_downstream`. A version 1 record (issued before) is still checked by the rules it was made under.
+ */
+export const RECORD_SCHEMA_VERSION = 2;
+export const RECORD_SCHEMA_VERSIONS = [1, 2] as const;
+export type RecordSchemaVersion = (typeof RECORD_SCHEMA_VERSIONS)[number];
 
 type EventOf<K extends AuditEvent['kind']> = Extract<AuditEvent, { kind: K }>;
 
@@ -59,7 +65,7 @@ export interface RecordSummary {
     providers: ProviderId[];
     recordedAt: string;
   }>;
-  downstream: Array<{ system: string; confirmedBy: string | null; confirmedAt: string | null }>;
+  downstream: Array<{ system: string; confirmedBy: string | null; confirmedAt: string | null; note?: string }>;
   retries: Array<{
     at: string;
     by: string;
@@ -67,11 +73,11 @@ export interface RecordSummary {
     genesysSupportCase?: string;
     genesysPartialConfirmed?: boolean;
   }>;
-  outcome: { outcome: 'done' | 'blocked'; status: string; at: string } | null;
+  outcome: { outcome: 'done' | 'blocked' | 'pending_downstream'; status: string; at: string } | null;
 }
 
 export interface ComplianceRecord extends RecordSummary {
-  schemaVersion: typeof RECORD_SCHEMA_VERSION;
+  schemaVersion: RecordSchemaVersion;
   ticketKey: string;
   generatedAt: string;
   events: AuditEvent[];
@@ -96,11 +102,13 @@ function providerSummary(summary: RecordSummary, provider: ProviderId): Provider
   return fresh;
 }
 
-/** Final job states that answer the request: erased, nothing held, or withheld under Art. 17(3)(e). */
 /** Job states that meet Art. 12(3)'s deadline: erased, nothing held, or lawfully withheld (Art. 17(3)(e)). */
 export const MET_STATES: ReadonlySet<JobState> = new Set(['completed', 'not_found', 'blocked_legal_hold']);
 
-export function summarize(events: readonly AuditEvent[]): RecordSummary {
+export function summarize(
+  events: readonly AuditEvent[],
+  version: RecordSchemaVersion = RECORD_SCHEMA_VERSION,
+): RecordSummary {
   const s: RecordSummary = {
     subject: null,
     approval: null,
@@ -176,7 +184,9 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         break;
       case 'downstream_confirmed':
         s.downstream = s.downstream.map((d) =>
-          d.system === e.data.system ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at } : d,
+          d.system === e.data.system
+            ? { ...d, confirmedBy: e.data.by, confirmedAt: e.at, ...(e.data.note ? { note: e.data.note } : {}) }
+            : d,
         );
         break;
       case 'retry_requested':
@@ -192,13 +202,7 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
         break;
       case 'case_closed':
         s.outcome = { outcome: e.data.outcome, status: e.data.status, at: e.at };
-        if (s.deadline) {
-          s.deadline.completedOn = e.at.slice(0, 10);
-          // Met only if, by the deadline, every provider erased, held nothing, or lawfully withheld (legal hold).
-          s.deadline.met =
-            s.deadline.completedOn <= s.deadline.due &&
-            Object.values(s.providers).every((p) => !!p?.finalState && MET_STATES.has(p.finalState));
-        }
+        if (s.deadline) judgeDeadline(s.deadline, s, e.at.slice(0, 10), e.data.outcome, version);
         break;
       case 'case_opened':
       case 'legal_hold_added':
@@ -207,6 +211,33 @@ export function summarize(events: readonly AuditEvent[]): RecordSummary {
     }
   }
   return s;
+}
+
+/**
+ * Whether the Art. 12(3) deadline was met, as an auditor reads it: the request was answered in full by the due
+ * date. In full means every provider erased, held nothing or lawfully withheld (legal hold), and, from schema
+ * version 2, every downstream system the controller itself listed was confirmed erased: data left in a CRM
+ * the organisation knows about has not been erased, however fast the providers were. A round that closes
+ * waiting on downstream systems has not answered the request: `met` stays undecided (null) while the deadline
+ * runs and is false once the round closed after it. The day answered is the day the round closed (never
+ * earlier than the last confirmation, which closes it), so the record claims no earlier completion than it saw.
+ */
+function judgeDeadline(
+  deadline: NonNullable<RecordSummary['deadline']>,
+  s: RecordSummary,
+  closedOn: string,
+  outcome: 'done' | 'blocked' | 'pending_downstream',
+  version: RecordSchemaVersion,
+): void {
+  if (outcome === 'pending_downstream') {
+    deadline.completedOn = null;
+    deadline.met = closedOn > deadline.due ? false : null;
+    return;
+  }
+  deadline.completedOn = closedOn;
+  const providersAnswered = Object.values(s.providers).every((p) => !!p?.finalState && MET_STATES.has(p.finalState));
+  const downstreamConfirmed = version < 2 || s.downstream.every((d) => d.confirmedAt !== null);
+  deadline.met = closedOn <= deadline.due && providersAnswered && downstreamConfirmed;
 }
 
 function applyTransition(p: ProviderSummary, e: EventOf<'job_transition'>): void {
@@ -242,7 +273,7 @@ export function buildComplianceRecord(
 
 export const complianceRecordSchema = z
   .object({
-    schemaVersion: z.literal(RECORD_SCHEMA_VERSION),
+    schemaVersion: z.union(RECORD_SCHEMA_VERSIONS.map((v) => z.literal(v))),
     ticketKey: z.string(),
     generatedAt: z.string(),
     events: z.array(auditEventSchema),
@@ -262,7 +293,7 @@ export function verifyComplianceRecord(input: unknown): { ok: boolean; problems:
     if (record.chain.head !== verdict.head) problems.push('chain.head does not match the last event');
     if (record.chain.length !== record.events.length) problems.push('chain.length does not match the number of events');
   }
-  const expected = summarize(record.events) as unknown as Record<string, unknown>;
+  const expected = summarize(record.events, record.schemaVersion) as unknown as Record<string, unknown>;
   const actual = input as Record<string, unknown>;
   for (const key of Object.keys(expected)) {
     if (canonicalJson(expected[key]) !== canonicalJson(actual[key]))

@@ -19,11 +19,16 @@ export const downstreamItemSchema = z.object({
   system: z.string(),
   confirmedBy: z.string().nullable(),
   confirmedAt: z.string().nullable(),
+  /** The officer's reference for the erasure there (a deletion ticket, a job id), if they gave one. */
+  note: z.string().nullable().default(null),
 });
 export type DownstreamItem = z.infer<typeof downstreamItemSchema>;
 
 export const finalizationSchema = z.object({
-  /** Each retry by a person opens a new round; each round is finalised (record, comment, transition) once. */
+  /**
+   * Each retry by a person opens a new round, and so does the last downstream confirmation of a settled case;
+   * each round is finalised (record, comment, transition) once.
+   */
   round: z.number().int().min(0),
   step: z.enum(['none', 'attached', 'commented', 'transitioned']),
   attachmentId: z.string().nullable(),
@@ -32,12 +37,18 @@ export const finalizationSchema = z.object({
   chainHead: z.string().nullable().default(null),
   /** The providers whose outcome the round's closing comment told (their own comment was not posted). */
   told: z.array(providerIdSchema).default([]),
+  /** How the attached record closed the round, so a closing resumed after a crash finishes the same way. */
+  outcome: z.enum(['done', 'blocked', 'pending_downstream']).nullable().default(null),
 });
 
 export const caseRecordSchema = z.object({
   ticketKey: z.string(),
   projectKey: z.string(),
-  phase: z.enum(['open', 'closed']),
+  /**
+   * `open` while jobs run or the round is being closed; `pending_downstream` once every provider succeeded but
+   * downstream systems are still to be confirmed (src/core/downstream.ts); `closed` when the round is settled.
+   */
+  phase: z.enum(['open', 'pending_downstream', 'closed']),
   round: z.number().int().min(1),
   approvedBy: z.string(),
   approvedAt: z.string(),
@@ -129,6 +140,7 @@ export type Claim =
   | { kind: 'approval'; ticketKey: string; changelogId: string }
   | { kind: 'submit'; ticketKey: string; provider: z.infer<typeof providerIdSchema>; attempt: number }
   | { kind: 'finalize'; ticketKey: string; round: number }
+  | { kind: 'downstream'; ticketKey: string; system: string }
   | { kind: 'amiqus-delivery'; deliveryId: string }
   | { kind: 'amiqus-reminder'; clientId: number; day: string }
   | { kind: 'amiqus-intake'; clientId: number };

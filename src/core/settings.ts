@@ -22,6 +22,11 @@ export const settingsSchema = z.object({
       inProgress: z.string().default('Erasure in progress'),
       needsAttention: z.string().min(1).default('Needs attention'),
       blocked: z.string().min(1).default('Erasure blocked'),
+      /**
+       * Every provider succeeded but downstream systems are still to be confirmed on the panel. A workflow
+       * without this status keeps the ticket where it is and is told, in a comment, what to add.
+       */
+      pendingDownstream: z.string().min(1).default('Pending downstream'),
       done: z.string().min(1).default('Done'),
     })
     .prefault({}),

@@ -7,6 +7,7 @@ import {
   type JiraCatalog,
   JiraLookupForbidden,
   type JiraPort,
+  JiraTransitionUnavailable,
   type UserJiraPort,
 } from '../app/ports';
 
@@ -25,19 +26,6 @@ export class JiraRequestError extends Error {
   ) {
     super(`Jira ${endpoint}: HTTP ${status}${messages.length ? ` — ${messages.join('; ')}` : ''}`);
     this.name = 'JiraRequestError';
-  }
-}
-
-export class JiraTransitionUnavailable extends Error {
-  constructor(
-    readonly issueKey: string,
-    readonly target: string,
-    readonly available: string[],
-  ) {
-    super(
-      `${issueKey}: no transition to "${target}" from the current status (available: ${available.join(', ') || 'none'}); check the workflow and the status names on the admin page`,
-    );
-    this.name = 'JiraTransitionUnavailable';
   }
 }
 

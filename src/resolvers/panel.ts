@@ -1,7 +1,8 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { isPrivacyOfficer, lookupRefused, NOT_ALLOWED } from '../app/access';
-import { confirmDownstream, extendDeadline, getPanelView } from '../app/case-actions';
+import { extendDeadline, getPanelView } from '../app/case-actions';
+import { confirmDownstream } from '../app/downstream';
 import type { AppDeps, UserJiraPort } from '../app/ports';
 import { genesysPreviewStatus, requestGenesysPreview } from '../app/preview';
 import { requestRetry } from '../app/retry';
@@ -109,8 +110,11 @@ defineForOfficers(
 
 defineForOfficers(
   'confirmDownstream',
-  { schema: z.object({ system: z.string().min(1) }), invalid: 'Choose the system to confirm.' },
-  ({ deps, key, accountId, input }) => confirmDownstream(deps, key, input.system, accountId),
+  {
+    schema: z.object({ system: z.string().min(1), note: z.string().max(1000).optional() }),
+    invalid: 'Choose the system to confirm.',
+  },
+  ({ deps, key, accountId, input }) => confirmDownstream(deps, key, input.system, accountId, input.note),
 );
 
 defineForOfficers('requestPreview', null, ({ deps, key, accountId }) => requestGenesysPreview(deps, key, accountId), {

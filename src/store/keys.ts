@@ -1,3 +1,4 @@
+import { sha256 } from '../core/audit';
 import type { Claim } from '../core/records';
 import type { ProviderId } from '../core/erasure';
 
@@ -62,6 +63,9 @@ function claimName(claim: Claim): string {
       return `submit:${claim.ticketKey}:${claim.provider}:${claim.attempt}`;
     case 'finalize':
       return `finalize:${claim.ticketKey}:${claim.round}`;
+    case 'downstream':
+      // A system's name may hold characters a key may not (parentheses, slashes): its hash names it.
+      return `downstream:${claim.ticketKey}:${sha256(claim.system).slice(0, 32)}`;
     case 'amiqus-delivery':
       return `amiqus-delivery:${claim.deliveryId}`;
     case 'amiqus-reminder':

@@ -63,6 +63,7 @@ const STATUS_LABELS: Record<keyof Settings['statuses'], string> = {
   inProgress: 'While erasing (leave empty to stay in Approved)',
   needsAttention: 'Needs attention',
   blocked: 'Erasure blocked',
+  pendingDownstream: 'Pending downstream: providers done, downstream systems still to confirm',
   done: 'Done',
 };
 const IDENTIFIER_OPTIONS: Option[] = [

@@ -15,6 +15,7 @@ import ForgeReconciler, {
   Text,
   TextArea,
   Textfield,
+  User,
 } from '@forge/react';
 import { call } from './call';
 import React, { useEffect, useState } from 'react';
@@ -90,6 +91,7 @@ function Panel() {
   const [reason, setReason] = useState('');
   const [supportCase, setSupportCase] = useState('');
   const [confirmed, setConfirmed] = useState(false);
+  const [notes, setNotes] = useState<Record<string, string>>({});
 
   const load = async () => {
     const result = await call<Result>('getView');
@@ -167,18 +169,61 @@ function Panel() {
           )}
         </Stack>
       )}
+      {view.caseState === 'pending_downstream' && (
+        <SectionMessage appearance="information" title="Waiting for downstream systems">
+          <Text>
+            Every provider has erased the data or held none. Still to confirm by hand:{' '}
+            {view.downstream
+              .filter((d) => !d.confirmedBy)
+              .map((d) => d.system)
+              .join(', ')}
+            . The last confirmation re-issues the compliance record and moves the ticket to Done.
+          </Text>
+        </SectionMessage>
+      )}
       {view.downstream.length > 0 && (
-        <Stack space="space.050">
+        <Stack space="space.100">
           <Heading size="small">Downstream systems (confirm by hand)</Heading>
-          {view.downstream.map((d) => (
-            <Inline key={d.system} space="space.100" alignBlock="center">
-              <Text>{d.system}</Text>
+          {view.downstream.map((d, index) => (
+            <Stack key={d.system} space="space.050">
+              <Inline space="space.100" alignBlock="center">
+                <Strong>{d.system}</Strong>
+                {d.confirmedBy ? (
+                  <Lozenge appearance="success">confirmed</Lozenge>
+                ) : (
+                  <Lozenge appearance="moved">to confirm</Lozenge>
+                )}
+              </Inline>
               {d.confirmedBy ? (
-                <Lozenge appearance="success">confirmed</Lozenge>
+                <Inline space="space.050" alignBlock="center">
+                  <Text>By</Text>
+                  <User accountId={d.confirmedBy} />
+                  <Text>
+                    on {(d.confirmedAt ?? '').slice(0, 16).replace('T', ' ')} UTC
+                    {d.note ? `, reference: ${d.note}` : ''}.
+                  </Text>
+                </Inline>
               ) : (
-                <Button onClick={() => void act('confirmDownstream', { system: d.system })}>Confirm erased</Button>
+                <Inline space="space.100" alignBlock="center">
+                  <Textfield
+                    id={`downstream-note-${index}`}
+                    placeholder="Reference (optional): deletion ticket, job id"
+                    value={notes[d.system] ?? ''}
+                    onChange={(e) => setNotes({ ...notes, [d.system]: String(e.target.value ?? '') })}
+                  />
+                  <Button
+                    onClick={() =>
+                      void act('confirmDownstream', {
+                        system: d.system,
+                        ...(notes[d.system]?.trim() ? { note: notes[d.system] } : {}),
+                      })
+                    }
+                  >
+                    Confirm erased
+                  </Button>
+                </Inline>
               )}
-            </Inline>
+            </Stack>
           ))}
         </Stack>
       )}

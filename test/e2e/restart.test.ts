@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { jobStore } from '../../src/store/kvs-store';
 import { DEMO_SCENARIOS } from '../../sandbox/demo/scenarios';
 import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
+import { confirmDownstreamSystems } from '../../sandbox/demo/run';
 import { REPO_ROOT, startWorld, TERMINAL_STATUSES, type WorldSnapshot } from '../../sandbox/world';
 
 /**
@@ -51,13 +52,20 @@ describe('the sandbox across a restart', () => {
     try {
       const done = () => TERMINAL_STATUSES.includes(second.jira.state.issues.get(ticket)?.status ?? '');
       expect(await second.runUntil(done, 86_400_000)).toBe(true);
-      expect(second.jira.state.issues.get(ticket)?.status).toBe('Done');
+      expect(second.jira.state.issues.get(ticket)?.status).toBe('Pending downstream');
       expect(second.amiqus.ledger.count('delete_client', String(allThree.subject.amiqusClientId))).toBe(1);
       expect(second.ada.ledger.entries.filter((e) => e.action === 'job_created')).toHaveLength(1);
       expect(second.genesys.ledger.count('delete_request', allThree.holds.genesys?.externalContactId ?? '')).toBe(1);
-      expect(
-        second.jira.state.issues.get(ticket)?.attachments.filter((a) => a.filename.endsWith('.json')),
-      ).toHaveLength(1);
+      const records = () =>
+        second.jira.state.issues.get(ticket)?.attachments.filter((a) => a.filename.endsWith('.json')) ?? [];
+      expect(records()).toHaveLength(1);
+      // The restarted sandbox still knows what the case waits for: confirming it closes the next round.
+      await confirmDownstreamSystems(second, ticket);
+      expect(second.jira.state.issues.get(ticket)?.status).toBe('Done');
+      expect(records().map((a) => a.filename)).toEqual([
+        `erasure-record-${ticket}-round-1.json`,
+        `erasure-record-${ticket}-round-2.json`,
+      ]);
     } finally {
       await second.close();
     }

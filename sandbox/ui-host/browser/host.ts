@@ -14,6 +14,8 @@ interface FrameConfig {
   extension: Record<string, unknown>;
   accountId: string;
   invokeUrl: string;
+  /** Account id → display name, for the `User` component (Jira shows the person's name, not the id). */
+  displayNames: Record<string, string>;
 }
 
 declare global {
@@ -27,7 +29,7 @@ declare global {
 
 const config = window.__frameConfig;
 const root = document.getElementById('root') as HTMLElement;
-const renderer = new ForgeDocRenderer(root);
+const renderer = new ForgeDocRenderer(root, (accountId) => config.displayNames[accountId]);
 window.__uiHost = { commits: 0, pendingInvokes: 0, lastForgeDoc: null };
 
 function reportHeight(): void {

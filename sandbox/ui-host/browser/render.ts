@@ -84,7 +84,11 @@ export class ForgeDocRenderer {
   private nodes = new Map<string, Built>();
   private readonly doc: Document;
 
-  constructor(private readonly root: HTMLElement) {
+  /** `displayName` names an account for `User`; without one (or for an unknown account) the id is shown. */
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly displayName: (accountId: string) => string | undefined = () => undefined,
+  ) {
     this.doc = root.ownerDocument;
   }
 
@@ -221,6 +225,7 @@ export class ForgeDocRenderer {
       case 'Lozenge':
       case 'Badge':
       case 'Tag':
+      case 'User':
         return tagged('span');
       case 'Spinner': {
         const el = tagged('span');
@@ -370,6 +375,13 @@ export class ForgeDocRenderer {
       case 'Tag':
         el.textContent = str(p.text);
         return;
+      case 'User': {
+        const id = str(p.accountId);
+        el.dataset.accountId = id;
+        el.textContent = p.hideDisplayName === true ? '' : (this.displayName(id) ?? id);
+        el.title = id;
+        return;
+      }
       case 'Stack':
       case 'Inline': {
         el.style.gap = SPACE[str(p.space)] ?? '0';

@@ -1,4 +1,10 @@
-import type { AdfDocument, IntakeJira, IssueSnapshot, JiraPort } from '../../../src/app/ports';
+import {
+  type AdfDocument,
+  type IntakeJira,
+  type IssueSnapshot,
+  type JiraPort,
+  JiraTransitionUnavailable,
+} from '../../../src/app/ports';
 
 /**
  * A Jira in memory that behaves like the parts of Jira the app uses: tickets with a status that moves only
@@ -19,7 +25,15 @@ interface Ticket {
   properties: Map<string, unknown>;
 }
 
-const WORKFLOW = ['Open', 'Approved', 'Erasure in progress', 'Needs attention', 'Erasure blocked', 'Done'];
+const WORKFLOW = [
+  'Open',
+  'Approved',
+  'Erasure in progress',
+  'Needs attention',
+  'Erasure blocked',
+  'Pending downstream',
+  'Done',
+];
 
 /** A comment's words, for assertions: text nodes joined, one line per block. */
 export function adfText(doc: AdfDocument): string {
@@ -40,6 +54,8 @@ export class MemoryJira implements JiraPort, IntakeJira {
   readonly failNext = new Set<'addComment' | 'attachFile' | 'transitionTo'>();
   /** Issue reads by ticket, as Jira would count the app's GET issue requests. */
   readonly reads = new Map<string, number>();
+  /** Statuses this site's workflow lacks (a test takes one out to see the app cope). */
+  readonly removedStatuses = new Set<string>();
   private nextId = 1;
 
   addTicket(input: {
@@ -135,7 +151,13 @@ export class MemoryJira implements JiraPort, IntakeJira {
     if (seen?.transitions && (seen.fields.status as { name?: string } | undefined)?.name === statusName)
       return 'already_in_status';
     if (t.status === statusName) return 'already_in_status';
-    if (!WORKFLOW.includes(statusName)) throw new Error(`${key}: no transition to "${statusName}" in the workflow`);
+    const workflow = WORKFLOW.filter((s) => !this.removedStatuses.has(s));
+    if (!workflow.includes(statusName))
+      throw new JiraTransitionUnavailable(
+        key,
+        statusName,
+        workflow.filter((s) => s !== t.status),
+      );
     t.status = statusName;
     return 'transitioned';
   }
