@@ -83,20 +83,40 @@ describe('the issue panel', () => {
     expect(textOf(doc)).toContain(`detail for ${state}`);
   });
 
-  it('offers retry only when the resolver says it is allowed, and reports its outcome', async () => {
+  const NO_ACTIONS: PanelView['actions'] = {
+    retry: false,
+    extendDeadline: false,
+    confirmDownstream: false,
+    retryNeedsSupportCase: false,
+  };
+  it.each([
+    { allowed: 'nothing', actions: {}, buttons: [] },
+    { allowed: 'retry', actions: { retry: true }, buttons: ['Retry providers that did not complete'] },
+    { allowed: 'an extension', actions: { extendDeadline: true }, buttons: ['Extend deadline'] },
+  ])('offers $allowed when the resolver allows $allowed', async ({ actions, buttons }) => {
     const ui = mount(PANEL, {
       getView: {
         ok: true,
-        view: view({
-          caseState: 'blocked',
-          jobs: [job('failed')],
-          actions: { retry: true, extendDeadline: false, confirmDownstream: false, retryNeedsSupportCase: false },
-        }),
+        view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { ...NO_ACTIONS, ...actions } }),
+      },
+    });
+    const doc = await ui.until((d) => findAll(d, 'Lozenge').length === 1, 'the job');
+    const offered = findAll(doc, 'Button')
+      .map(textOf)
+      .filter((b) => !b.includes('preview'));
+    expect(offered).toEqual(buttons);
+    expect(findAll(doc, 'Select')).toHaveLength(actions.extendDeadline ? 1 : 0);
+  });
+
+  it('reports the outcome of a retry it offers', async () => {
+    const ui = mount(PANEL, {
+      getView: {
+        ok: true,
+        view: view({ caseState: 'blocked', jobs: [job('failed')], actions: { ...NO_ACTIONS, retry: true } }),
       },
       retry: { ok: true, message: 'Retry started for genesys.' },
     });
     await ui.until((d) => textOf(d).includes('Retry providers that did not complete'), 'the retry button');
-    expect(findAll(ui.doc(), 'Select')).toHaveLength(0);
     (ui.find('Button', 'Retry providers that did not complete').props.onClick as () => void)();
     await ui.until((d) => textOf(d).includes('Retry started for genesys.'), 'the retry message');
     expect(ui.calls.map((c) => c.functionKey)).toContain('retry');
@@ -127,23 +147,62 @@ describe('the issue panel', () => {
     });
   });
 
-  it('shows downstream systems to confirm and the compliance record’s hash once attached', async () => {
-    const ui = mount(PANEL, {
-      getView: {
-        ok: true,
-        view: view({
-          caseState: 'done',
-          jobs: [job('completed')],
-          downstream: [
-            { system: 'CRM', confirmedBy: null, confirmedAt: null },
-            { system: 'Warehouse', confirmedBy: 'u', confirmedAt: '2026-11-26T00:00:00Z' },
-          ] as PanelView['downstream'],
-          record: { attachmentId: '1', digest: 'ab'.repeat(32) },
-        }),
-      },
+  const waiting = (downstream: PanelView['downstream']) =>
+    view({
+      caseState: 'pending_downstream',
+      jobs: [job('completed')],
+      downstream,
+      record: { attachmentId: '1', digest: 'ab'.repeat(32) },
+      actions: { ...NO_ACTIONS, extendDeadline: true, confirmDownstream: downstream.some((d) => !d.confirmedBy) },
     });
+  const CRM_OPEN = { system: 'CRM', confirmedBy: null, confirmedAt: null, note: null };
+  const WAREHOUSE_DONE = {
+    system: 'Warehouse',
+    confirmedBy: '712020:officer-priya',
+    confirmedAt: '2026-11-26T10:15:00.000Z',
+    note: 'job 42',
+  };
+
+  it('shows a case waiting on downstream systems: which remain, who confirmed the others and when, and the record’s hash', async () => {
+    const ui = mount(PANEL, { getView: { ok: true, view: waiting([CRM_OPEN, WAREHOUSE_DONE]) } });
     const doc = await ui.until((d) => textOf(d).includes('Downstream systems'), 'the checklist');
-    expect(textOf(doc)).toContain(`SHA-256: ${'ab'.repeat(32)}`);
+    const notice = findAll(doc, 'SectionMessage')[0];
+    expect(notice?.props).toMatchObject({ appearance: 'information', title: 'Waiting for downstream systems' });
+    expect(textOf(notice as never)).toContain('Still to confirm by hand: CRM.');
     expect(findAll(doc, 'Button').filter((b) => textOf(b) === 'Confirm erased')).toHaveLength(1);
+    expect(findAll(doc, 'User').map((u) => u.props.accountId)).toEqual(['712020:officer-priya']);
+    expect(textOf(doc)).toContain('on 2026-11-26 10:15 UTC, reference: job 42.');
+    expect(textOf(doc)).toContain(`SHA-256: ${'ab'.repeat(32)}`);
+    // The deadline still runs while the systems are confirmed: an extension is still on offer.
+    expect(ui.find('Button', 'Extend deadline')).toBeDefined();
+  });
+
+  it.each([
+    { reference: 'a reference', typed: 'CRM-9 deletion', payload: { system: 'CRM', note: 'CRM-9 deletion' } },
+    { reference: 'no reference', typed: '', payload: { system: 'CRM' } },
+  ])('confirms a system with $reference and shows the resolver’s answer', async ({ typed, payload }) => {
+    const ui = mount(PANEL, {
+      getView: { ok: true, view: waiting([CRM_OPEN]) },
+      confirmDownstream: { ok: true, message: 'CRM confirmed. Every downstream system is confirmed.' },
+    });
+    await ui.until((d) => findAll(d, 'Textfield').length === 1, 'the reference field');
+    if (typed) {
+      (ui.find('Textfield').props.onChange as (e: unknown) => void)({ target: { value: typed } });
+      await ui.until((d) => findAll(d, 'Textfield')[0]?.props.value === typed, 'the typed reference');
+    }
+    (ui.find('Button', 'Confirm erased').props.onClick as () => void)();
+    await ui.until((d) => textOf(d).includes('CRM confirmed.'), 'the confirmation message');
+    expect(ui.calls.find((c) => c.functionKey === 'confirmDownstream')?.payload).toEqual(payload);
+  });
+
+  it('shows the resolver’s refusal of a confirmation as a warning', async () => {
+    const ui = mount(PANEL, {
+      getView: { ok: true, view: waiting([CRM_OPEN]) },
+      confirmDownstream: { ok: false, message: 'Only privacy officers can do this.' },
+    });
+    await ui.until((d) => textOf(d).includes('Confirm erased'), 'the button');
+    (ui.find('Button', 'Confirm erased').props.onClick as () => void)();
+    const doc = await ui.until((d) => textOf(d).includes('Only privacy officers'), 'the refusal');
+    expect(findAll(doc, 'SectionMessage').map((m) => m.props.appearance)).toContain('warning');
   });
 });
