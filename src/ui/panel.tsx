@@ -195,14 +195,14 @@ function Panel() {
                 )}
               </Inline>
               {d.confirmedBy ? (
-                <Inline space="space.050" alignBlock="center">
-                  <Text>By</Text>
-                  <User accountId={d.confirmedBy} />
-                  <Text>
-                    on {(d.confirmedAt ?? '').slice(0, 16).replace('T', ' ')} UTC
-                    {d.note ? `, reference: ${d.note}` : ''}.
-                  </Text>
-                </Inline>
+                <Stack space="space.025">
+                  <Inline space="space.050" alignBlock="center" shouldWrap>
+                    <Text>Confirmed by</Text>
+                    <User accountId={d.confirmedBy} />
+                    <Text>on {(d.confirmedAt ?? '').slice(0, 16).replace('T', ' ')} UTC.</Text>
+                  </Inline>
+                  {d.note && <Text>Reference: {d.note}</Text>}
+                </Stack>
               ) : (
                 <Inline space="space.100" alignBlock="center">
                   <Textfield

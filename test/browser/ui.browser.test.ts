@@ -124,25 +124,34 @@ describeInChromium('the issue panel in Chromium, as a privacy officer', () => {
     ).toBe(true);
   });
 
-  it('shows every provider erased once the clock has run, then confirms each downstream system by hand', async () => {
+  it('holds the ticket in Pending downstream once every provider erased, until the officer confirms each system by hand', async () => {
     const key = tickets['all-three'] as string;
     await world.runUntil(() => TERMINAL_STATUSES.includes(status(key)), 86_400_000);
+    expect(status(key)).toBe('Pending downstream');
     await page.reload();
-    const frame = await panel(key);
-    expect(await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent))).toEqual([
-      'erased',
-      'erased',
-      'erased',
-    ]);
+    let frame = await panel(key);
+    const lozenges = () => frame.$$eval('[data-uikit="Lozenge"]', (els) => els.map((e) => e.textContent));
+    expect(await lozenges()).toEqual(['erased', 'erased', 'erased', 'to confirm', 'to confirm']);
+    expect(await textIn(frame)).toContain('Waiting for downstream systems');
+    expect(await textIn(frame)).toContain('Still to confirm by hand: CRM (Salesforce), Data warehouse.');
     expect(await textIn(frame)).toContain('Compliance record attached. SHA-256');
-    await panelShot(key, 'panel-completed');
+    await panelShot(key, 'panel-pending-downstream');
+
+    await frame.type('input[id$="-downstream-note-0"]', 'Salesforce deletion case 00012345');
     await clickButton(frame, 'Confirm erased');
     await waitForText(frame, 'CRM (Salesforce) confirmed.');
+    // Who confirmed, by name (UI Kit's User component), when, and the reference typed.
+    await waitForText(frame, 'Priya Officer (privacy)');
+    await waitForText(frame, 'Reference: Salesforce deletion case 00012345');
+    expect(status(key)).toBe('Pending downstream');
     await clickButton(frame, 'Confirm erased');
-    await waitForText(frame, 'Data warehouse confirmed.');
-    expect(
-      await frame.$$eval('[data-uikit="Lozenge"]', (els) => els.filter((e) => e.textContent === 'confirmed').length),
-    ).toBe(2);
+    await waitForText(frame, 'the compliance record was re-issued and the ticket moved to Done');
+    expect(status(key)).toBe('Done');
+    expect(issueComments(key).filter((c) => c.includes('confirmed erased by hand'))).toHaveLength(2);
+    await page.reload();
+    frame = await panel(key);
+    expect(await lozenges()).toEqual(['erased', 'erased', 'erased', 'confirmed', 'confirmed']);
+    expect(await textIn(frame)).not.toContain('Waiting for downstream systems');
     await panelShot(key, 'panel-downstream-confirmed');
   });
 

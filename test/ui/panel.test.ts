@@ -171,7 +171,8 @@ describe('the issue panel', () => {
     expect(textOf(notice as never)).toContain('Still to confirm by hand: CRM.');
     expect(findAll(doc, 'Button').filter((b) => textOf(b) === 'Confirm erased')).toHaveLength(1);
     expect(findAll(doc, 'User').map((u) => u.props.accountId)).toEqual(['712020:officer-priya']);
-    expect(textOf(doc)).toContain('on 2026-11-26 10:15 UTC, reference: job 42.');
+    expect(textOf(doc)).toContain('on 2026-11-26 10:15 UTC.');
+    expect(textOf(doc)).toContain('Reference: job 42');
     expect(textOf(doc)).toContain(`SHA-256: ${'ab'.repeat(32)}`);
     // The deadline still runs while the systems are confirmed: an extension is still on offer.
     expect(ui.find('Button', 'Extend deadline')).toBeDefined();
