@@ -69,5 +69,16 @@ export function mount(resource: string, replies: Record<string, Reply>): Mounted
   };
 }
 
+/** The nodes after `node` under the same parent, in order: what a person sees next to it. */
+export function siblingsAfter(root: ForgeDoc, node: ForgeDoc): ForgeDoc[] {
+  const index = root.children.indexOf(node);
+  if (index >= 0) return root.children.slice(index + 1);
+  for (const child of root.children) {
+    const found = siblingsAfter(child, node);
+    if (found.length > 0 || child.children.includes(node)) return found;
+  }
+  return [];
+}
+
 /** A promise that never settles: the resolver call the loading state waits on. */
 export const never = () => new Promise(() => undefined);
