@@ -243,8 +243,12 @@ async function main(): Promise<void> {
   const template = DEMO_SCENARIOS.find((s) => s.id === 'all-three');
   if (!template) throw new Error('no all-three demo scenario');
 
-  // In-memory KVS (no kvsFile): the bench measures the app, not file writes of the emulator.
-  const world = await startWorld({ simulators: { adaJobDurationMs: adaJobMinutes * 60_000 } });
+  // In-memory KVS (no kvsFile): the bench measures the app, not file writes of the emulator. No downstream
+  // systems: confirming them is a person's work on the panel, not throughput, so every ticket ends Done.
+  const world = await startWorld({
+    simulators: { adaJobDurationMs: adaJobMinutes * 60_000 },
+    settings: (base) => ({ ...base, downstreamSystems: [] }),
+  });
   const now = () => world.clock.now();
   clockNow = now;
   const durations = recordInvocations(world);
