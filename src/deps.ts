@@ -142,9 +142,16 @@ export function buildAdminDeps(): AdminDeps {
     catalog: jira,
     store,
     now: () => new Date(),
-    // One harmless authenticated call with the stored credentials (src/providers/connection-check.ts).
-    testConnection: async (settings, id) =>
-      checkProviderConnection(id, settings, await store.secrets.get(id), egressFetch),
+    // One harmless authenticated call with the stored credentials (src/providers/connection-check.ts), booked
+    // in the credential's shared rate budget like every other call to the provider, in a resolver's time.
+    testConnection: async (settings, id) => {
+      const secret = await store.secrets.get(id);
+      const budget = secret ? sharedBudget(id, rateCredential(id, settings, secret)) : undefined;
+      return checkProviderConnection(id, settings, secret, egressFetch, {
+        ...(budget ? { budget } : {}),
+        retry: RESOLVER_PROVIDER_RETRY,
+      });
+    },
   };
 }
 
