@@ -75,7 +75,7 @@ function describe(r: ComplianceRecord): string[] {
     );
   for (const d of r.downstream)
     out.push(
-      `downstream ${d.system}: ${d.confirmedBy ? `confirmed by ${d.confirmedBy} at ${d.confirmedAt}` : 'NOT confirmed'}`,
+      `downstream ${d.system}: ${d.confirmedBy ? `confirmed by ${d.confirmedBy} at ${d.confirmedAt}${d.note ? ` (reference: ${d.note})` : ''}` : 'NOT confirmed'}`,
     );
   for (const x of r.retries) out.push(`retry by ${x.by} at ${x.at}: ${x.providers.join(', ')}`);
   out.push(`outcome: ${r.outcome ? `${r.outcome.outcome} (${r.outcome.status}) at ${r.outcome.at}` : 'open'}`);
