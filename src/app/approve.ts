@@ -15,7 +15,7 @@ import { pushOrLeaveForPoll } from './dispatch';
 import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
 import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
-import { moveTicketOrExplain } from './ticket-status';
+import { moveToClosingStatus } from './ticket-status';
 
 /**
  * Use case: a DSAR ticket moved into the approval status. Checks everything that must be true before any
@@ -136,15 +136,7 @@ async function approveClaimed(
           waiting ? unconfirmedSystems(existing.downstream) : [],
         ),
       );
-      if (waiting)
-        await moveTicketOrExplain(
-          deps,
-          event.issueKey,
-          status,
-          'Confirm the downstream systems on the Erasure Desk panel; the ticket moves to Done after the last.',
-          issue,
-        );
-      else await deps.jira.transitionTo(event.issueKey, status, issue);
+      await moveToClosingStatus(deps, event.issueKey, status, waiting, issue);
     }
     return { kind: 'resumed', providers: resumed };
   }

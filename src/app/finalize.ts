@@ -4,7 +4,7 @@ import { caseStateOf } from '../core/erasure';
 import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
 import { caseClosedComment, type SettledReport } from './comments';
 import type { AppDeps } from './ports';
-import { moveTicketOrExplain } from './ticket-status';
+import { moveToClosingStatus } from './ticket-status';
 
 /**
  * Use case: every job of the case has settled. Attaches the compliance record, quotes its SHA-256 in a
@@ -160,14 +160,7 @@ async function closeRound(
     });
   }
   if (record.finalization.step === 'commented') {
-    if (outcome === 'pending_downstream')
-      await moveTicketOrExplain(
-        deps,
-        record.ticketKey,
-        status,
-        'Meanwhile the ticket stays where it is; confirm each downstream system on the Erasure Desk panel and it moves to Done after the last.',
-      );
-    else await deps.jira.transitionTo(record.ticketKey, status);
+    await moveToClosingStatus(deps, record.ticketKey, status, outcome === 'pending_downstream');
     record = await deps.store.cases.update({
       ...record,
       phase: outcome === 'pending_downstream' ? 'pending_downstream' : 'closed',

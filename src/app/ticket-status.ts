@@ -24,3 +24,27 @@ export async function moveTicketOrExplain(
     return 'explained';
   }
 }
+
+/**
+ * Moves a settled ticket to its closing status. The pending-downstream status is one a site's workflow may
+ * lack (the case then waits where the ticket is, and the ticket says so); the others are required settings.
+ */
+export async function moveToClosingStatus(
+  deps: Pick<AppDeps, 'jira' | 'log'>,
+  ticketKey: string,
+  status: string,
+  waitingOnDownstream: boolean,
+  seen?: IssueSnapshot,
+): Promise<void> {
+  if (!waitingOnDownstream) {
+    await deps.jira.transitionTo(ticketKey, status, seen);
+    return;
+  }
+  await moveTicketOrExplain(
+    deps,
+    ticketKey,
+    status,
+    'Meanwhile the ticket stays where it is; confirm each downstream system on the Erasure Desk panel and it moves to Done after the last.',
+    seen,
+  );
+}
