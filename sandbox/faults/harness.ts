@@ -1,3 +1,4 @@
+import { confirmDownstreamSystems } from '../demo/run';
 import type { Scenario } from '../demo/scenarios';
 import { DEMO_USERS } from '../jira/demo-seed';
 import type { JiraEvent } from '../jira/state';
@@ -8,7 +9,8 @@ import type { FaultPlan } from './plan';
 /**
  * Runs fault plans through the real handlers in one long-lived sandbox world: the servers start once and
  * each run gets a data subject of its own (fresh identifiers at every provider, a fresh ticket), so runs
- * are cheap and independent. A run ends when its ticket and jobs have settled (or the time limit passes,
+ * are cheap and independent. The officer's part is in the run too: confirming the downstream systems once a
+ * ticket waits on them. A run ends when its ticket and jobs have settled (or the time limit passes,
  * which is itself a violation: something got stuck) and is then checked against the invariants.
  */
 
@@ -25,6 +27,8 @@ export interface RunReport {
   crashed: string | null;
   violations: string[];
 }
+
+const PENDING_DOWNSTREAM = 'Pending downstream';
 
 export class FaultHarness {
   private runs = 0;
@@ -68,8 +72,11 @@ export class FaultHarness {
         plan.restartAtStep ?? 0,
       );
       const jobsOf = () => jobsFor(world, ticket, since);
+      const status = () => world.jira.state.issues.get(ticket)?.status ?? '';
+      // Pending downstream waits for the officer, who is part of the run: it has not settled.
       const settled = () =>
-        TERMINAL_STATUSES.includes(world.jira.state.issues.get(ticket)?.status ?? '') &&
+        TERMINAL_STATUSES.includes(status()) &&
+        status() !== PENDING_DOWNSTREAM &&
         platform.pendingEvents() === 0 &&
         jobsOf().every((j) => !ACTIVE.has(j.state));
       for (let step = 0; ; step += 1) {
@@ -78,6 +85,9 @@ export class FaultHarness {
         for (const j of plan.clockJumps.filter((x) => x.atStep === step)) clock.advance(j.ms);
         if (plan.restartAtStep === step) platform.dropQueuedEvents();
         await world.pump();
+        // The officer confirms the downstream systems on the panel, faults still armed; a call that failed is
+        // clicked again at the next step, as a person would.
+        if (status() === PENDING_DOWNSTREAM) await confirmDownstreamSystems(world, ticket).catch(() => undefined);
         if (step >= lastScheduled && settled()) break;
         if (clock.now() - started > MAX_RUN_MS) break;
         await platform.advance(STEP_MS);

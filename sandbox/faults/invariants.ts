@@ -1,6 +1,6 @@
 import { verifyComplianceRecord } from '../../src/core/compliance-record';
 import type { Scenario } from '../demo/scenarios';
-import type { World } from '../world';
+import { TERMINAL_STATUSES, type World } from '../world';
 import type { StoredJob } from './harness';
 
 /**
@@ -8,7 +8,8 @@ import type { StoredJob } from './harness';
  * ledgers, the Jira ticket, the app's storage and logs), not against what the app believes:
  * - no subject is erased twice at any provider;
  * - no job is lost or stuck: every job has settled, and one waiting for a person says what to do next;
- * - no ticket is Done unless every job succeeded and the provider's own ledger shows the erasure;
+ * - no ticket is Done (or Pending downstream) unless every job succeeded, and Done only when the provider's own
+ *   ledger shows the erasure;
  * - every compliance record attached to the ticket verifies;
  * - no identifier or secret appears in logs, comments, storage, the compliance record or resolver answers
  *   (comments and records may name the Amiqus client id: it is the provider's reference, on the ticket).
@@ -70,8 +71,7 @@ function nothingStuck({ world, ticket, jobs }: Observation): string[] {
   // Still working is not stuck while a job has a next step of its own: a poll due soon.
   const waiting = (job: StoredJob) => job.pollQueue === 'waiting' && job.nextPollAt <= now + LONGEST_POLL_INTERVAL_MS;
   const stillWorking = jobs.some((j) => ACTIVE.has(j.state) && waiting(j));
-  if (!['Done', 'Erasure blocked', 'Needs attention'].includes(status) && !stillWorking)
-    out.push(`ticket stuck in "${status}"`);
+  if (!TERMINAL_STATUSES.includes(status) && !stillWorking) out.push(`ticket stuck in "${status}"`);
   if (jobs.length === 0 && status !== 'Needs attention') out.push('no job was ever planned for an approved ticket');
   for (const job of jobs) {
     if (ACTIVE.has(job.state) && !waiting(job)) out.push(`${job.provider}: job stuck in ${job.state} with no poll due`);
@@ -123,6 +123,10 @@ function doneOnlyWithEvidence({ world, scenario, ticket, jobs }: Observation): s
       out.push(`${job.provider}: job not_found but the provider still holds the subject`);
     }
   }
+  // Pending downstream, like Done, says every provider succeeded: only the hand-confirmed systems remain.
+  if (issue?.status === 'Pending downstream')
+    for (const job of jobs)
+      if (!SUCCESS.has(job.state)) out.push(`ticket Pending downstream while ${job.provider} is ${job.state}`);
   if (issue?.status !== 'Done') return out;
   for (const job of jobs) if (!SUCCESS.has(job.state)) out.push(`ticket Done while ${job.provider} is ${job.state}`);
   const record = latestRecord(world, ticket);
