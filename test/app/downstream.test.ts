@@ -1,5 +1,6 @@
 import { confirmDownstream } from '../../src/app/downstream';
 import { getPanelView } from '../../src/app/case-actions';
+import { pollProviderStatus } from '../../src/app/poll';
 import { buildComplianceRecord } from '../../src/core/compliance-record';
 import { adfText } from './support/memory-jira';
 import { approve, deliverQueue, pollUntilSettled } from './support/approval';
@@ -96,9 +97,11 @@ describe('downstream systems (use cases against in-memory ports)', () => {
       step: 'commented',
       outcome: 'pending_downstream',
     });
-    // Confirming while the case is still open records it; the next closing finishes round 1 as it began and
-    // then opens round 2, which closes as done.
+    // Confirming while the case is still open records it. The poller comes back for the job that still owes
+    // its record (the outbox): that closing finishes round 1 as it began, then opens round 2, closed as done.
     expect(await confirmDownstream(world.deps, key, 'CRM', OFFICER)).toMatchObject({ ok: true });
+    world.advance(10 * 60_000);
+    await pollProviderStatus(world.deps, 10_000);
     expect(world.jira.ticket(key).status).toBe('Done');
     expect(await world.store.cases.get(key)).toMatchObject({ phase: 'closed', round: 2 });
     const closes = (await world.store.audit.list(key)).filter((e) => e.kind === 'case_closed');
