@@ -1,3 +1,4 @@
+import type { Settings } from '../../src/core/settings';
 import { runScenarios } from '../../sandbox/demo/run';
 import { DEMO_SCENARIOS, type Scenario } from '../../sandbox/demo/scenarios';
 import { DEMO_USERS } from '../../sandbox/jira/demo-seed';
@@ -18,6 +19,9 @@ import { TERMINAL_STATUSES, startWorld, type World } from '../../sandbox/world';
  */
 
 const MAX_JIRA_CALLS_PER_ERASURE = 13;
+
+/** One erasure, no officer's work: without downstream systems its ticket goes straight to Done, as the bench's. */
+const erasureOnly = { settings: (base: Partial<Settings>) => ({ ...base, downstreamSystems: [] }) };
 
 const allThree = DEMO_SCENARIOS.find((s) => s.id === 'all-three') as Scenario;
 
@@ -65,7 +69,7 @@ describe('Jira requests for one erasure at Amiqus, Ada and Genesys', () => {
   afterEach(() => world.close());
 
   it(`makes at most ${MAX_JIRA_CALLS_PER_ERASURE}, and the ticket tells the whole story`, async () => {
-    world = await startWorld();
+    world = await startWorld(erasureOnly);
     const before = new Map(world.platform.jiraCalls);
 
     const [result] = await runScenarios(world, [allThree]);
@@ -76,7 +80,7 @@ describe('Jira requests for one erasure at Amiqus, Ada and Genesys', () => {
   });
 
   it('makes no more when the approval event and every queue event are delivered twice, and says nothing twice', async () => {
-    world = await startWorld({ duplicateDelivery: true });
+    world = await startWorld({ ...erasureOnly, duplicateDelivery: true });
     const before = new Map(world.platform.jiraCalls);
     const ticket = world.openTicket(allThree);
     await world.move(ticket, 'Verifying identity', DEMO_USERS.officer.accountId);
