@@ -5,7 +5,7 @@ import { unconfirmedSystems } from '../core/downstream';
 import { applyJobEvent, caseStateOf, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
 import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
-import type { CaseRecord, JobMessage } from '../core/records';
+import { type CaseRecord, type JobMessage, unstartedFinalization } from '../core/records';
 import { appliesTo, namesRecordAt, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
@@ -181,15 +181,7 @@ async function startCase(
       confirmedAt: null,
       note: null,
     })),
-    finalization: {
-      round: 0,
-      step: 'none',
-      attachmentId: null,
-      digest: null,
-      chainHead: null,
-      told: [],
-      outcome: null,
-    },
+    finalization: unstartedFinalization(0),
     deadlineWarning: 'none',
     version: 0,
   };

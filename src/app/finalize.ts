@@ -1,7 +1,7 @@
 import { buildComplianceRecord, complianceRecordDigest, complianceRecordJson } from '../core/compliance-record';
 import { type ClosingOutcome, closingOutcome, waitsOnNothing } from '../core/downstream';
 import { caseStateOf } from '../core/erasure';
-import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
+import { type CaseRecord, type Claim, ConcurrentUpdate, unstartedFinalization } from '../core/records';
 import { caseClosedComment, type SettledReport } from './comments';
 import type { AppDeps } from './ports';
 import { moveToClosingStatus } from './ticket-status';
@@ -109,15 +109,7 @@ async function closeRound(
       ? initial
       : {
           ...initial,
-          finalization: {
-            round: initial.round,
-            step: 'none',
-            attachmentId: null,
-            digest: null,
-            chainHead: null,
-            told: [],
-            outcome: null,
-          },
+          finalization: unstartedFinalization(initial.round),
         };
 
   if (record.finalization.step === 'none') {

@@ -41,6 +41,17 @@ export const finalizationSchema = z.object({
   outcome: z.enum(['done', 'blocked', 'pending_downstream']).nullable().default(null),
 });
 
+/** A round's finalisation before any step of its closing. */
+export const unstartedFinalization = (round: number): z.infer<typeof finalizationSchema> => ({
+  round,
+  step: 'none',
+  attachmentId: null,
+  digest: null,
+  chainHead: null,
+  told: [],
+  outcome: null,
+});
+
 export const caseRecordSchema = z.object({
   ticketKey: z.string(),
   projectKey: z.string(),
