@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CrashPoint } from '../forge/crash';
+import type { CrashPoint, LabelledCrashPoint } from '../forge/crash';
 import type { Fault } from '../simulators/kit';
 
 /**
@@ -40,7 +40,8 @@ export interface FaultPlan {
   jira: JiraDelivery;
   /** Forge delivers the queue concurrently (the queue emulator's own concurrency); this adds certain duplicates. */
   queue: { duplicateDelivery: boolean };
-  crash: CrashPoint | null;
+  /** Generated plans name a step; a test may name a kind of step instead (see LabelledCrashPoint). */
+  crash: CrashPoint | LabelledCrashPoint | null;
   providerFaults: ProviderFaultPlan[];
   clockJumps: Array<{ atStep: number; ms: number }>;
   /** The step at which the sandbox restarts, losing every queue event not yet delivered. */

@@ -29,39 +29,61 @@ export interface CrashPoint {
   when: 'before' | 'after';
 }
 
+/**
+ * A crash at the first step, in any invocation of the function, whose label matches: for reaching a kind of
+ * step (a provider's status read, say) whichever invocation makes it, when the invocation that does depends
+ * on timing the run cannot fix.
+ */
+export interface LabelledCrashPoint {
+  functionKey: string;
+  label: RegExp;
+  when: 'before' | 'after';
+}
+
 interface InvocationContext {
   functionKey: string;
-  point: CrashPoint | null;
+  point: CrashPoint | LabelledCrashPoint | null;
   steps: number;
   crashed: InvocationCrashed | null;
   kill: (crash: InvocationCrashed) => void;
+  /** A labelled crash fired in another invocation: this one runs on unharmed. */
+  spent: () => boolean;
 }
 
 const current = new AsyncLocalStorage<InvocationContext>();
 const never = new Promise<never>(() => undefined);
 
 export class CrashInjector {
-  private armed: CrashPoint | null = null;
+  private armed: CrashPoint | LabelledCrashPoint | null = null;
   private seen = 0;
   /** The crashes that happened, for the suite's report and its coverage checks. */
   readonly fired: InvocationCrashed[] = [];
 
-  arm(point: CrashPoint | null): void {
+  arm(point: CrashPoint | LabelledCrashPoint | null): void {
     this.armed = point;
     this.seen = 0;
   }
 
   /** Runs one invocation; it rejects with InvocationCrashed as soon as an armed crash fires inside it. */
   run<T>(functionKey: string, fn: () => Promise<T>): Promise<T> {
-    let point: CrashPoint | null = null;
+    let point: CrashPoint | LabelledCrashPoint | null = null;
     if (this.armed?.functionKey === functionKey) {
-      this.seen += 1;
-      if (this.seen === this.armed.invocation) {
+      if ('label' in this.armed) {
+        // Every invocation may make the step; the first that does dies, and the crash is spent (see kill).
         point = this.armed;
-        this.armed = null;
+      } else {
+        this.seen += 1;
+        if (this.seen === this.armed.invocation) {
+          point = this.armed;
+          this.armed = null;
+        }
       }
     }
-    if (!point) return current.run({ functionKey, point: null, steps: 0, crashed: null, kill: () => undefined }, fn);
+    if (!point)
+      return current.run(
+        { functionKey, point: null, steps: 0, crashed: null, kill: () => undefined, spent: () => true },
+        fn,
+      );
     return new Promise<T>((resolve, reject) => {
       const context: InvocationContext = {
         functionKey,
@@ -69,9 +91,11 @@ export class CrashInjector {
         steps: 0,
         crashed: null,
         kill: (crash) => {
+          if (this.armed === point) this.armed = null;
           this.fired.push(crash);
           reject(crash);
         },
+        spent: () => point !== null && 'label' in point && this.armed !== point,
       };
       current.run(context, fn).then(
         (value) => (context.crashed ? undefined : resolve(value)),
@@ -93,14 +117,16 @@ export async function ioStep<T>(label: string, op: () => Promise<T>): Promise<T>
   // Numbered as it starts: an invocation may have several steps in flight at once (Promise.all).
   const step = (context.steps += 1);
   const { point } = context;
-  if (point.step === step && point.when === 'before') {
+  const here = 'label' in point ? point.label.test(label) && !context.spent() : point.step === step;
+  if (here && point.when === 'before') {
     context.crashed = new InvocationCrashed(context.functionKey, step, 'before', label);
     context.kill(context.crashed);
     return never;
   }
   const result = await op();
   if (context.crashed) return never;
-  if (point.step === step && point.when === 'after') {
+  // A labelled crash may have fired in another invocation while this step was in flight.
+  if (here && point.when === 'after' && !context.spent()) {
     context.crashed = new InvocationCrashed(context.functionKey, step, 'after', label);
     context.kill(context.crashed);
     return never;
