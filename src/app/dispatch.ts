@@ -1,7 +1,8 @@
 import type { ProviderId } from '../core/erasure';
 import { PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
-import { ConcurrentUpdate, type JobMessage, type JobRecord, MAX_JOBS_PER_EVENT } from '../core/records';
+import { type JobMessage, type JobRecord, MAX_JOBS_PER_EVENT } from '../core/records';
 import { type AppDeps, QueueThrottled } from './ports';
+import { saveJobQuietly } from './job-writes';
 
 /**
  * Getting erasure jobs onto Forge's queue within its limits. An installation may push at most 500 events a
@@ -43,7 +44,7 @@ export async function pushOrLeaveForPoll(deps: AppDeps, messages: JobMessage[]):
   const now = deps.now().getTime();
   for (const m of messages) {
     const job = await deps.store.jobs.get(m.ticketKey, m.provider);
-    if (job?.state === 'pending' && job.attempt === m.attempt) await saveQuietly(deps, { ...job, nextPollAt: now });
+    if (job?.state === 'pending' && job.attempt === m.attempt) await saveJobQuietly(deps, { ...job, nextPollAt: now });
   }
   deps.log.info('jobs left for the poll to dispatch', { jobs: messages.length, reason: 'queue push throttled' });
   return false;
@@ -91,19 +92,9 @@ export async function dispatchPending(deps: AppDeps, jobs: JobRecord[]): Promise
       // After the push: a crash in between only dispatches these again later (the worker runs a job once).
       // A job the worker has already moved on is left as the worker wrote it.
       for (const [j, job] of [head, ...rest].entries())
-        await saveQuietly(deps, { ...job, nextPollAt: now + lostAfterMs(provider, i + j) });
+        await saveJobQuietly(deps, { ...job, nextPollAt: now + lostAfterMs(provider, i + j) });
       dispatched += rest.length + 1;
     }
   }
   return dispatched;
-}
-
-async function saveQuietly(deps: AppDeps, job: JobRecord): Promise<boolean> {
-  try {
-    await deps.store.jobs.update(job);
-    return true;
-  } catch (error) {
-    if (error instanceof ConcurrentUpdate) return false;
-    throw error;
-  }
 }

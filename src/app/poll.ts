@@ -5,8 +5,9 @@ import { learnCompletions } from './completion-estimate';
 import { dispatchPending } from './dispatch';
 import { applyOutcome, nextPollDelayMs } from './job-outcome';
 import type { AppDeps } from './ports';
-import { finishRecording, recordOutcome } from './record-outcome';
+import { finishRecordingQuietly, recordOutcome } from './record-outcome';
 import { submitSharedJobs } from './shared-jobs';
+import { saveJobQuietly } from './job-writes';
 
 /**
  * Use case: the scheduled poll. Reads the jobs whose next poll time has come (oldest first), asks each
@@ -47,7 +48,7 @@ export async function pollProviderStatus(deps: AppDeps, budgetMs: number): Promi
     for (const job of page.jobs) {
       // The invocation that recorded this job's last change died before finishing: finish it first.
       if (job.unrecorded) {
-        await finishQuietly(deps, job);
+        await finishRecordingQuietly(deps, job);
         continue;
       }
       if (job.state === 'pending' && job.batchEnrolled) {
@@ -115,7 +116,7 @@ async function pollProvider(
       const nextPollAt =
         Date.parse(at) +
         (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(providerId, job.polls + 1));
-      await saveQuietly(deps, { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 });
+      await saveJobQuietly(deps, { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 });
     }
     return;
   }
@@ -129,7 +130,7 @@ async function pollProvider(
     const status = statuses.get(job.providerRef as string);
     report.polled += 1;
     if (!status) {
-      await saveQuietly(deps, {
+      await saveJobQuietly(deps, {
         ...job,
         nextPollAt: Date.parse(at) + nextPollDelayMs(providerId, job.polls + 1),
         polls: job.polls + 1,
@@ -146,21 +147,5 @@ async function pollProvider(
     } catch (error) {
       if (!(error instanceof ConcurrentUpdate)) throw error;
     }
-  }
-}
-
-async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
-  try {
-    await finishRecording(deps, job);
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdate)) throw error;
-  }
-}
-
-async function saveQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
-  try {
-    await deps.store.jobs.update(job);
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdate)) throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { isSettled } from '../core/erasure';
-import type { JobRecord } from '../core/records';
+import { ConcurrentUpdate, type JobRecord } from '../core/records';
 import { jobSettledComment } from './comments';
 import { type FinalizeResult, finalizeIfSettled, type SettledNow } from './finalize';
 import type { OutcomeApplied } from './job-outcome';
@@ -62,4 +62,13 @@ export async function finishRecording(deps: AppDeps, job: JobRecord): Promise<Jo
     await finalizeIfSettled(deps, cleared.ticketKey);
   deps.log.info('job updated', { ticket: cleared.ticketKey, provider: cleared.provider, state: cleared.state });
   return cleared;
+}
+
+/** finishRecording, by an invocation that found the job owing: another one finishing it first is no error. */
+export async function finishRecordingQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
+  try {
+    await finishRecording(deps, job);
+  } catch (error) {
+    if (!(error instanceof ConcurrentUpdate)) throw error;
+  }
 }

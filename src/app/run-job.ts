@@ -9,7 +9,7 @@ import { firstReadDelayMs, readWhenLikelyDone } from './completion-estimate';
 import { dispatchDue } from './dispatch';
 import { applyOutcome } from './job-outcome';
 import { type AppDeps, QueueThrottled } from './ports';
-import { finishRecording, recordOutcome } from './record-outcome';
+import { finishRecordingQuietly, recordOutcome } from './record-outcome';
 import { readTicketSubject } from './ticket-subject';
 
 /**
@@ -77,7 +77,7 @@ export async function runErasureJob(deps: AppDeps, message: JobMessage): Promise
   if (job.attempt !== message.attempt) return { kind: 'ignored', reason: 'event for an earlier attempt' };
   if (job.state !== 'pending') {
     // A redelivery after the invocation that recorded the provider's answer died part-way.
-    if (job.unrecorded) await finishQuietly(deps, job);
+    if (job.unrecorded) await finishRecordingQuietly(deps, job);
     return { kind: 'ignored', reason: `job already ${job.state}` };
   }
   if (job.batchEnrolled) return { kind: 'ignored', reason: 'waiting for the next shared provider job' };
@@ -225,14 +225,6 @@ async function waitForBudget(
 async function requeueForSlot(deps: AppDeps, message: JobMessage, slot: BudgetSlot): Promise<RunJobResult> {
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((slot.at - deps.now().getTime()) / 1000)));
   return requeue(deps, { ...message, slot }, delaySeconds);
-}
-
-async function finishQuietly(deps: AppDeps, job: JobRecord): Promise<void> {
-  try {
-    await finishRecording(deps, job);
-  } catch (error) {
-    if (!(error instanceof ConcurrentUpdate)) throw error;
-  }
 }
 
 async function settle(deps: AppDeps, job: JobRecord, at: string, outcome: ErasureOutcome): Promise<RunJobResult> {

@@ -10,6 +10,7 @@ import { applyOutcome } from './job-outcome';
 import type { AppDeps } from './ports';
 import { recordOutcome } from './record-outcome';
 import { approvedSubject } from './run-job';
+import { saveJobQuietly } from './job-writes';
 
 /**
  * Use case (run by the scheduled poll): jobs enrolled for a provider that erases many subjects per job
@@ -40,7 +41,7 @@ export async function submitSharedJobs(
   if (!provider || !batching) {
     // The provider can no longer batch (its API setting changed): each job goes alone through the queue.
     for (const job of jobs) {
-      if (await saveQuietly(deps, { ...job, batchEnrolled: false }))
+      if (await saveJobQuietly(deps, { ...job, batchEnrolled: false }))
         await deps.queue.push([{ ticketKey: job.ticketKey, provider: job.provider, attempt: job.attempt }]);
     }
     return 0;
@@ -90,7 +91,7 @@ export async function submitSharedJobs(
       const job =
         m.job.batchRef === reference
           ? m.job
-          : await saveQuietly(deps, { ...m.job, batchRef: reference, batchDigests: m.entry.digests });
+          : await saveJobQuietly(deps, { ...m.job, batchRef: reference, batchDigests: m.entry.digests });
       if (job) written.push({ ...m, job });
     }
     if (written.length === 0) continue;
@@ -172,14 +173,5 @@ async function settle(deps: AppDeps, job: JobRecord, at: string, outcome: Erasur
     await recordOutcome(deps, applyOutcome({ ...job, batchEnrolled: false }, outcome, at));
   } catch (error) {
     if (!(error instanceof ConcurrentUpdate)) throw error;
-  }
-}
-
-async function saveQuietly(deps: AppDeps, job: JobRecord): Promise<JobRecord | null> {
-  try {
-    return await deps.store.jobs.update(job);
-  } catch (error) {
-    if (error instanceof ConcurrentUpdate) return null;
-    throw error;
   }
 }
