@@ -12,6 +12,10 @@ import type { Subject } from './subject';
 
 const problemSchema = z.object({ field: z.string(), message: z.string() });
 
+/** How a round closes: as its jobs say (done, blocked), or waiting on downstream systems (src/core/downstream.ts). */
+export const closingOutcomeSchema = z.enum(['done', 'blocked', 'pending_downstream']);
+export type ClosingOutcome = z.infer<typeof closingOutcomeSchema>;
+
 export const auditEventInputSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('case_opened'),
@@ -85,7 +89,7 @@ export const auditEventInputSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('case_closed'),
     /** `pending_downstream`: every provider succeeded, downstream systems remain; a later round closes it. */
-    data: z.object({ outcome: z.enum(['done', 'blocked', 'pending_downstream']), status: z.string() }),
+    data: z.object({ outcome: closingOutcomeSchema, status: z.string() }),
   }),
   // The legal-hold register's own trail (chain key LEGAL_HOLD_REGISTER): who placed and released each hold, why.
   z.object({

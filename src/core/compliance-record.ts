@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type AuditEvent, auditEventSchema, canonicalJson, sha256, verifyAuditChain } from './audit';
+import {
+  type AuditEvent,
+  auditEventSchema,
+  type ClosingOutcome,
+  canonicalJson,
+  sha256,
+  verifyAuditChain,
+} from './audit';
 import { type JobState, type ProviderId, SETTLED_STATES } from './erasure';
 
 /**
@@ -73,7 +80,7 @@ export interface RecordSummary {
     genesysSupportCase?: string;
     genesysPartialConfirmed?: boolean;
   }>;
-  outcome: { outcome: 'done' | 'blocked' | 'pending_downstream'; status: string; at: string } | null;
+  outcome: { outcome: ClosingOutcome; status: string; at: string } | null;
 }
 
 export interface ComplianceRecord extends RecordSummary {
@@ -226,7 +233,7 @@ function judgeDeadline(
   deadline: NonNullable<RecordSummary['deadline']>,
   s: RecordSummary,
   closedOn: string,
-  outcome: 'done' | 'blocked' | 'pending_downstream',
+  outcome: ClosingOutcome,
   version: RecordSchemaVersion,
 ): void {
   if (outcome === 'pending_downstream') {

@@ -1,3 +1,4 @@
+import type { ClosingOutcome } from './audit';
 import type { CaseState, JobState } from './erasure';
 import type { CaseRecord, DownstreamItem } from './records';
 
@@ -15,7 +16,7 @@ export const DOWNSTREAM_NOTE_MAX = 200;
 export const unconfirmedSystems = (items: readonly DownstreamItem[]): string[] =>
   items.filter((d) => d.confirmedBy === null).map((d) => d.system);
 
-export type ClosingOutcome = 'done' | 'blocked' | 'pending_downstream';
+export type { ClosingOutcome };
 
 /** How a round whose jobs have all settled closes: blocked and done as the jobs say, unless systems remain. */
 export function closingOutcome(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEventInputSchema } from './audit';
+import { auditEventInputSchema, closingOutcomeSchema } from './audit';
 import { erasureJobSchema, providerIdSchema } from './erasure';
 
 /**
@@ -38,7 +38,7 @@ export const finalizationSchema = z.object({
   /** The providers whose outcome the round's closing comment told (their own comment was not posted). */
   told: z.array(providerIdSchema).default([]),
   /** How the attached record closed the round, so a closing resumed after a crash finishes the same way. */
-  outcome: z.enum(['done', 'blocked', 'pending_downstream']).nullable().default(null),
+  outcome: closingOutcomeSchema.nullable().default(null),
 });
 
 /** A round's finalisation before any step of its closing. */
