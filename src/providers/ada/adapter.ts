@@ -216,13 +216,8 @@ export class AdaProvider implements ErasureProvider {
           bytes: Buffer.byteLength(JSON.stringify(identifiers)) + 1,
         };
       },
-      async cooldown(subject, ownReference) {
-        for (const key of adaIdentifiers(subject, emailVariables).map(adaIdentifierKey)) {
-          const held = cooldownFor(await log.lastSubmission(key), ownReference, now());
-          if (held) return held;
-        }
-        return null;
-      },
+      cooldown: (subject, ownReference) =>
+        this.cooldownOf(adaIdentifiers(subject, emailVariables).map(adaIdentifierKey), ownReference),
       submitBatch: async (subjects, reference) => {
         const identifiers = subjects.flatMap((s) => adaIdentifiers(s, emailVariables));
         // Logged before the call: if its answer is lost, Ada may still have made the job, and the log must say
@@ -266,10 +261,8 @@ export class AdaProvider implements ErasureProvider {
     const clientReference = idempotencyKey('ada', ref);
     const keys = identifiers.map(adaIdentifierKey);
     const now = this.options.now();
-    for (const key of keys) {
-      const held = cooldownFor(await this.options.log.lastSubmission(key), clientReference, now);
-      if (held) return { outcome: held, requests: [], withheld: [] };
-    }
+    const held = await this.cooldownOf(keys, clientReference);
+    if (held) return { outcome: held, requests: [], withheld: [] };
     // Logged before the call, as for a shared job: a lost answer may still have made a job at Ada.
     await this.options.log.record(keys, new Date(now).toISOString(), clientReference);
     const accepted = await this.api.submitDeletion(identifiers, clientReference);
@@ -285,6 +278,16 @@ export class AdaProvider implements ErasureProvider {
       ],
       withheld: [],
     };
+  }
+
+  /** The first identifier that may not be sent under `clientReference` now, as the outcome that says why. */
+  private async cooldownOf(identifierKeys: string[], clientReference: string): Promise<ErasureOutcome | null> {
+    const now = this.options.now();
+    for (const key of identifierKeys) {
+      const held = cooldownFor(await this.options.log.lastSubmission(key), clientReference, now);
+      if (held) return held;
+    }
+    return null;
   }
 
   /** Ada has no job listing: one GET per job, kept under the rate limit by the shared limiter. */
