@@ -154,17 +154,6 @@ function snapshotOf(issue: z.infer<typeof issueSchema>): IssueSnapshot {
 const statusNameOf = (issue: IssueSnapshot) => (issue.fields.status as { name?: string } | undefined)?.name ?? null;
 
 export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & JiraCatalog {
-  // Jira lists an issue's transitions with the issue itself (`expand=transitions`), so the status and the way
-  // out of it are one read, not a status read and a Get transitions.
-  const readForTransition = async (key: string) => {
-    const response = await send('GET /issue', () =>
-      app.requestJira(route`/rest/api/3/issue/${key}?fields=status&expand=transitions`, {
-        method: 'GET',
-        headers: ACCEPT,
-      }),
-    );
-    return snapshotOf(await json(response, issueSchema, 'GET /issue'));
-  };
   const doTransition = (key: string, transitionId: string) =>
     send('POST /issue/transitions', () =>
       app.requestJira(route`/rest/api/3/issue/${key}/transitions`, {
@@ -191,21 +180,27 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
       return (await json(response, groupsSchema, 'GET /user/groups')).map((g) => g.name);
     });
 
+  const getIssue = async (
+    key: string,
+    fields: string[],
+    options: { withTransitions?: boolean } = {},
+  ): Promise<IssueSnapshot> => {
+    const response = await send('GET /issue', () =>
+      options.withTransitions
+        ? app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}&expand=transitions`, {
+            method: 'GET',
+            headers: ACCEPT,
+          })
+        : app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, {
+            method: 'GET',
+            headers: ACCEPT,
+          }),
+    );
+    return snapshotOf(await json(response, issueSchema, 'GET /issue'));
+  };
+
   return {
-    async getIssue(key, fields, options = {}): Promise<IssueSnapshot> {
-      const response = await send('GET /issue', () =>
-        options.withTransitions
-          ? app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}&expand=transitions`, {
-              method: 'GET',
-              headers: ACCEPT,
-            })
-          : app.requestJira(route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`, {
-              method: 'GET',
-              headers: ACCEPT,
-            }),
-      );
-      return snapshotOf(await json(response, issueSchema, 'GET /issue'));
-    },
+    getIssue,
     async addComment(key, body: AdfDocument) {
       const response = await send('POST /issue/comment', () =>
         app.requestJira(route`/rest/api/3/issue/${key}/comment`, {
@@ -236,8 +231,9 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
         const offered = seen.transitions.find((t) => t.to === statusName);
         if (offered && (await transitionIfOffered(key, offered.id))) return 'transitioned';
       }
-      // Read now: a person may have moved the ticket, and a ticket already there must not be moved again.
-      const current = await readForTransition(key);
+      // Read now: a person may have moved the ticket, and a ticket already there must not be moved again. Jira
+      // lists the transitions with the issue (`expand=transitions`): the status and the way out are one read.
+      const current = await getIssue(key, ['status'], { withTransitions: true });
       if (statusNameOf(current) === statusName) return 'already_in_status';
       const transitions = current.transitions ?? [];
       const match = transitions.find((t) => t.to === statusName);
