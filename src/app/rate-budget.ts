@@ -121,8 +121,7 @@ export class SharedRateBudget implements CallBudget {
 
   async observe(observation: RateObservation): Promise<void> {
     const now = this.options.now();
-    const learn = (state: BudgetState) =>
-      observe(state, observation, now, { adoptStatedLimit: this.options.adoptStatedLimit });
+    const learn = (state: BudgetState) => observe(state, observation, now, this.learning());
     // Most answers teach nothing new: check against the copy last read before paying for a write. Under
     // concurrency that copy lags the provider by the others' calls, so `remaining` only counts once it
     // nears zero, where unseen calls (another app on the key) would matter.
@@ -131,15 +130,15 @@ export class SharedRateBudget implements CallBudget {
       this.last &&
       observation.remaining <= Math.max(1, Math.min(...this.last.windows.map((w) => w.limit)) * 0.1);
     const relevant = nearEmpty ? observation : { ...observation, remaining: null };
-    if (
-      this.last &&
-      sameBudget(observe(this.last, relevant, now, { adoptStatedLimit: this.options.adoptStatedLimit }), this.last)
-    )
-      return;
+    if (this.last && sameBudget(observe(this.last, relevant, now, this.learning()), this.last)) return;
     await this.update((state) => {
       const next = learn(state);
       return { state: sameBudget(next, state) ? null : next, value: undefined };
     });
+  }
+
+  private learning() {
+    return { adoptStatedLimit: this.options.adoptStatedLimit, published: this.options.windows };
   }
 
   /** Read, change, write-if-unchanged; null after MAX_CONFLICTS lost races. */

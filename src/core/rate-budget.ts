@@ -155,7 +155,8 @@ export function observe(
   state: BudgetState,
   obs: RateObservation,
   nowMs: number,
-  opts: { adoptStatedLimit: boolean },
+  /** `published`: the windows as configured, the floor that 429s lower the limit towards and never past. */
+  opts: { adoptStatedLimit: boolean; published: readonly RateWindow[] },
 ): BudgetState {
   let windows = state.windows;
   let blockedUntil = state.blockedUntil;
@@ -181,8 +182,10 @@ export function observe(
       windows = windows.map((w) => {
         if (w.windowMs !== minuteScale.windowMs) return w;
         const through = countSince(w, nowMs - w.windowMs, nowMs);
-        // Never below half the published figure on one 429: it may have come from another app's calls.
-        return { ...w, limit: Math.min(w.limit, Math.max(Math.ceil(w.limit / 2), through - 1)) };
+        const published = opts.published.find((p) => p.windowMs === w.windowMs)?.limit ?? w.limit;
+        // Never below half the published figure, however many 429s: one may have come from another app's calls,
+        // and halving the last estimate on each 429 of a long storm would ratchet it down to one call a window.
+        return { ...w, limit: Math.min(w.limit, Math.max(Math.ceil(published / 2), through - 1)) };
       });
     }
   }

@@ -14,6 +14,8 @@ const ADA: RateWindow[] = [
   { limit: 100, windowMs: 60_000 },
   { limit: 10_000, windowMs: 86_400_000 },
 ];
+const GENESYS: RateWindow[] = [{ limit: 300, windowMs: 60_000 }];
+const AMIQUS: RateWindow[] = [{ limit: 200, windowMs: 60_000 }];
 const T0 = Date.parse('2026-11-25T09:00:00Z');
 
 /** Reserves one call at a time for `n` callers arriving at `now`, like a burst of concurrent workers. */
@@ -89,8 +91,11 @@ describe('a shared rate budget', () => {
   });
 
   it('blocks until Retry-After after a 429, and lowers its estimate to what went through', () => {
-    let state = burst(initialBudget([{ limit: 300, windowMs: 60_000 }]), 250, T0).state;
-    state = observe(state, { status: 429, retryAfterMs: 20_000 }, T0 + 1_000, { adoptStatedLimit: false });
+    let state = burst(initialBudget(GENESYS), 250, T0).state;
+    state = observe(state, { status: 429, retryAfterMs: 20_000 }, T0 + 1_000, {
+      adoptStatedLimit: false,
+      published: GENESYS,
+    });
     expect(state.blockedUntil).toBe(T0 + 21_000);
     expect(state.windows[0]?.limit).toBe(249);
     const next = reserve(state, T0 + 2_000, 1, 900_000);
@@ -98,31 +103,40 @@ describe('a shared rate budget', () => {
     expect(next.at as number).toBeGreaterThanOrEqual(T0 + 21_000);
   });
 
+  it('never lowers its estimate below half the published figure, however many 429s a storm brings', () => {
+    let state = initialBudget(GENESYS);
+    for (let i = 0; i < 20; i += 1)
+      state = observe(state, { status: 429, retryAfterMs: 1_000 }, T0 + i * 60_000, {
+        adoptStatedLimit: false,
+        published: GENESYS,
+      });
+    expect(state.windows[0]?.limit).toBe(150);
+    expect(reserve(state, T0 + 30 * 60_000, 3, 900_000).at).not.toBeNull();
+  });
+
   it("lowers Genesys's limit to inin-ratelimit-allowed but never raises it above the published figure", () => {
-    const genesys = initialBudget([{ limit: 300, windowMs: 60_000 }]);
-    expect(observe(genesys, { status: 200, statedLimit: 180 }, T0, { adoptStatedLimit: false }).windows[0]?.limit).toBe(
-      180,
-    );
-    expect(
-      observe(genesys, { status: 200, statedLimit: 1_000 }, T0, { adoptStatedLimit: false }).windows[0]?.limit,
-    ).toBe(300);
+    const genesys = initialBudget(GENESYS);
+    const learning = { adoptStatedLimit: false, published: GENESYS };
+    expect(observe(genesys, { status: 200, statedLimit: 180 }, T0, learning).windows[0]?.limit).toBe(180);
+    expect(observe(genesys, { status: 200, statedLimit: 1_000 }, T0, learning).windows[0]?.limit).toBe(300);
   });
 
   it("adopts Amiqus's per-token X-RateLimit-Limit, and counts calls it saw but we did not make", () => {
-    let state = initialBudget([{ limit: 200, windowMs: 60_000 }]);
-    state = observe(state, { status: 200, statedLimit: 60, remaining: 20 }, T0, { adoptStatedLimit: true });
+    let state = initialBudget(AMIQUS);
+    state = observe(state, { status: 200, statedLimit: 60, remaining: 20 }, T0, {
+      adoptStatedLimit: true,
+      published: AMIQUS,
+    });
     expect(state.windows[0]?.limit).toBe(60);
     const { times } = burst(state, 30, T0);
     expect(times.filter((t) => t < T0 + 60_000).length).toBe(20);
   });
 
   it('treats 0 remaining with a reset time as no calls before the reset', () => {
-    const state = observe(
-      initialBudget([{ limit: 200, windowMs: 60_000 }]),
-      { status: 200, remaining: 0, resetAt: T0 + 42_000 },
-      T0,
-      { adoptStatedLimit: true },
-    );
+    const state = observe(initialBudget(AMIQUS), { status: 200, remaining: 0, resetAt: T0 + 42_000 }, T0, {
+      adoptStatedLimit: true,
+      published: AMIQUS,
+    });
     expect(reserve(state, T0, 1, 900_000).at as number).toBeGreaterThanOrEqual(T0 + 42_000);
   });
 
