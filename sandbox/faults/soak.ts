@@ -50,7 +50,7 @@ async function runSlice(seeds: number[], withRegressions: boolean, progress: (do
           status: 'harness error',
           jobs: {},
           crashed: null,
-          violations: [`the run threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`],
+          violations: [`the run threw: ${describeThrown(error)}`],
         };
       }
       tally.runs += 1;
@@ -68,6 +68,13 @@ async function runSlice(seeds: number[], withRegressions: boolean, progress: (do
     await harness?.close();
   }
   return tally;
+}
+
+/** The error and its causes (undici's "fetch failed" says why only in its cause). */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause === undefined ? '' : `\ncaused by: ${describeThrown(error.cause)}`;
+  return `${error.stack ?? error.message}${cause}`;
 }
 
 function merge(tallies: Tally[]): Tally {
