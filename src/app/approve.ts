@@ -1,11 +1,17 @@
 import { formatISO } from 'date-fns';
-import { subjectFingerprint } from '../core/audit';
+import { type AuditEventInput, subjectFingerprint } from '../core/audit';
 import { computeDeadline } from '../core/deadline';
 import { unconfirmedSystems } from '../core/downstream';
 import { applyJobEvent, caseStateOf, newJob, PROVIDERS, type ProviderId } from '../core/erasure';
-import { legalHoldsFor, withheldProviders } from '../core/legal-hold';
+import { type LegalHold, legalHoldsFor, withheldProviders } from '../core/legal-hold';
 import { identifierKinds, type FieldProblem, type Subject } from '../core/subject';
-import { type CaseRecord, type JobMessage, unstartedFinalization } from '../core/records';
+import {
+  type CaseRecord,
+  ConcurrentUpdate,
+  type JobMessage,
+  type PendingApproval,
+  unstartedFinalization,
+} from '../core/records';
 import { appliesTo, namesRecordAt, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
@@ -36,31 +42,64 @@ export type ApprovalResult =
   | { kind: 'started'; providers: ProviderId[]; held: ProviderId[] }
   | { kind: 'resumed'; providers: ProviderId[] };
 
-const CLAIM_TTL_SECONDS = 15 * 60;
+/** Longer than any invocation may run (Forge: 900 s at most), so a live handler's claim never lapses. */
+export const APPROVAL_CLAIM_TTL_SECONDS = 15 * 60;
 
-export async function handleApproval(deps: AppDeps, event: ApprovalEvent): Promise<ApprovalResult> {
+export async function handleApproval(
+  deps: AppDeps,
+  event: ApprovalEvent,
+  /**
+   * `inboxed`: the approval is in the inbox already, put there by the trigger before anything else it did, or
+   * being finished from there by the poll's sweep (src/app/approval-inbox.ts).
+   */
+  options: { inboxed?: boolean } = {},
+): Promise<ApprovalResult> {
   const { settings } = deps;
-  if (event.toStatus !== settings.statuses.approved)
+  if (event.toStatus !== settings.statuses.approved) {
+    if (options.inboxed) await deps.store.approvals.remove(event.issueKey, event.changelogId);
     return { kind: 'ignored', reason: 'not a move into the approval status' };
+  }
 
   const existing = await deps.store.cases.get(event.issueKey);
-  if (existing?.approvalId === event.changelogId) return { kind: 'ignored', reason: 'approval already handled' };
+  if (existing?.approvalId === event.changelogId && !existing.opening) {
+    // Also ends the inbox entry of an invocation that finished the approval and died before removing it.
+    await deps.store.approvals.remove(event.issueKey, event.changelogId);
+    return { kind: 'ignored', reason: 'approval already handled' };
+  }
   const now = deps.now();
   const at = now.toISOString();
-  // Two deliveries of one event at the same moment: only one gets past this line. The TTL lets a later
-  // redelivery recover if this invocation dies before recording the case.
+  // Forge does not redeliver a trigger whose invocation crashed or timed out: until this approval's handling
+  // ends, the inbox holds it for the poll's sweep.
+  if (!options.inboxed) await deps.store.approvals.put(pendingApproval(event, at));
+  // Two deliveries of one event at the same moment: only one gets past this line. The TTL lets the sweep (or
+  // a later redelivery) recover if this invocation dies before it has finished.
   const claim = { kind: 'approval', ticketKey: event.issueKey, changelogId: event.changelogId } as const;
-  if (!(await deps.store.claims.take(claim, 'approval', at, CLAIM_TTL_SECONDS))) {
+  if (!(await deps.store.claims.take(claim, 'approval', at, APPROVAL_CLAIM_TTL_SECONDS))) {
     return { kind: 'ignored', reason: 'approval is being handled by another invocation' };
   }
   try {
-    return await approveClaimed(deps, event, existing, now);
+    const result =
+      existing?.approvalId === event.changelogId
+        ? await finishOpening(deps, existing, null)
+        : await approveClaimed(deps, event, existing, now);
+    await deps.store.approvals.remove(event.issueKey, event.changelogId);
+    return result;
   } catch (error) {
     // Free the claim so Forge's retry of this event (the trigger answers InvocationError) can take it at once
     // instead of waiting for it to lapse. Once the case is recorded, the retry stops at the approvalId check.
     await deps.store.claims.release(claim).catch(() => undefined);
     throw error;
   }
+}
+
+export function pendingApproval(event: ApprovalEvent, receivedAt: string): PendingApproval {
+  return {
+    ticketKey: event.issueKey,
+    changelogId: event.changelogId,
+    toStatus: event.toStatus,
+    actorAccountId: event.actorAccountId,
+    receivedAt,
+  };
 }
 
 async function approveClaimed(
@@ -183,21 +222,65 @@ async function startCase(
     })),
     finalization: unstartedFinalization(0),
     deadlineWarning: 'none',
+    opening: {
+      providers: input.applicable,
+      holds: holds.active.map((h) => h.id),
+      held: [...held].map(([provider, hold]) => ({ provider, holdId: hold.id })),
+    },
     version: 0,
   };
   if (!(await deps.store.cases.create(record)))
     return { kind: 'ignored', reason: 'case already recorded by another invocation' };
+  return finishOpening(deps, record, { issue: input.issue, holds: holds.active, held });
+}
 
-  await deps.store.audit.append(event.issueKey, [
-    { at, kind: 'case_opened', data: { source: 'jira', receivedOn: input.receivedOn } },
-    { at, kind: 'subject_recorded', data: { fingerprint, identifierKinds: record.identifierKinds } },
-    { at, kind: 'approved', data: { by: event.actorAccountId, fourEyes: settings.approval.forbidReporter } },
+/**
+ * Everything the approval owes once its case is recorded: the audit entries, one job per provider, the
+ * fan-out, the status move and the start comment, then the case's `opening` is cleared. Run again after a
+ * crash (`known` null: from the case record and the hold register) it redoes only what is missing: audit
+ * entries are appended if absent (they carry the approval's time), a job that exists is kept, a repeated
+ * queue event finds its job already under way. A crash between the comment and clearing `opening` posts the
+ * start comment once more; nothing else can repeat.
+ */
+async function finishOpening(
+  deps: AppDeps,
+  record: CaseRecord,
+  known: { issue: IssueSnapshot; holds: LegalHold[]; held: Map<ProviderId, LegalHold> } | null,
+): Promise<ApprovalResult> {
+  const { opening } = record;
+  if (!opening) return { kind: 'ignored', reason: 'approval already handled' };
+  const { settings } = deps;
+  const at = record.approvedAt;
+  const key = record.ticketKey;
+  const register = known ? [] : opening.holds.length > 0 ? await deps.store.holds.list() : [];
+  // A hold released since the crash is gone from the register: the provider is no longer withheld.
+  const byId = (id: string) => (known?.holds ?? register).find((h) => h.id === id);
+  const activeHolds = opening.holds.map(byId).filter((h): h is LegalHold => h !== undefined);
+  const held =
+    known?.held ??
+    new Map(
+      opening.held.flatMap(({ provider, holdId }) => {
+        const hold = byId(holdId);
+        return hold ? [[provider, hold] as const] : [];
+      }),
+    );
+  const appendAudit = (inputs: AuditEventInput[]) =>
+    known ? deps.store.audit.append(key, inputs) : deps.store.audit.appendMissing(key, inputs);
+
+  await appendAudit([
+    { at, kind: 'case_opened', data: { source: 'jira', receivedOn: record.receivedOn } },
+    {
+      at,
+      kind: 'subject_recorded',
+      data: { fingerprint: record.subjectFingerprint, identifierKinds: record.identifierKinds },
+    },
+    { at, kind: 'approved', data: { by: record.approvedBy, fourEyes: settings.approval.forbidReporter } },
     {
       at,
       kind: 'deadline_set',
-      data: { rule: settings.deadline.rule, receivedOn: input.receivedOn, due: deadline.due },
+      data: { rule: settings.deadline.rule, receivedOn: record.receivedOn, due: record.dueOn },
     },
-    ...holds.active.map((h) => ({
+    ...activeHolds.map((h) => ({
       at,
       kind: 'legal_hold_applied' as const,
       data: {
@@ -208,18 +291,18 @@ async function startCase(
       },
     })),
     ...(record.downstream.length > 0
-      ? [{ at, kind: 'downstream_listed' as const, data: { systems: settings.downstreamSystems } }]
+      ? [{ at, kind: 'downstream_listed' as const, data: { systems: record.downstream.map((d) => d.system) } }]
       : []),
-    ...input.applicable.map((provider) => ({ at, kind: 'job_planned' as const, data: { provider, attempt: 1 } })),
+    ...opening.providers.map((provider) => ({ at, kind: 'job_planned' as const, data: { provider, attempt: 1 } })),
   ]);
 
   const messages: JobMessage[] = [];
   const started: ProviderId[] = [];
-  for (const provider of input.applicable) {
+  for (const provider of opening.providers) {
     const hold = held.get(provider);
     // A provider that takes many subjects per job gets this one in its next shared job (made by the poll).
     const shared = !hold && (await deps.provider(provider))?.batching !== undefined;
-    const planned = newJob(event.issueKey, provider, at);
+    const planned = newJob(key, provider, at);
     const withheld = hold
       ? applyJobEvent(
           planned,
@@ -230,22 +313,42 @@ async function startCase(
     const job = planAttempt(withheld?.job ?? planned, at);
     await deps.store.jobs.create(shared ? { ...job, batchEnrolled: true, nextPollAt: Date.parse(at) } : job);
     if (withheld) {
-      await deps.store.audit.append(event.issueKey, [withheld.audit]);
+      await appendAudit([withheld.audit]);
     } else {
       started.push(provider);
-      if (!shared) messages.push({ ticketKey: event.issueKey, provider, attempt: 1 });
+      if (!shared) messages.push({ ticketKey: key, provider, attempt: 1 });
     }
   }
   if (messages.length > 0) await pushOrLeaveForPoll(deps, messages);
-  if (settings.statuses.inProgress)
-    await deps.jira.transitionTo(event.issueKey, settings.statuses.inProgress, input.issue);
+  if (settings.statuses.inProgress) await deps.jira.transitionTo(key, settings.statuses.inProgress, known?.issue);
   await deps.jira.addComment(
-    event.issueKey,
-    approvalStartedComment(input.applicable, [...held.keys()], deadline.due, settings.downstreamSystems),
+    key,
+    approvalStartedComment(
+      opening.providers,
+      [...held.keys()],
+      record.dueOn,
+      record.downstream.map((d) => d.system),
+    ),
   );
-  deps.log.info('erasure started', { ticket: event.issueKey, jobs: started.length, held: held.size });
-  if (started.length === 0) await finalizeIfSettled(deps, event.issueKey);
+  await clearOpening(deps, key);
+  deps.log.info('erasure started', { ticket: key, jobs: started.length, held: held.size, resumed: !known });
+  if (started.length === 0) await finalizeIfSettled(deps, key);
   return { kind: 'started', providers: started, held: [...held.keys()] };
+}
+
+/** The opening is done: the case may close once its jobs settle (src/app/finalize.ts waits for this). */
+async function clearOpening(deps: AppDeps, ticketKey: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await deps.store.cases.get(ticketKey);
+    if (!current?.opening) return;
+    try {
+      await deps.store.cases.update({ ...current, opening: undefined });
+      return;
+    } catch (error) {
+      // A job's first step may write the case meanwhile; read it again.
+      if (!(error instanceof ConcurrentUpdate) || attempt >= 5) throw error;
+    }
+  }
 }
 
 async function approverProblems(

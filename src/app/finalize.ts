@@ -40,7 +40,8 @@ export async function finalizeIfSettled(
 ): Promise<FinalizeResult> {
   const record = await deps.store.cases.get(ticketKey);
   if (record && settledNow && toldAlready(record, settledNow)) settledNow.told = true;
-  if (!record || record.phase !== 'open') return { kind: 'not_ready' };
+  // A case whose approval has not made all its jobs yet (its invocation died) is not settled, whatever those made say.
+  if (!record || record.phase !== 'open' || record.opening) return { kind: 'not_ready' };
   const jobs = await deps.store.jobs.listForCase(ticketKey);
   const state = caseStateOf(jobs);
   if (state !== 'done' && state !== 'blocked') return { kind: 'not_ready' };

@@ -2,7 +2,7 @@ import type { AccountPlace, StoredAccount } from '../core/actor-commitment';
 import type { AuditEvent, AuditEventInput } from '../core/audit';
 import type { ProviderId } from '../core/erasure';
 import type { LegalHold } from '../core/legal-hold';
-import type { CaseRecord, Claim, JobMessage, JobRecord, PreviewRequest } from '../core/records';
+import type { CaseRecord, Claim, JobMessage, JobRecord, PendingApproval, PreviewRequest } from '../core/records';
 import type { Settings } from '../core/settings';
 import type { AdaSubmissionLog } from '../providers/ada/cooldown';
 import type { ProviderSecrets } from '../providers/descriptions';
@@ -206,6 +206,16 @@ export interface AmiqusTicketMap {
   set(clientId: number, ticketKey: string): Promise<void>;
 }
 
+/** Approvals whose handling has not finished, one per ticket (src/app/approval-inbox.ts). */
+export interface ApprovalInbox {
+  get(ticketKey: string): Promise<PendingApproval | null>;
+  put(approval: PendingApproval): Promise<void>;
+  /** Removes the ticket's entry if it is still this approval's (a later approval of the ticket stays). */
+  remove(ticketKey: string, changelogId: string): Promise<void>;
+  /** Entries received before `before` (ISO 8601), oldest first, at most `limit`. */
+  receivedBefore(before: string, limit: number): Promise<PendingApproval[]>;
+}
+
 /** The Genesys export preview last requested on each ticket. */
 export interface PreviewStore {
   get(ticketKey: string): Promise<PreviewRequest | null>;
@@ -228,6 +238,7 @@ export interface AppStore {
   secrets: ProviderSecretStore;
   amiqusTickets: AmiqusTicketMap;
   previews: PreviewStore;
+  approvals: ApprovalInbox;
   /** Declared by the providers that need them (src/providers/ada/cooldown.ts, src/providers/genesys/token.ts). */
   adaSubmissions: AdaSubmissionLog;
   genesysTokens: SharedTokenCache;

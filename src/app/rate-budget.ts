@@ -106,16 +106,20 @@ export class SharedRateBudget implements CallBudget {
     opts: { reserveOnRefusal: boolean; consumeOne: boolean },
   ): Promise<BudgetDecision> {
     const now = this.options.now();
+    let granted = calls;
     const result = await this.update<BudgetDecision>((state) => {
-      const r = reserve(state, now, calls, opts.reserveOnRefusal ? MAX_RESERVE_AHEAD_MS : 0);
+      // A booking larger than the smallest limit in force could never fit (the provider may have stated a
+      // lower limit since this invocation sized it): book what fits; calls beyond it are granted one by one.
+      granted = Math.max(1, Math.min(calls, ...state.windows.map((w) => w.limit)));
+      const r = reserve(state, now, granted, opts.reserveOnRefusal ? MAX_RESERVE_AHEAD_MS : 0);
       if (r.at === null) return { state: null, value: { ok: false, retryAtMs: r.retryAtMs, slot: null } };
       return {
         state: r.state,
-        value: r.at > now ? { ok: false, retryAtMs: r.at, slot: { at: r.at, calls } } : { ok: true },
+        value: r.at > now ? { ok: false, retryAtMs: r.at, slot: { at: r.at, calls: granted } } : { ok: true },
       };
     });
     if (!result) return { ok: false, retryAtMs: now + CONTENDED_RETRY_MS, slot: null };
-    if (result.ok) this.held = { at: now, calls: opts.consumeOne ? calls - 1 : calls };
+    if (result.ok) this.held = { at: now, calls: opts.consumeOne ? granted - 1 : granted };
     return result;
   }
 

@@ -72,6 +72,21 @@ export const caseRecordSchema = z.object({
   downstream: z.array(downstreamItemSchema),
   finalization: finalizationSchema,
   deadlineWarning: z.enum(['none', 'at_risk', 'overdue']),
+  /**
+   * What the approval that opened the case still owes (its jobs, audit entries, status move and comment), set
+   * in the same write that records the case and removed once all are made: an approval whose invocation died
+   * after recording the case is finished from here by its redelivery or the poll's inbox sweep, and the case
+   * cannot close before its jobs exist. Absent, not null, when nothing is owed (Forge stores no null).
+   */
+  opening: z
+    .object({
+      providers: z.array(providerIdSchema),
+      /** The legal holds in force for the subject at approval (their ids in the register). */
+      holds: z.array(z.string()),
+      /** The providers a legal hold withholds, with the hold's id in the register. */
+      held: z.array(z.object({ provider: providerIdSchema, holdId: z.string() })),
+    })
+    .optional(),
   version: z.number().int().min(0),
 });
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
@@ -166,6 +181,20 @@ export class ConcurrentUpdate extends Error {
     this.name = 'ConcurrentUpdate';
   }
 }
+
+/**
+ * An approval not yet fully handled: written as soon as the trigger sees a move into the approval status and
+ * removed when its handling ends, so an approval whose invocation died (Forge does not redeliver a trigger
+ * that crashed or timed out) is handled by the poll's sweep instead of being lost.
+ */
+export const pendingApprovalSchema = z.object({
+  ticketKey: z.string(),
+  changelogId: z.string(),
+  toStatus: z.string(),
+  actorAccountId: z.string(),
+  receivedAt: z.string(),
+});
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
 /** A Genesys export preview a privacy officer asked for (the export's links are read live, never stored). */
 export const previewRequestSchema = z.object({

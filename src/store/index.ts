@@ -1,4 +1,5 @@
 import { adaSubmissionLog } from './ada-submission-log';
+import { approvalInbox } from './approval-inbox';
 import { auditStore } from './audit-store';
 import { holdStore } from './hold-store';
 import { jobDurations } from './job-durations';
@@ -20,6 +21,7 @@ export const forgeStore = {
   secrets: providerSecrets,
   amiqusTickets,
   previews: genesysPreviews,
+  approvals: approvalInbox,
   adaSubmissions: adaSubmissionLog,
   genesysTokens: genesysTokenCache,
   jobDurations,

@@ -34,6 +34,9 @@ export const kvsKeys = {
   settings: 'settings',
   /** Amiqus client id → the DSAR ticket opened for it. */
   amiqusClientTicket: (clientId: number) => `amiqus-client:${clientId}`,
+  /** An approval whose handling has not finished (src/app/approval-inbox.ts); one per ticket, the latest. */
+  pendingApprovalPrefix: 'approval-pending:',
+  pendingApproval: (ticketKey: string) => `approval-pending:${ticketKey}`,
   /** The Genesys export preview last requested for a ticket. */
   genesysPreview: (ticketKey: string) => `genesys-preview:${ticketKey}`,
   /** SHA-256 of an Ada identifier → when it was last submitted (Ada's 7-day rule). */

@@ -1,6 +1,7 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
-import { handleApproval, type ApprovalResult } from '../app/approve';
+import { handleApproval, type ApprovalResult, pendingApproval } from '../app/approve';
+import { forgeStore } from '../store';
 import { buildDeps } from '../deps';
 
 /**
@@ -34,14 +35,18 @@ export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | I
   const statusChange = changelog?.items.find((i) => i.fieldId === 'status' || i.field === 'status');
   if (!changelog || !statusChange?.toString || !atlassianId)
     return { kind: 'ignored', reason: 'no status change by a person' };
+  const approval = {
+    issueKey: issue.key,
+    changelogId: changelog.id,
+    toStatus: statusChange.toString,
+    actorAccountId: atlassianId,
+  };
   try {
+    // First, before even the settings are read: any step after this one may die (Forge then does not deliver
+    // the event again), and the poll's sweep finishes from the inbox whatever this invocation did not.
+    await forgeStore.approvals.put(pendingApproval(approval, new Date().toISOString()));
     const deps = await buildDeps();
-    const result = await handleApproval(deps, {
-      issueKey: issue.key,
-      changelogId: changelog.id,
-      toStatus: statusChange.toString,
-      actorAccountId: atlassianId,
-    });
+    const result = await handleApproval(deps, approval, { inboxed: true });
     deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
     return result;
   } catch (error) {

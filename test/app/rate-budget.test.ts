@@ -79,4 +79,29 @@ describe('the rate budget shared through Forge storage', () => {
     const other = await invocation(windows).acquire();
     expect(other).toEqual({ ok: false, retryAtMs: START + 30_000, slot: null });
   });
+
+  it('books no more than a limit the provider stated since the booking was sized, and grants the rest one by one', async () => {
+    const windows = [{ limit: 200, windowMs: 60_000 }];
+    const amiqus = (): SharedRateBudget =>
+      new SharedRateBudget({
+        key: 'amiqus:test',
+        windows,
+        store: rateBudgetStore,
+        now: () => clock.now(),
+        adoptStatedLimit: true,
+      });
+    const sizing = amiqus();
+    expect(sizing.largestBooking()).toBe(200);
+    // Another invocation learns the token's stated limit: 2 a minute.
+    await amiqus().observe({ status: 200, statedLimit: 2, remaining: 2 });
+
+    // A booking of 3 can never fit a window of 2: it books the 2 that fit instead of throwing.
+    expect(await sizing.book(3)).toEqual({ ok: true });
+    expect(sizing.holds(2)).toBe(true);
+    expect(sizing.holds(3)).toBe(false);
+    expect(await sizing.acquire()).toEqual({ ok: true });
+    expect(await sizing.acquire()).toEqual({ ok: true });
+    // The third call is a fresh grant, and the stated window is full.
+    expect((await sizing.acquire()).ok).toBe(false);
+  });
 });

@@ -147,4 +147,40 @@ describe('fault sequences through the real handlers', () => {
     expect(fired.some((c) => c.includes('after') && submittedShared(c))).toBe(true);
     expect(fired.some((c) => /after step \d+ \(kvs POST \/api\/v1\/transaction/.test(c))).toBe(true);
   }, 240_000);
+
+  it('survives the approval’s invocation dying at every step, before and after each storage write and Jira call', async () => {
+    const fired: string[] = [];
+    // Before step 1 the invocation has done nothing: that is an event Forge never delivered (see crashArb).
+    for (const [when, first] of [
+      ['before', 2],
+      ['after', 1],
+    ] as const) {
+      for (let step: number = first; ; step += 1) {
+        const report = await harness.run({
+          ...QUIET,
+          crash: { functionKey: 'on-issue-updated', invocation: 1, step, when },
+        });
+        // Forge does not redeliver a trigger that died: the poll's inbox sweep must finish the approval.
+        expect({ step, when, status: report.status, violations: report.violations }).toEqual({
+          step,
+          when,
+          status: 'Done',
+          violations: [],
+        });
+        if (!report.crashed) break;
+        fired.push(report.crashed);
+      }
+    }
+    // Step 1 is the inbox's write; the approval made all its steps (storage, Jira, the queue) and each was crashed at.
+    expect(fired).toContain('injected crash of on-issue-updated after step 1 (kvs POST /api/v1/set)');
+    expect(fired.some((c) => /before step \d+ \(fpp POST \/webhook\/queue\/publish/.test(c))).toBe(true);
+    for (const when of ['before', 'after']) {
+      // The case's first write, the jobs' writes and the comment: each was crashed at on both sides.
+      expect(fired.some((c) => c.includes(when) && /kvs POST \/api\/v1\/entity\/set/.test(c))).toBe(true);
+      expect(fired.some((c) => c.includes(when) && /POST \/rest\/api\/3\/issue\/[^/]+\/comment/.test(c))).toBe(true);
+      expect(fired.some((c) => c.includes(when) && /POST \/rest\/api\/3\/issue\/[^/]+\/transitions/.test(c))).toBe(
+        true,
+      );
+    }
+  }, 240_000);
 });

@@ -6,6 +6,7 @@ import {
   type Claim,
   ConcurrentUpdate,
   type JobRecord,
+  type PendingApproval,
   type PreviewRequest,
 } from '../../../src/core/records';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../src/core/settings';
@@ -62,6 +63,7 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
   const secrets = new Map<string, unknown>();
   const amiqusTickets = new Map<number, string>();
   const previews = new Map<string, PreviewRequest>();
+  const approvals = new Map<string, PendingApproval>();
   const adaLog = memoryAdaSubmissionLog();
   let storedSettings: Settings = copy(settings);
   let genesysToken: { token: string; expiresAt: number } | null = null;
@@ -159,6 +161,21 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
         previews.set(ticketKey, copy(request));
       },
     },
+    approvals: {
+      get: async (ticketKey) => (approvals.has(ticketKey) ? copy(approvals.get(ticketKey) as PendingApproval) : null),
+      put: async (approval) => {
+        approvals.set(approval.ticketKey, copy(approval));
+      },
+      remove: async (ticketKey, changelogId) => {
+        if (approvals.get(ticketKey)?.changelogId === changelogId) approvals.delete(ticketKey);
+      },
+      receivedBefore: async (before, limit) =>
+        [...approvals.values()]
+          .filter((a) => a.receivedAt < before)
+          .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+          .slice(0, limit)
+          .map(copy),
+    },
     adaSubmissions: adaLog,
     genesysTokens: {
       get: async () => genesysToken,
@@ -167,7 +184,7 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
       },
     },
   };
-  return { store, rows: { cases, jobs, claims: claimRows, audit, holds, secrets, amiqusTickets } };
+  return { store, rows: { cases, jobs, claims: claimRows, audit, holds, secrets, amiqusTickets, approvals } };
 }
 
 export type MemoryStore = ReturnType<typeof createMemoryStore>;

@@ -1,0 +1,64 @@
+import { APPROVAL_CLAIM_TTL_SECONDS, handleApproval } from './approve';
+import type { AppDeps } from './ports';
+
+/**
+ * Use case, run by the scheduled status poll: approvals whose handling never finished. Forge delivers a
+ * product event again only when its trigger answers with an InvocationError; an invocation that was killed or
+ * timed out is not retried, so without this an approval could die half way and leave the ticket in the
+ * approval status with no erasure running, or a case recorded with some of its jobs never made.
+ */
+
+/** An entry is stale once the claim of the invocation that wrote it has lapsed: that invocation is gone. */
+const STALE_AFTER_MS = (APPROVAL_CLAIM_TTL_SECONDS + 60) * 1000;
+/**
+ * An approval that has failed for this long (every sweep every five minutes) will not succeed by retrying:
+ * it is dropped with an error in the log, and the ticket stays in the approval status, where the deadline
+ * watch keeps warning on it and a person can move it again.
+ */
+const GIVE_UP_AFTER_MS = 24 * 3_600_000;
+const MAX_PER_SWEEP = 10;
+
+export interface InboxSweep {
+  handled: number;
+  failed: number;
+  abandoned: number;
+}
+
+export async function sweepApprovalInbox(deps: AppDeps, outOfTime: () => boolean): Promise<InboxSweep> {
+  const report: InboxSweep = { handled: 0, failed: 0, abandoned: 0 };
+  const now = deps.now().getTime();
+  const stale = await deps.store.approvals.receivedBefore(new Date(now - STALE_AFTER_MS).toISOString(), MAX_PER_SWEEP);
+  for (const approval of stale) {
+    if (outOfTime()) break;
+    if (now - Date.parse(approval.receivedAt) > GIVE_UP_AFTER_MS) {
+      await deps.store.approvals.remove(approval.ticketKey, approval.changelogId);
+      deps.log.error('approval abandoned after failing for a day; move the ticket to the approval status again', {
+        ticket: approval.ticketKey,
+      });
+      report.abandoned += 1;
+      continue;
+    }
+    try {
+      const result = await handleApproval(
+        deps,
+        {
+          issueKey: approval.ticketKey,
+          changelogId: approval.changelogId,
+          toStatus: approval.toStatus,
+          actorAccountId: approval.actorAccountId,
+        },
+        { inboxed: true },
+      );
+      deps.log.info('approval finished from the inbox', { ticket: approval.ticketKey, result: result.kind });
+      report.handled += 1;
+    } catch (error) {
+      // The entry stays; the next sweep tries again.
+      deps.log.warn('approval from the inbox failed; the next poll retries it', {
+        ticket: approval.ticketKey,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      report.failed += 1;
+    }
+  }
+  return report;
+}

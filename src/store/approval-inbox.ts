@@ -1,0 +1,60 @@
+import { kvs, WhereConditions } from '@forge/kvs';
+import { type PendingApproval, pendingApprovalSchema } from '../core/records';
+import { accountRegistry } from './account-registry';
+import { kvsKeys } from './keys';
+
+/**
+ * Approvals whose handling has not finished, as plain key-value entries under one prefix (one per ticket:
+ * a later approval of the ticket replaces an earlier one). The approver's account id is registered for
+ * Atlassian's personal data reporting like every other account id the app stores.
+ */
+
+/**
+ * The inbox holds approvals being handled right now and those whose invocation died, so it stays small; a
+ * sweep reads at most MAX_PAGES of it (in key order, so no ticket is always left out) and the rest next time.
+ */
+const PAGE = 100;
+const MAX_PAGES = 10;
+
+export const approvalInbox = {
+  async get(ticketKey: string): Promise<PendingApproval | null> {
+    const stored = pendingApprovalSchema.safeParse(await kvs.get<unknown>(kvsKeys.pendingApproval(ticketKey)));
+    return stored.success ? stored.data : null;
+  },
+
+  /**
+   * The entry is written before the approver is registered, against the rule elsewhere: it must be the
+   * trigger's first write, so that an invocation dying at any later step leaves it for the sweep. One dying in
+   * between leaves an account id unregistered for as long as the entry lives (until the sweep handles it).
+   */
+  async put(approval: PendingApproval): Promise<void> {
+    await kvs.set(kvsKeys.pendingApproval(approval.ticketKey), approval);
+    await accountRegistry.note(approval.actorAccountId, approval.receivedAt, {
+      kind: 'approval-inbox',
+      ticketKey: approval.ticketKey,
+    });
+  },
+
+  async remove(ticketKey: string, changelogId: string): Promise<void> {
+    if ((await approvalInbox.get(ticketKey))?.changelogId === changelogId)
+      await kvs.delete(kvsKeys.pendingApproval(ticketKey));
+  },
+
+  async receivedBefore(before: string, limit: number): Promise<PendingApproval[]> {
+    const found: PendingApproval[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      pages += 1;
+      let query = kvs.query().where('key', WhereConditions.beginsWith(kvsKeys.pendingApprovalPrefix)).limit(PAGE);
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      for (const r of page.results) {
+        const parsed = pendingApprovalSchema.safeParse(r.value);
+        if (parsed.success && parsed.data.receivedAt < before) found.push(parsed.data);
+      }
+      cursor = page.nextCursor;
+    } while (cursor && found.length < limit && pages < MAX_PAGES);
+    return found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).slice(0, limit);
+  },
+};
