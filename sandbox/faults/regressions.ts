@@ -81,4 +81,45 @@ export const REGRESSION_PLANS: Array<{ found: string; plan: FaultPlan }> = [
       restartAtStep: 1,
     },
   },
+  {
+    found:
+      'The approval died while making its jobs, and the earlier move to "Verifying identity", delivered after it, replaced ' +
+      "the approval's inbox entry (one per ticket) and removed it: nothing was left to finish the approval, and the " +
+      'ticket stayed in Approved with no job (fixed: one entry per changelog). Replayed after the other regressions.',
+    plan: {
+      subject: {
+        amiqus: { held: false, onTicket: false, deletable: true },
+        ada: { byEmail: false, chatterId: true },
+        genesys: { held: false, externalIdOnTicket: false },
+        phone: false,
+        genesysErrors: true,
+        adaPartial: false,
+      },
+      jira: {
+        moves: ['Verifying identity', 'Approved'],
+        events: [
+          { copies: 1, lateBySteps: 0, orderKey: 4 },
+          { copies: 2, lateBySteps: 0, orderKey: 7 },
+        ],
+      },
+      queue: { duplicateDelivery: false },
+      crash: { functionKey: 'on-issue-updated', invocation: 1, step: 23, when: 'before' },
+      providerFaults: [
+        {
+          provider: 'amiqus',
+          label: 'GET /clients/{id}',
+          fault: { kind: 'status', status: 500, body: { message: 'Server Error' } },
+          times: 1,
+        },
+        {
+          provider: 'genesys',
+          label: 'POST /oauth/token',
+          fault: { kind: 'status', status: 503, body: { message: 'Server Error' } },
+          times: 1,
+        },
+      ],
+      clockJumps: [],
+      restartAtStep: 6,
+    },
+  },
 ];

@@ -131,8 +131,8 @@ async function erasePlace(
     }
     case 'approval-inbox': {
       // A closed account's pending approval cannot be acted on any more: the ticket stays where it is.
-      const pending = await store.approvals.get(place.ticketKey);
-      if (pending?.actorAccountId === accountId) await store.approvals.remove(pending.ticketKey, pending.changelogId);
+      for (const pending of await store.approvals.forTicket(place.ticketKey))
+        if (pending.actorAccountId === accountId) await store.approvals.remove(pending.ticketKey, pending.changelogId);
       return;
     }
     case 'case':

@@ -206,12 +206,11 @@ export interface AmiqusTicketMap {
   set(clientId: number, ticketKey: string): Promise<void>;
 }
 
-/** Approvals whose handling has not finished, one per ticket (src/app/approval-inbox.ts). */
+/** Approvals whose handling has not finished, one per Jira changelog (src/app/approval-inbox.ts). */
 export interface ApprovalInbox {
-  get(ticketKey: string): Promise<PendingApproval | null>;
   put(approval: PendingApproval): Promise<void>;
-  /** Removes the ticket's entry if it is still this approval's (a later approval of the ticket stays). */
   remove(ticketKey: string, changelogId: string): Promise<void>;
+  forTicket(ticketKey: string): Promise<PendingApproval[]>;
   /** Entries received before `before` (ISO 8601), oldest first, at most `limit`. */
   receivedBefore(before: string, limit: number): Promise<PendingApproval[]>;
 }

@@ -4,8 +4,8 @@ import { accountRegistry } from './account-registry';
 import { kvsKeys } from './keys';
 
 /**
- * Approvals whose handling has not finished, as plain key-value entries under one prefix (one per ticket:
- * a later approval of the ticket replaces an earlier one). The approver's account id is registered for
+ * Approvals whose handling has not finished, as plain key-value entries under one prefix, one per Jira
+ * changelog (src/store/keys.ts). The approver's account id is registered for
  * Atlassian's personal data reporting like every other account id the app stores.
  */
 
@@ -17,44 +17,48 @@ const PAGE = 100;
 const MAX_PAGES = 10;
 
 export const approvalInbox = {
-  async get(ticketKey: string): Promise<PendingApproval | null> {
-    const stored = pendingApprovalSchema.safeParse(await kvs.get<unknown>(kvsKeys.pendingApproval(ticketKey)));
-    return stored.success ? stored.data : null;
-  },
-
   /**
    * The entry is written before the approver is registered, against the rule elsewhere: it must be the
    * trigger's first write, so that an invocation dying at any later step leaves it for the sweep. One dying in
    * between leaves an account id unregistered for as long as the entry lives (until the sweep handles it).
    */
   async put(approval: PendingApproval): Promise<void> {
-    await kvs.set(kvsKeys.pendingApproval(approval.ticketKey), approval);
+    await kvs.set(kvsKeys.pendingApproval(approval.ticketKey, approval.changelogId), approval);
     await accountRegistry.note(approval.actorAccountId, approval.receivedAt, {
       kind: 'approval-inbox',
       ticketKey: approval.ticketKey,
     });
   },
 
-  async remove(ticketKey: string, changelogId: string): Promise<void> {
-    if ((await approvalInbox.get(ticketKey))?.changelogId === changelogId)
-      await kvs.delete(kvsKeys.pendingApproval(ticketKey));
-  },
+  remove: (ticketKey: string, changelogId: string): Promise<void> =>
+    kvs.delete(kvsKeys.pendingApproval(ticketKey, changelogId)),
+
+  forTicket: (ticketKey: string): Promise<PendingApproval[]> => pending(kvsKeys.pendingApprovalsOf(ticketKey)),
 
   async receivedBefore(before: string, limit: number): Promise<PendingApproval[]> {
-    const found: PendingApproval[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      pages += 1;
-      let query = kvs.query().where('key', WhereConditions.beginsWith(kvsKeys.pendingApprovalPrefix)).limit(PAGE);
-      if (cursor) query = query.cursor(cursor);
-      const page = await query.getMany();
-      for (const r of page.results) {
-        const parsed = pendingApprovalSchema.safeParse(r.value);
-        if (parsed.success && parsed.data.receivedAt < before) found.push(parsed.data);
-      }
-      cursor = page.nextCursor;
-    } while (cursor && found.length < limit && pages < MAX_PAGES);
+    const found = await pending(kvsKeys.pendingApprovalPrefix, (a) => a.receivedAt < before, limit);
     return found.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).slice(0, limit);
   },
 };
+
+async function pending(
+  prefix: string,
+  keep: (approval: PendingApproval) => boolean = () => true,
+  limit = Infinity,
+): Promise<PendingApproval[]> {
+  const found: PendingApproval[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    pages += 1;
+    let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(PAGE);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    for (const r of page.results) {
+      const parsed = pendingApprovalSchema.safeParse(r.value);
+      if (parsed.success && keep(parsed.data)) found.push(parsed.data);
+    }
+    cursor = page.nextCursor;
+  } while (cursor && found.length < limit && pages < MAX_PAGES);
+  return found;
+}

@@ -34,9 +34,13 @@ export const kvsKeys = {
   settings: 'settings',
   /** Amiqus client id → the DSAR ticket opened for it. */
   amiqusClientTicket: (clientId: number) => `amiqus-client:${clientId}`,
-  /** An approval whose handling has not finished (src/app/approval-inbox.ts); one per ticket, the latest. */
+  /**
+   * An approval whose handling has not finished (src/app/approval-inbox.ts), one per Jira changelog: a later
+   * status change of the same ticket (delivered in any order) must not replace an earlier approval's entry.
+   */
   pendingApprovalPrefix: 'approval-pending:',
-  pendingApproval: (ticketKey: string) => `approval-pending:${ticketKey}`,
+  pendingApprovalsOf: (ticketKey: string) => `approval-pending:${ticketKey}:`,
+  pendingApproval: (ticketKey: string, changelogId: string) => `approval-pending:${ticketKey}:${changelogId}`,
   /** The Genesys export preview last requested for a ticket. */
   genesysPreview: (ticketKey: string) => `genesys-preview:${ticketKey}`,
   /** SHA-256 of an Ada identifier → when it was last submitted (Ada's 7-day rule). */

@@ -1,6 +1,8 @@
 import { sweepApprovalInbox } from '../../src/app/approval-inbox';
 import { handleApproval } from '../../src/app/approve';
+import { eraseAccount } from '../../src/app/personal-data';
 import { pollProviderStatus } from '../../src/app/poll';
+import type { PersonalDataStore } from '../../src/app/ports';
 import { verifyAuditChain } from '../../src/core/audit';
 import { deliverQueue, pollUntilSettled } from './support/approval';
 import { createWorld, OFFICER, type World } from './support/world';
@@ -129,5 +131,30 @@ describe('approvals whose invocation died, finished by the status poll from the 
       'approval abandoned after failing for a day; move the ticket to the approval status again',
     );
     world.jira.getIssue = realGet;
+  });
+
+  it("erases a closed account's pending approvals (they can no longer be acted on) and keeps everyone else's", async () => {
+    const world = createWorld();
+    const pending = (changelogId: string, actorAccountId: string) => ({
+      ticketKey: 'DSAR-5',
+      changelogId,
+      toStatus: 'Approved',
+      actorAccountId,
+      receivedAt: '2026-03-10T09:00:00.000Z',
+    });
+    await world.store.approvals.put(pending('1', OFFICER));
+    await world.store.approvals.put(pending('2', 'acc-other-officer'));
+    const forgotten: unknown[] = [];
+    const registry = {
+      places: async () => [{ kind: 'approval-inbox', ticketKey: 'DSAR-5' }],
+      forget: async (_id: string, places: unknown[]) => void forgotten.push(...places),
+    } as unknown as PersonalDataStore;
+
+    await eraseAccount(world.deps, registry, OFFICER);
+
+    expect((await world.store.approvals.forTicket('DSAR-5')).map((a) => a.actorAccountId)).toEqual([
+      'acc-other-officer',
+    ]);
+    expect(forgotten).toEqual([{ kind: 'approval-inbox', ticketKey: 'DSAR-5' }]);
   });
 });

@@ -162,13 +162,13 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
       },
     },
     approvals: {
-      get: async (ticketKey) => (approvals.has(ticketKey) ? copy(approvals.get(ticketKey) as PendingApproval) : null),
       put: async (approval) => {
-        approvals.set(approval.ticketKey, copy(approval));
+        approvals.set(`${approval.ticketKey}:${approval.changelogId}`, copy(approval));
       },
       remove: async (ticketKey, changelogId) => {
-        if (approvals.get(ticketKey)?.changelogId === changelogId) approvals.delete(ticketKey);
+        approvals.delete(`${ticketKey}:${changelogId}`);
       },
+      forTicket: async (ticketKey) => [...approvals.values()].filter((a) => a.ticketKey === ticketKey).map(copy),
       receivedBefore: async (before, limit) =>
         [...approvals.values()]
           .filter((a) => a.receivedAt < before)
