@@ -11,11 +11,12 @@ import type { AppDeps } from './ports';
 /** An entry is stale once the claim of the invocation that wrote it has lapsed: that invocation is gone. */
 const STALE_AFTER_MS = (APPROVAL_CLAIM_TTL_SECONDS + 60) * 1000;
 /**
- * An approval that has failed for this long (every sweep every five minutes) will not succeed by retrying:
+ * An approval that a day's sweeps (one every five minutes) have failed to finish will not succeed by retrying:
  * it is dropped with an error in the log, and the ticket stays in the approval status, where the deadline
- * watch keeps warning on it and a person can move it again.
+ * watch keeps warning on it and a person can move it again. Counted in attempts, not by the entry's age: a
+ * poll that did not run for a day (or a clock that jumped) must not drop an approval it never tried.
  */
-const GIVE_UP_AFTER_MS = 24 * 3_600_000;
+export const MAX_SWEEP_FAILURES = 288;
 const MAX_PER_SWEEP = 10;
 
 export interface InboxSweep {
@@ -30,11 +31,14 @@ export async function sweepApprovalInbox(deps: AppDeps, outOfTime: () => boolean
   const stale = await deps.store.approvals.receivedBefore(new Date(now - STALE_AFTER_MS).toISOString(), MAX_PER_SWEEP);
   for (const approval of stale) {
     if (outOfTime()) break;
-    if (now - Date.parse(approval.receivedAt) > GIVE_UP_AFTER_MS) {
+    if (approval.sweepFailures >= MAX_SWEEP_FAILURES) {
       await deps.store.approvals.remove(approval.ticketKey, approval.changelogId);
-      deps.log.error('approval abandoned after failing for a day; move the ticket to the approval status again', {
-        ticket: approval.ticketKey,
-      });
+      deps.log.error(
+        'approval abandoned after a day of failed attempts; move the ticket to the approval status again',
+        {
+          ticket: approval.ticketKey,
+        },
+      );
       report.abandoned += 1;
       continue;
     }
@@ -52,7 +56,8 @@ export async function sweepApprovalInbox(deps: AppDeps, outOfTime: () => boolean
       deps.log.info('approval finished from the inbox', { ticket: approval.ticketKey, result: result.kind });
       report.handled += 1;
     } catch (error) {
-      // The entry stays; the next sweep tries again.
+      // The entry stays, one failure more; the next sweep tries again.
+      await deps.store.approvals.put({ ...approval, sweepFailures: approval.sweepFailures + 1 });
       deps.log.warn('approval from the inbox failed; the next poll retries it', {
         ticket: approval.ticketKey,
         error: error instanceof Error ? error.name : 'unknown',

@@ -99,6 +99,7 @@ export function pendingApproval(event: ApprovalEvent, receivedAt: string): Pendi
     toStatus: event.toStatus,
     actorAccountId: event.actorAccountId,
     receivedAt,
+    sweepFailures: 0,
   };
 }
 

@@ -193,6 +193,8 @@ export const pendingApprovalSchema = z.object({
   toStatus: z.string(),
   actorAccountId: z.string(),
   receivedAt: z.string(),
+  /** How many sweeps have tried to finish it and failed (src/app/approval-inbox.ts gives up after a day's worth). */
+  sweepFailures: z.number().int().min(0).default(0),
 });
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 

@@ -20,6 +20,7 @@ const entry = (changelogId: string, toStatus: string, receivedAt: string) => ({
   toStatus,
   actorAccountId: 'acc-officer',
   receivedAt,
+  sweepFailures: 0,
 });
 
 describe('the approval inbox', () => {
