@@ -5,7 +5,7 @@ import {
   consoleLogger,
   type AppDeps,
   type AppStore,
-  type IntakeJira,
+  type TicketSweep,
   type JobQueue,
   type PersonalDataStore,
   QueueThrottled,
@@ -162,7 +162,7 @@ export const buildUserJira = (): UserJiraPort => createUserJira();
 export const personalDataStore: PersonalDataStore = accountRegistry;
 
 /** JQL search, for the use cases that look across tickets (the deadline watch). */
-export function buildTicketSearch(): Pick<IntakeJira, 'searchIssueKeys'> {
+export function buildTicketSearch(): TicketSweep {
   return createAppJira();
 }
 

@@ -217,6 +217,43 @@ const ROUTES: Route[] = [
     },
   },
   {
+    // Get changelogs (paged, oldest first). The emulator keeps the status moves of an issue's history, each
+    // under the changelog id its issue-updated event carried; field edits are not kept here.
+    method: 'GET',
+    pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/,
+    handle: (ctx, m) => {
+      const issue = issueOr404(ctx, m[1] as string);
+      if (!issue) return;
+      const startAt = Math.max(0, Number(ctx.url.searchParams.get('startAt') ?? 0) || 0);
+      // Jira caps this operation's pages at 100 (PageBeanChangelog: ask for more and maxResults says the cap).
+      const maxResults = Math.min(100, Math.max(1, Number(ctx.url.searchParams.get('maxResults') ?? 100) || 100));
+      const moves = issue.history.filter((h) => h.changelogId !== undefined);
+      const values = moves.slice(startAt, startAt + maxResults).map((h) => ({
+        id: h.changelogId,
+        author: { accountId: h.by },
+        created: h.at,
+        items: [
+          {
+            field: 'status',
+            fieldtype: 'jira',
+            fieldId: 'status',
+            from: statusId(h.from),
+            fromString: h.from,
+            to: statusId(h.to),
+            toString: h.to,
+          },
+        ],
+      }));
+      send(ctx.res, 200, {
+        startAt,
+        maxResults,
+        total: moves.length,
+        isLast: startAt + values.length >= moves.length,
+        values,
+      });
+    },
+  },
+  {
     method: 'POST',
     pattern: /^\/rest\/api\/3\/issue\/([^/]+)\/attachments$/,
     handle: (ctx, m) => {

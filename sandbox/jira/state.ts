@@ -45,6 +45,8 @@ export interface StatusChange {
   by: string;
   from: string;
   to: string;
+  /** The changelog the move was recorded under, as the issue-updated event and Get changelogs name it. */
+  changelogId?: string;
 }
 
 export interface Issue {
@@ -235,7 +237,7 @@ export class JiraState {
     issue.status = to;
     issue.updated = at;
     const by = actor === 'app' ? APP_ACCOUNT_ID : actor;
-    issue.history.push({ at, by, from, to });
+    issue.history.push({ at, by, from, to, changelogId: String(this.seq.changelog + 1) });
     this.emitUpdate(issue, actor, [
       {
         field: 'status',

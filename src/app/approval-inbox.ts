@@ -1,5 +1,5 @@
 import { APPROVAL_CLAIM_TTL_SECONDS, handleApproval } from './approve';
-import type { AppDeps } from './ports';
+import type { AppDeps, TicketSweep } from './ports';
 
 /**
  * Use case, run by the scheduled status poll: approvals whose handling never finished. Forge delivers a
@@ -7,6 +7,37 @@ import type { AppDeps } from './ports';
  * timed out is not retried, so without this an approval could die half way and leave the ticket in the
  * approval status with no erasure running, or a case recorded with some of its jobs never made.
  */
+
+/**
+ * The daily deadline watch's part, for a ticket it finds in the approval status with no erasure running: an
+ * approval whose trigger left no trace (it died before its first step, or Forge never delivered the event) is
+ * read back from the ticket's changelog and put in the inbox, where the next sweep handles it as if it had
+ * just arrived. Its own delivery may still be on its way: only a move older than a lapsed claim is taken.
+ */
+export async function recoverLostApproval(
+  deps: AppDeps,
+  history: Pick<TicketSweep, 'lastMoveTo'>,
+  ticketKey: string,
+): Promise<boolean> {
+  if ((await deps.store.approvals.forTicket(ticketKey)).length > 0) return false;
+  const approved = deps.settings.statuses.approved;
+  const move = await history.lastMoveTo(ticketKey, approved);
+  if (!move || deps.now().getTime() - Date.parse(move.at) < STALE_AFTER_MS) return false;
+  if ((await deps.store.cases.get(ticketKey))?.approvalId === move.changelogId) return false;
+  if ((await deps.store.approvals.lastHandled(ticketKey)) === move.changelogId) return false;
+  await deps.store.approvals.put({
+    ticketKey,
+    changelogId: move.changelogId,
+    toStatus: approved,
+    actorAccountId: move.accountId,
+    receivedAt: move.at,
+    sweepFailures: 0,
+  });
+  deps.log.warn('approval found on the ticket that was never handled; the next status poll handles it', {
+    ticket: ticketKey,
+  });
+  return true;
+}
 
 /** An entry is stale once the claim of the invocation that wrote it has lapsed: that invocation is gone. */
 const STALE_AFTER_MS = (APPROVAL_CLAIM_TTL_SECONDS + 60) * 1000;

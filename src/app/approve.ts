@@ -21,7 +21,7 @@ import { pushOrLeaveForPoll } from './dispatch';
 import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
 import { resumeJobs, retryNeedsSupportCase } from './retry';
 import { readTicketSubject } from './ticket-subject';
-import { moveToClosingStatus } from './ticket-status';
+import { moveTicketOrExplain, moveToClosingStatus } from './ticket-status';
 
 /**
  * Use case: a DSAR ticket moved into the approval status. Checks everything that must be true before any
@@ -82,6 +82,8 @@ export async function handleApproval(
       existing?.approvalId === event.changelogId
         ? await finishOpening(deps, existing, null)
         : await approveClaimed(deps, event, existing, now);
+    // Marked before the entry goes, so that neither the sweep nor the daily watch's look at Jira takes it up again.
+    await deps.store.approvals.markHandled(event.issueKey, event.changelogId, at);
     await deps.store.approvals.remove(event.issueKey, event.changelogId);
     return result;
   } catch (error) {
@@ -152,7 +154,14 @@ async function approveClaimed(
   if (problems.length > 0 || !subject || !read.receivedOn) {
     await deps.store.audit.append(event.issueKey, [{ at, kind: 'validation_failed', data: { problems } }]);
     await deps.jira.addComment(event.issueKey, validationFailedComment(problems));
-    await deps.jira.transitionTo(event.issueKey, settings.statuses.needsAttention, issue);
+    // A workflow without the status: the ticket says what to add instead of the approval failing over and over.
+    await moveTicketOrExplain(
+      deps,
+      event.issueKey,
+      settings.statuses.needsAttention,
+      'the ticket stays where it is; nothing was sent to any provider',
+      issue,
+    );
     return { kind: 'rejected', problems };
   }
 

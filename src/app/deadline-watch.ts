@@ -5,20 +5,24 @@ import { deadlineWarningComment } from './comments';
 import { finalizeIfSettled } from './finalize';
 import { caseDeadline } from './case-deadline';
 import { fieldText } from './dsar-fields';
-import type { AppDeps, IntakeJira } from './ports';
+import { recoverLostApproval } from './approval-inbox';
+import type { AppDeps, TicketSweep } from './ports';
 
 /**
  * Use case: the daily deadline watch (GDPR Art. 12(3)). Warns once per case when the deadline comes within
  * the at-risk window and once when it passes (comment + label), and sweeps cases whose jobs all settled but
  * whose closing was interrupted. The clock runs from verified receipt whatever the ticket's state, so DSAR
  * tickets with no running erasure (not yet approved, needing attention, blocked) are warned on too; for them
- * the ticket's own deadline label records that the warning was given.
+ * the ticket's own deadline label records that the warning was given. A ticket it finds in the approval status
+ * with no erasure running had its approval lost on the way: it is handed to the approval inbox.
  */
 
 export interface DeadlineReport {
   checked: number;
   warned: number;
   swept: number;
+  /** Approvals found on tickets that nothing had handled (src/app/approval-inbox.ts). */
+  recovered: number;
 }
 
 export const DEADLINE_LABELS = { at_risk: 'gdpr-deadline-at-risk', overdue: 'gdpr-deadline-overdue' } as const;
@@ -26,11 +30,8 @@ export const DEADLINE_LABELS = { at_risk: 'gdpr-deadline-at-risk', overdue: 'gdp
 /** Tickets read per project per run: the watch stays well inside one invocation. */
 const MAX_TICKETS_PER_PROJECT = 500;
 
-export async function watchDeadlines(
-  deps: AppDeps,
-  tickets?: Pick<IntakeJira, 'searchIssueKeys'>,
-): Promise<DeadlineReport> {
-  const report: DeadlineReport = { checked: 0, warned: 0, swept: 0 };
+export async function watchDeadlines(deps: AppDeps, tickets?: TicketSweep): Promise<DeadlineReport> {
+  const report: DeadlineReport = { checked: 0, warned: 0, swept: 0, recovered: 0 };
   const today = formatISO(deps.now(), { representation: 'date' });
   let cursor: string | undefined;
   const running = new Set<string>();
@@ -51,7 +52,7 @@ export async function watchDeadlines(
 
 async function watchTicketsWithoutRunningErasure(
   deps: AppDeps,
-  tickets: Pick<IntakeJira, 'searchIssueKeys'>,
+  tickets: TicketSweep,
   today: string,
   running: Set<string>,
   report: DeadlineReport,
@@ -64,18 +65,22 @@ async function watchTicketsWithoutRunningErasure(
       .slice(0, MAX_TICKETS_PER_PROJECT);
     for (const key of keys) {
       const issue = await deps.jira.getIssue(key, ['status', 'labels', receivedField]);
-      if ((issue.fields.status as { name?: string } | undefined)?.name === deps.settings.statuses.done) continue;
+      const status = (issue.fields.status as { name?: string } | undefined)?.name;
+      if (status === deps.settings.statuses.done) continue;
+      // Approved with no erasure running: an approval whose event never reached the app, found again.
+      if (status === deps.settings.statuses.approved && (await recoverLostApproval(deps, tickets, key)))
+        report.recovered += 1;
       const receivedOn = fieldText(issue.fields[receivedField]);
       if (!receivedOn || !/^\d{4}-\d{2}-\d{2}$/.test(receivedOn)) continue;
       report.checked += 1;
       const record = await deps.store.cases.get(key);
       const deadline = caseDeadline(receivedOn, deps.settings.deadline, record?.extensions ?? []);
-      const status = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
-      const level = warningLevel(status.state);
+      const standing = deadlineStatus(deadline, today, null, deps.settings.deadline.atRiskDays);
+      const level = warningLevel(standing.state);
       const labels = Array.isArray(issue.fields.labels) ? (issue.fields.labels as string[]) : [];
       if (level === 'none' || labels.includes(DEADLINE_LABELS[level])) continue;
       await deps.jira.editLabels(key, [DEADLINE_LABELS[level]], level === 'overdue' ? [DEADLINE_LABELS.at_risk] : []);
-      await deps.jira.addComment(key, deadlineWarningComment(level, deadline.due, status.daysRemaining));
+      await deps.jira.addComment(key, deadlineWarningComment(level, deadline.due, standing.daysRemaining));
       report.warned += 1;
     }
   }

@@ -108,6 +108,13 @@ export interface JiraCatalog {
   listStatuses(): Promise<string[]>;
 }
 
+/** What the daily watch reads of the tickets it sweeps: which exist, and how each came into its status. */
+export interface TicketSweep {
+  searchIssueKeys(jql: string): Promise<string[]>;
+  /** The issue's latest move into `status` (its changelog id, by whom, when), or null if it never moved there. */
+  lastMoveTo(key: string, status: string): Promise<{ changelogId: string; accountId: string; at: string } | null>;
+}
+
 /** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */
 export interface IntakeJira {
   searchIssueKeys(jql: string): Promise<string[]>;
@@ -211,6 +218,10 @@ export interface ApprovalInbox {
   put(approval: PendingApproval): Promise<void>;
   remove(ticketKey: string, changelogId: string): Promise<void>;
   forTicket(ticketKey: string): Promise<PendingApproval[]>;
+  /** Records the ticket's latest approval whose handling ended, whatever it ended in. */
+  markHandled(ticketKey: string, changelogId: string, at: string): Promise<void>;
+  /** The changelog id of the ticket's latest approval whose handling ended, if any. */
+  lastHandled(ticketKey: string): Promise<string | null>;
   /** Entries received before `before` (ISO 8601), oldest first, at most `limit`. */
   receivedBefore(before: string, limit: number): Promise<PendingApproval[]>;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   type AdfDocument,
   type IntakeJira,
+  type TicketSweep,
   type IssueSnapshot,
   type JiraCatalog,
   JiraLookupForbidden,
@@ -122,6 +123,19 @@ const roleSchema = z.object({
 });
 const groupsSchema = z.array(z.object({ name: z.string() }));
 const searchSchema = z.object({ issues: z.array(z.object({ key: z.string() })), nextPageToken: z.string().optional() });
+const changelogPageSchema = z.object({
+  startAt: z.number(),
+  total: z.number().optional(),
+  isLast: z.boolean().optional(),
+  values: z.array(
+    z.object({
+      id: z.union([z.string(), z.number()]).transform(String),
+      author: z.object({ accountId: z.string() }).optional(),
+      created: z.string(),
+      items: z.array(z.object({ field: z.string(), toString: z.string().nullable().optional() })),
+    }),
+  ),
+});
 const attachmentsSchema = z.array(
   z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string(), size: z.number() }),
 );
@@ -153,7 +167,7 @@ function snapshotOf(issue: z.infer<typeof issueSchema>): IssueSnapshot {
 
 const statusNameOf = (issue: IssueSnapshot) => (issue.fields.status as { name?: string } | undefined)?.name ?? null;
 
-export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & JiraCatalog {
+export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & TicketSweep & JiraCatalog {
   const doTransition = (key: string, transitionId: string) =>
     send('POST /issue/transitions', () =>
       app.requestJira(route`/rest/api/3/issue/${key}/transitions`, {
@@ -296,6 +310,26 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & J
       } while (nextPageToken);
       return keys;
     },
+    async lastMoveTo(key, status) {
+      // Get changelogs is paged oldest first; a DSAR ticket has a few dozen changes at most.
+      let last: { changelogId: string; accountId: string; at: string } | null = null;
+      for (let startAt = 0; ;) {
+        const response = await send('GET /issue/changelog', () =>
+          app.requestJira(route`/rest/api/3/issue/${key}/changelog?startAt=${startAt}&maxResults=100`, {
+            method: 'GET',
+            headers: ACCEPT,
+          }),
+        );
+        const page = await json(response, changelogPageSchema, 'GET /issue/changelog');
+        for (const change of page.values) {
+          if (change.author && change.items.some((i) => i.field === 'status' && i.toString === status))
+            last = { changelogId: change.id, accountId: change.author.accountId, at: change.created };
+        }
+        startAt = page.startAt + page.values.length;
+        if (page.values.length === 0 || page.isLast === true || (page.total !== undefined && startAt >= page.total))
+          return last;
+      }
+    },
     async createIssue(input) {
       const fields = {
         project: { key: input.projectKey },
@@ -376,7 +410,7 @@ export function createUserJiraAdapter(user: JiraRequester): UserJiraPort {
 }
 
 /** Production: requests as the app through Forge's product proxy. */
-export function createAppJira(): JiraPort & IntakeJira & JiraCatalog {
+export function createAppJira(): JiraPort & IntakeJira & TicketSweep & JiraCatalog {
   return createJiraAdapter(api.asApp() as JiraRequester);
 }
 

@@ -1,4 +1,5 @@
 import { kvs, WhereConditions } from '@forge/kvs';
+import { z } from 'zod';
 import { type PendingApproval, pendingApprovalSchema } from '../core/records';
 import { accountRegistry } from './account-registry';
 import { kvsKeys } from './keys';
@@ -14,6 +15,7 @@ import { kvsKeys } from './keys';
  * sweep reads at most MAX_PAGES of it (in key order, so no ticket is always left out) and the rest next time.
  */
 const PAGE = 100;
+const handledSchema = z.object({ changelogId: z.string(), at: z.string() });
 const MAX_PAGES = 10;
 
 export const approvalInbox = {
@@ -34,6 +36,14 @@ export const approvalInbox = {
     kvs.delete(kvsKeys.pendingApproval(ticketKey, changelogId)),
 
   forTicket: (ticketKey: string): Promise<PendingApproval[]> => pending(kvsKeys.pendingApprovalsOf(ticketKey)),
+
+  markHandled: (ticketKey: string, changelogId: string, at: string): Promise<void> =>
+    kvs.set(kvsKeys.handledApproval(ticketKey), { changelogId, at }),
+
+  async lastHandled(ticketKey: string): Promise<string | null> {
+    const parsed = handledSchema.safeParse(await kvs.get<unknown>(kvsKeys.handledApproval(ticketKey)));
+    return parsed.success ? parsed.data.changelogId : null;
+  },
 
   async receivedBefore(before: string, limit: number): Promise<PendingApproval[]> {
     const found = await pending(kvsKeys.pendingApprovalPrefix, (a) => a.receivedAt < before, limit);

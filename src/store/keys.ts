@@ -41,6 +41,8 @@ export const kvsKeys = {
   pendingApprovalPrefix: 'approval-pending:',
   pendingApprovalsOf: (ticketKey: string) => `approval-pending:${ticketKey}:`,
   pendingApproval: (ticketKey: string, changelogId: string) => `approval-pending:${ticketKey}:${changelogId}`,
+  /** The ticket's latest approval whose handling ended (its changelog id), so nothing takes it up again. */
+  handledApproval: (ticketKey: string) => `approval-handled:${ticketKey}`,
   /** The Genesys export preview last requested for a ticket. */
   genesysPreview: (ticketKey: string) => `genesys-preview:${ticketKey}`,
   /** SHA-256 of an Ada identifier → when it was last submitted (Ada's 7-day rule). */

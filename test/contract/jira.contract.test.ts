@@ -31,6 +31,11 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
     }
     for (const accountId of [ADMIN_ACCOUNT, DEMO_USERS.officer.accountId])
       await world.platform.invokeResolver('erasure-desk-admin', 'getSecretStatus', {}, { accountId });
+    // An approval whose event never arrives: the deadline watch reads the ticket's changelog to find it.
+    const refused = [...world.jira.state.issues.values()].find((i) => i.status === 'Needs attention');
+    if (!refused) throw new Error('the demo left no ticket needing attention');
+    await world.move(refused.key, 'Approved', DEMO_USERS.officer.accountId);
+    world.jira.state.pending.splice(0);
     // Intake (search, create, issue property) and the deadline watch's labels, a month on.
     world.amiqus.seedClient({
       id: 91001,
@@ -82,6 +87,7 @@ describe('the Jira emulator against jira-platform-openapi.json', () => {
       'getCurrentUser',
       'searchAndReconsileIssuesUsingJqlPost',
       'setIssueProperty',
+      'getChangeLogs',
     ]) {
       expect(seen).toContain(op);
     }

@@ -35,6 +35,7 @@ const EXPECTED: Record<string, 'app' | 'user' | 'app+user'> = {
   getCurrentUser: 'user', // the panel: the calling user's own groups
   getFields: 'app', // the admin page's field pickers
   getStatuses: 'app', // the admin page's status pickers
+  getChangeLogs: 'app', // the daily watch: who moved an approved ticket there, when its event never arrived
 };
 
 /** Forge APIs other than product REST calls, and the scopes their docs require. */

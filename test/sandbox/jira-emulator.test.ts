@@ -476,7 +476,13 @@ describe('Jira emulator: transitions and product events', () => {
       ['avi:jira:updated:issue', true, APP_ACCOUNT_ID],
     ]);
     expect(jira.state.issues.get(issue.key)?.history).toEqual([
-      { at: new Date(nowMs).toISOString(), by: APP_ACCOUNT_ID, from: 'Open', to: 'Done' },
+      {
+        at: new Date(nowMs).toISOString(),
+        by: APP_ACCOUNT_ID,
+        from: 'Open',
+        to: 'Done',
+        changelogId: expect.any(String),
+      },
     ]);
   });
 

@@ -64,6 +64,7 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
   const amiqusTickets = new Map<number, string>();
   const previews = new Map<string, PreviewRequest>();
   const approvals = new Map<string, PendingApproval>();
+  const handledApprovals = new Map<string, string>();
   const adaLog = memoryAdaSubmissionLog();
   let storedSettings: Settings = copy(settings);
   let genesysToken: { token: string; expiresAt: number } | null = null;
@@ -169,6 +170,10 @@ export function createMemoryStore(now: () => Date, settings: Settings = DEFAULT_
         approvals.delete(`${ticketKey}:${changelogId}`);
       },
       forTicket: async (ticketKey) => [...approvals.values()].filter((a) => a.ticketKey === ticketKey).map(copy),
+      markHandled: async (ticketKey, changelogId) => {
+        handledApprovals.set(ticketKey, changelogId);
+      },
+      lastHandled: async (ticketKey) => handledApprovals.get(ticketKey) ?? null,
       receivedBefore: async (before, limit) =>
         [...approvals.values()]
           .filter((a) => a.receivedAt < before)
