@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { verifyComplianceRecord } from '../../src/core/compliance-record';
 import type { Scenario } from '../demo/scenarios';
 import { TERMINAL_STATUSES, type World } from '../world';
@@ -36,8 +37,44 @@ export function checkInvariants(o: Observation): string[] {
     ...nothingStuck(o),
     ...doneOnlyWithEvidence(o),
     ...recordsVerify(o),
+    ...eachFactRecordedOnce(o),
     ...noPersonalDataOrSecrets(o),
   ];
+}
+
+/**
+ * A step redone after a crash must not record its fact twice: no two audit entries with the same time, kind
+ * and data (an actor compared by who their commitment opens to), and one compliance record per round.
+ */
+function eachFactRecordedOnce({ world, ticket, since }: Observation): string[] {
+  const contents = world.platform.kvs.contents(since);
+  const openings = contents.plain as Record<string, { accountId?: string } | undefined>;
+  const events = Object.entries(contents.entities['audit-event'] ?? {})
+    .filter(([key]) => key.startsWith(`${ticket}:`))
+    .map(([, value]) => value as { at: string; kind: string; data: Record<string, unknown> });
+  const seen = new Map<string, number>();
+  for (const e of events) {
+    const by = typeof e.data.by === 'string' ? (openings[`actor-opening:${e.data.by}`]?.accountId ?? e.data.by) : null;
+    const fact = JSON.stringify([e.at, e.kind, { ...e.data, ...(by === null ? {} : { by }) }]);
+    seen.set(fact, (seen.get(fact) ?? 0) + 1);
+  }
+  const out = [...seen]
+    .filter(([, n]) => n > 1)
+    .map(([fact, n]) => `audit entry recorded ${n} times: ${fact.slice(0, 120)}`);
+  const issue = world.jira.state.issues.get(ticket);
+  const files = issue?.attachments.map((a) => a.filename) ?? [];
+  for (const name of new Set(files))
+    if (files.filter((f) => f === name).length > 1) out.push(`${name} attached more than once`);
+  // The start comment once per case (a plan's later approvals resume it), each record's summary once.
+  const comments = issue?.comments.map((c) => c.text) ?? [];
+  const starts = comments.filter((c) => c.startsWith('Erasure started')).length;
+  if (starts > 1) out.push(`start comment posted ${starts} times`);
+  for (const a of issue?.attachments.filter((x) => x.filename.endsWith('.json')) ?? []) {
+    const digest = createHash('sha256').update(a.bytes).digest('hex');
+    const quoting = comments.filter((c) => c.includes(digest)).length;
+    if (quoting > 1) out.push(`${a.filename}: its summary comment posted ${quoting} times`);
+  }
+  return out;
 }
 
 function erasedAtMostOnce({ world, scenario, ticket }: Observation): string[] {

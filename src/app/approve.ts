@@ -15,7 +15,12 @@ import {
 import { appliesTo, namesRecordAt, PROVIDER_DESCRIPTIONS } from '../providers/descriptions';
 import { isPrivacyOfficer } from './access';
 import { planAttempt } from './attempt';
-import { approvalStartedComment, reapprovalNothingToDoComment, validationFailedComment } from './comments';
+import {
+  APPROVAL_STARTED,
+  approvalStartedComment,
+  reapprovalNothingToDoComment,
+  validationFailedComment,
+} from './comments';
 import { finalizeIfSettled } from './finalize';
 import { pushOrLeaveForPoll } from './dispatch';
 import { type AppDeps, type IssueSnapshot, JiraLookupForbidden } from './ports';
@@ -249,8 +254,7 @@ async function startCase(
  * fan-out, the status move and the start comment, then the case's `opening` is cleared. Run again after a
  * crash (`known` null: from the case record and the hold register) it redoes only what is missing: audit
  * entries are appended if absent (they carry the approval's time), a job that exists is kept, a repeated
- * queue event finds its job already under way. A crash between the comment and clearing `opening` posts the
- * start comment once more; nothing else can repeat.
+ * queue event finds its job already under way, and the start comment is posted unless the ticket has it.
  */
 async function finishOpening(
   deps: AppDeps,
@@ -331,15 +335,18 @@ async function finishOpening(
   }
   if (messages.length > 0) await pushOrLeaveForPoll(deps, messages);
   if (settings.statuses.inProgress) await deps.jira.transitionTo(key, settings.statuses.inProgress, known?.issue);
-  await deps.jira.addComment(
-    key,
-    approvalStartedComment(
-      opening.providers,
-      [...held.keys()],
-      record.dueOn,
-      record.downstream.map((d) => d.system),
-    ),
-  );
+  // Finishing after a crash: the start comment may have gone out just before it (posted since the approval).
+  if (known || !(await deps.jira.hasComment(key, APPROVAL_STARTED, at))) {
+    await deps.jira.addComment(
+      key,
+      approvalStartedComment(
+        opening.providers,
+        [...held.keys()],
+        record.dueOn,
+        record.downstream.map((d) => d.system),
+      ),
+    );
+  }
   await clearOpening(deps, key);
   deps.log.info('erasure started', { ticket: key, jobs: started.length, held: held.size, resumed: !known });
   if (started.length === 0) await finalizeIfSettled(deps, key);

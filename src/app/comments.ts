@@ -39,6 +39,9 @@ export function validationFailedComment(problems: FieldProblem[]): AdfDocument {
   );
 }
 
+/** The start comment's opening words: an approval finished after a crash looks for them on the ticket. */
+export const APPROVAL_STARTED = 'Erasure started';
+
 export function approvalStartedComment(
   providers: ProviderId[],
   held: ProviderId[],
@@ -48,7 +51,7 @@ export function approvalStartedComment(
   const running = providers.filter((p) => !held.includes(p));
   return adfDoc(
     para(
-      strong('Erasure started'),
+      strong(APPROVAL_STARTED),
       text(running.length ? ` at ${running.map(label).join(', ')}.` : '.'),
       text(` Statutory deadline: ${dueOn}.`),
     ),
@@ -153,10 +156,13 @@ export function caseClosedComment(
 }
 
 /** One downstream system confirmed on the panel: what, the officer's reference, and what is left. */
+/** A confirmation comment's opening words: a confirmation finished after a crash looks for them on the ticket. */
+export const downstreamConfirmedHeadline = (system: string): string => `${system}: confirmed erased by hand`;
+
 export function downstreamConfirmedComment(system: string, note: string | null, remaining: string[]): AdfDocument {
   return adfDoc(
     para(
-      strong(`${system}: confirmed erased by hand`),
+      strong(downstreamConfirmedHeadline(system)),
       text(note ? ` (reference: ${note}).` : '.'),
       text(
         remaining.length > 0

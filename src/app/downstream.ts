@@ -8,7 +8,7 @@ import {
 import { caseStateOf } from '../core/erasure';
 import { type CaseRecord, type Claim, ConcurrentUpdate } from '../core/records';
 import type { ActionResult } from './case-actions';
-import { downstreamConfirmedComment } from './comments';
+import { downstreamConfirmedComment, downstreamConfirmedHeadline } from './comments';
 import { resumeClosing } from './finalize';
 import type { AppDeps } from './ports';
 
@@ -20,8 +20,8 @@ import type { AppDeps } from './ports';
  *
  * Safe to repeat (a double click, a retried call): a claim per system lets one invocation at a time record
  * it; the trail is written first and looked up before writing, so it holds the confirmation once; the
- * comment comes next and the case last, so a call that died half way is finished by the next one (the
- * panel still offers the button until the case is written). Its claim lapses after an invocation's limit.
+ * comment comes next (posted again only if the ticket lacks it) and the case last, so a call that died half way
+ * is finished by the next one (the panel still offers the button until the case is written). Its claim lapses after an invocation's limit.
  */
 
 /** Longer than a resolver may run (25 s), so a lapsed claim's owner has certainly stopped. */
@@ -56,9 +56,11 @@ export async function confirmDownstream(
   if (!(await deps.store.claims.take(claim, by, now, CLAIM_TTL_SECONDS)))
     return { ok: false, message: `${system} is being confirmed by another request; reload the panel in a minute.` };
   try {
-    const at = await recordOnce(deps, ticketKey, { system, by, at: now, note: check.note });
+    const { at, earlier } = await recordOnce(deps, ticketKey, { system, by, at: now, note: check.note });
     const remaining = unconfirmedSystems(record.downstream).filter((s) => s !== system);
-    await deps.jira.addComment(ticketKey, downstreamConfirmedComment(system, check.note, remaining));
+    // A call that died after the trail may have posted the comment too: the ticket says whether it did.
+    if (!earlier || !(await deps.jira.hasComment(ticketKey, downstreamConfirmedHeadline(system), at)))
+      await deps.jira.addComment(ticketKey, downstreamConfirmedComment(system, check.note, remaining));
     const saved = await writeConfirmation(deps, ticketKey, { system, by, at, note: check.note });
     deps.log.info('downstream confirmed', { ticket: ticketKey, remaining: remaining.length, round: saved.round });
   } finally {
@@ -76,15 +78,18 @@ export async function confirmDownstream(
   };
 }
 
-/** Appends the confirmation unless the trail has it already; answers the time it was recorded at. */
+/**
+ * Appends the confirmation unless the trail has it already; answers the time it was recorded at, and whether
+ * an earlier call recorded it.
+ */
 async function recordOnce(
   deps: AppDeps,
   ticketKey: string,
   c: { system: string; by: string; at: string; note: string | null },
-): Promise<string> {
+): Promise<{ at: string; earlier: boolean }> {
   const trail = await deps.store.audit.list(ticketKey);
   const earlier = trail.find((e) => e.kind === 'downstream_confirmed' && e.data.system === c.system);
-  if (earlier) return earlier.at;
+  if (earlier) return { at: earlier.at, earlier: true };
   await deps.store.audit.append(ticketKey, [
     {
       at: c.at,
@@ -92,7 +97,7 @@ async function recordOnce(
       data: { system: c.system, by: c.by, ...(c.note ? { note: c.note } : {}) },
     },
   ]);
-  return c.at;
+  return { at: c.at, earlier: false };
 }
 
 /**

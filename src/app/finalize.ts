@@ -113,22 +113,32 @@ async function closeRound(
           finalization: unstartedFinalization(initial.round),
         };
 
+  // Entering past 'none' means an earlier invocation got that far and died: its record or comment may be out.
+  const resuming = record.finalization.step !== 'none';
   if (record.finalization.step === 'none') {
-    const events = await deps.store.audit.append(record.ticketKey, [
-      { at, kind: 'case_closed', data: { outcome, status } },
+    record = await deps.store.cases.update({
+      ...record,
+      finalization: { ...unstartedFinalization(record.round), step: 'closing', closedAt: at, outcome },
+    });
+  }
+  if (record.finalization.step === 'closing') {
+    const closedAt = record.finalization.closedAt ?? at;
+    const chain = await deps.store.audit.appendMissing(record.ticketKey, [
+      { at: closedAt, kind: 'case_closed', data: { outcome, status } },
     ]);
-    const built = buildComplianceRecord(record.ticketKey, events, at);
+    // The record covers the trail up to this round's closing entry, so a rebuild after a crash is the same file.
+    let end = chain.length;
+    while (end > 0 && !(chain[end - 1]?.kind === 'case_closed' && chain[end - 1]?.at === closedAt)) end -= 1;
+    const built = buildComplianceRecord(record.ticketKey, chain.slice(0, end), closedAt);
     const json = complianceRecordJson(built);
-    const attachment = await deps.jira.attachFile(
-      record.ticketKey,
-      `erasure-record-${record.ticketKey}-round-${record.round}.json`,
-      new TextEncoder().encode(json),
-      'application/json',
-    );
+    const filename = `erasure-record-${record.ticketKey}-round-${record.round}.json`;
+    const attachment =
+      (resuming ? await deps.jira.findAttachment(record.ticketKey, filename) : null) ??
+      (await deps.jira.attachFile(record.ticketKey, filename, new TextEncoder().encode(json), 'application/json'));
     record = await deps.store.cases.update({
       ...record,
       finalization: {
-        round: record.round,
+        ...record.finalization,
         step: 'attached',
         attachmentId: attachment.id,
         digest: complianceRecordDigest(json),
@@ -141,10 +151,13 @@ async function closeRound(
   const digest = record.finalization.digest as string;
   if (record.finalization.step === 'attached') {
     const jobs = await deps.store.jobs.listForCase(record.ticketKey);
-    await deps.jira.addComment(
-      record.ticketKey,
-      caseClosedComment(outcome, jobs, digest, record, settledNow?.reports ?? []),
-    );
+    // The summary quotes the record's digest: finding it on the ticket means the comment went out before a crash.
+    if (!(resuming && (await deps.jira.hasComment(record.ticketKey, digest)))) {
+      await deps.jira.addComment(
+        record.ticketKey,
+        caseClosedComment(outcome, jobs, digest, record, settledNow?.reports ?? []),
+      );
+    }
     if (settledNow) settledNow.told = true;
     const told = settledNow?.reports.map((r) => r.job.provider) ?? [];
     record = await deps.store.cases.update({

@@ -39,6 +39,13 @@ export interface IssueTransition {
 export interface JiraPort {
   getIssue(key: string, fields: string[], options?: { withTransitions?: boolean }): Promise<IssueSnapshot>;
   addComment(key: string, body: AdfDocument): Promise<{ id: string }>;
+  /**
+   * Whether a comment on the issue (posted at or after `since`, if given) contains `text` in its body. Asked only
+   * by a step finished after a crash, to learn whether its comment went out before the invocation died.
+   */
+  hasComment(key: string, text: string, since?: string): Promise<boolean>;
+  /** The issue's attachment of this file name, if any (a record attached just before a crash). */
+  findAttachment(key: string, filename: string): Promise<{ id: string } | null>;
   attachFile(
     key: string,
     filename: string,

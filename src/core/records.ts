@@ -30,7 +30,14 @@ export const finalizationSchema = z.object({
    * each round is finalised (record, comment, transition) once.
    */
   round: z.number().int().min(0),
-  step: z.enum(['none', 'attached', 'commented', 'transitioned']),
+  /**
+   * `closing`: the round's closing time and outcome are chosen (written before anything else, so a crash after
+   * the record went out finds it and attaches nothing twice); then the record is attached, the summary
+   * commented, the ticket moved.
+   */
+  step: z.enum(['none', 'closing', 'attached', 'commented', 'transitioned']),
+  /** When the round closed: the time of its `case_closed` entry and its record's `generatedAt`. */
+  closedAt: z.string().nullable().default(null),
   attachmentId: z.string().nullable(),
   digest: z.string().nullable(),
   /** The last event's hash in the attached record: quoted in the summary comment beside the file's digest. */
@@ -45,6 +52,7 @@ export const finalizationSchema = z.object({
 export const unstartedFinalization = (round: number): z.infer<typeof finalizationSchema> => ({
   round,
   step: 'none',
+  closedAt: null,
   attachmentId: null,
   digest: null,
   chainHead: null,

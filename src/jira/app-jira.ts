@@ -136,6 +136,7 @@ const changelogPageSchema = z.object({
     }),
   ),
 });
+const commentsSchema = z.object({ comments: z.array(z.object({ created: z.string(), body: z.unknown() })) });
 const attachmentsSchema = z.array(
   z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string(), size: z.number() }),
 );
@@ -224,6 +225,28 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & T
         }),
       );
       return json(response, z.object({ id: z.string() }), 'POST /issue/comment');
+    },
+    async hasComment(key, text, since) {
+      // Newest first: the comment looked for was posted moments before a crash.
+      const response = await send('GET /issue/comment', () =>
+        app.requestJira(route`/rest/api/3/issue/${key}/comment?orderBy=-created&maxResults=100`, {
+          method: 'GET',
+          headers: ACCEPT,
+        }),
+      );
+      const page = await json(response, commentsSchema, 'GET /issue/comment');
+      return page.comments.some(
+        (c) =>
+          (since === undefined || Date.parse(c.created) >= Date.parse(since)) && JSON.stringify(c.body).includes(text),
+      );
+    },
+    async findAttachment(key, filename) {
+      const issue = await getIssue(key, ['attachment']);
+      const parsed = z
+        .array(z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string() }))
+        .safeParse(issue.fields.attachment ?? []);
+      const found = parsed.success ? parsed.data.find((a) => a.filename === filename) : undefined;
+      return found ? { id: found.id } : null;
     },
     async attachFile(key, filename, bytes, mediaType) {
       const { body, contentType } = multipartFile(filename, bytes, mediaType);

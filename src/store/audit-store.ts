@@ -79,18 +79,39 @@ export const auditStore = {
 };
 
 /**
- * `skipRecorded` (finishing a job's outbox): an entry already in the chain is not appended again. Entries are
- * matched as given; one naming an actor gets a fresh salted commitment each time, so it would not match: the
- * outbox holds job outcomes only, which name none.
+ * Whether the chain holds this entry: the same time, kind and data, where an entry naming an actor matches
+ * one whose commitment opens to that actor (each append commits afresh, with a new salt). An approval finished
+ * after a crash (src/app/approve.ts) appends its `approved` entry this way, once.
+ */
+async function recordedAlready(chain: readonly AuditEvent[], input: AuditEventInput): Promise<boolean> {
+  const by = (input.data as { by?: unknown }).by;
+  const namesActor = typeof by === 'string' && !isActorCommitment(by) && by !== ERASED_ACCOUNT;
+  if (!namesActor) return chain.some((e) => sameAuditEvent(e, input));
+  for (const event of chain) {
+    const committedBy = (event.data as { by?: unknown }).by;
+    if (typeof committedBy !== 'string' || event.at !== input.at || event.kind !== input.kind) continue;
+    const asPlain = { ...event, data: { ...(event.data as object), by } } as unknown as AuditEventInput;
+    if (!sameAuditEvent(asPlain, input)) continue;
+    if (committedBy === by || (await auditStore.openActor(committedBy))?.accountId === by) return true;
+  }
+  return false;
+}
+
+/**
+ * `skipRecorded` (finishing a job's outbox, or an approval): an entry already in the chain is not appended
+ * again (recordedAlready).
  */
 async function appendEvents(
   ticketKey: string,
   plainInputs: AuditEventInput[],
   skipRecorded: boolean,
 ): Promise<AuditEvent[]> {
-  const inputs: AuditEventInput[] = [];
-  for (const input of plainInputs) inputs.push(await committed(input));
   let chain = await auditStore.list(ticketKey);
+  const inputs: AuditEventInput[] = [];
+  for (const input of plainInputs) {
+    if (skipRecorded && (await recordedAlready(chain, input))) continue;
+    inputs.push(await committed(input));
+  }
   for (const input of inputs) {
     for (let attempt = 1; ; attempt += 1) {
       // Checked again after every conflict: the invocation that won may have appended this very entry.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { finalizeIfSettled } from '../../src/app/finalize';
 import { pollProviderStatus } from '../../src/app/poll';
 import { verifyAuditChain } from '../../src/core/audit';
@@ -160,6 +161,36 @@ describe('the status poll and the closing of a case (use cases against in-memory
     expect(world.jira.ticket(key).status).toBe('Done');
     expect(await finalizeIfSettled(world.deps, key)).toEqual({ kind: 'not_ready' });
   });
+
+  it.each(['attachFile', 'addComment'] as const)(
+    'closes a round whose invocation died right after %s once: one record, one summary, the same digest',
+    async (step) => {
+      const { world, key } = await approvedAndSubmitted();
+      world.advance(5 * MINUTE);
+      await pollProviderStatus(world.deps, 10_000);
+      world.advance(15 * MINUTE);
+      world.jira.dieAfterNext.add(step);
+      await expect(pollProviderStatus(world.deps, 10_000)).rejects.toThrow('invocation died');
+
+      world.advance(10 * MINUTE);
+      await pollProviderStatus(world.deps, 10_000);
+      expect((await finalizeIfSettled(world.deps, key)).kind).toBe('not_ready');
+
+      expect(world.jira.ticket(key).status).toBe('Done');
+      const attachments = world.jira.ticket(key).attachments;
+      expect(attachments).toHaveLength(1);
+      const digest = (await world.store.cases.get(key))?.finalization.digest as string;
+      expect(
+        createHash('sha256')
+          .update(attachments[0]?.bytes as Uint8Array)
+          .digest('hex'),
+      ).toBe(digest);
+      expect(world.jira.comments(key).filter((c) => c.includes('Compliance record attached'))).toHaveLength(1);
+      expect(world.jira.comments(key).filter((c) => c.includes(digest))).toHaveLength(1);
+      const kinds = (await world.store.audit.list(key)).map((e) => e.kind);
+      expect(kinds.filter((k) => k === 'case_closed')).toHaveLength(1);
+    },
+  );
 
   it('dispatches again a job whose queue event was lost', async () => {
     const world = createWorld();

@@ -293,7 +293,7 @@ describe('workflow gaps, end to end', () => {
       expect(issue(key).comments).toHaveLength(comments);
     });
 
-    it('finishes a confirmation that died after the audit trail was written, without recording it twice', async () => {
+    it('finishes a confirmation that died after the audit trail was written, without recording or commenting it twice', async () => {
       const key = world.openTicket(scenario('amiqus-only'));
       await approve(key);
       expect(await settle(key)).toBe(true);
@@ -306,6 +306,10 @@ describe('workflow gaps, end to end', () => {
       // The failed call gave up its claim on the way out: the officer's next click finishes it.
       expect(await confirm(key, 'Data warehouse')).toEqual({ ok: true, message: 'Data warehouse confirmed.' });
       expect(await confirmations(key, 'Data warehouse')).toHaveLength(1);
+      // Its comment went out before the case write failed: the ticket has it, and it is not posted again.
+      expect(
+        issue(key).comments.filter((c) => c.text.startsWith('Data warehouse: confirmed erased by hand')),
+      ).toHaveLength(1);
       expect(await confirm(key, 'CRM (Salesforce)')).toMatchObject({ ok: true });
       expect(issue(key).status).toBe('Done');
       expect((recordsOf(key).at(-1) as Record).downstream.every((d) => d.confirmedBy !== null)).toBe(true);

@@ -182,4 +182,25 @@ describe('fault sequences through the real handlers', () => {
       );
     }
   }, 240_000);
+
+  it.each([
+    ['after its record is attached', /POST \/rest\/api\/3\/issue\/[^/]+\/attachments/],
+    ['after its summary is posted', /POST \/rest\/api\/3\/issue\/[^/]+\/comment/],
+  ])(
+    'survives the closing of a round dying %s: one record and one summary on the ticket',
+    async (_name, label) => {
+      const crashed: string[] = [];
+      for (const functionKey of ['provider-status-poll', 'erasure-job-worker']) {
+        const report = await harness.run({ ...QUIET, crash: { functionKey, label, when: 'after' } });
+        expect({ functionKey, status: report.status, violations: report.violations }).toEqual({
+          functionKey,
+          status: 'Done',
+          violations: [],
+        });
+        if (report.crashed) crashed.push(report.crashed);
+      }
+      expect(crashed.length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -36,6 +36,7 @@ const EXPECTED: Record<string, 'app' | 'user' | 'app+user'> = {
   getFields: 'app', // the admin page's field pickers
   getStatuses: 'app', // the admin page's status pickers
   getChangeLogs: 'app', // the daily watch: who moved an approved ticket there, when its event never arrived
+  getComments: 'app', // a step finished after a crash: did its comment go out before it?
 };
 
 /** Forge APIs other than product REST calls, and the scopes their docs require. */

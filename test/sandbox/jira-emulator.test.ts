@@ -97,7 +97,7 @@ const adfDoc = (...paragraphs: string[]) => ({
 });
 
 describe('Jira emulator: GET issue', () => {
-  it('returns id, key and Jira-shaped fields (status, reporter, project, issuetype, labels, dates, custom fields)', async () => {
+  it('returns id, key and Jira-shaped fields (status, reporter, project, issuetype, labels, attachments, dates, custom fields)', async () => {
     const issue = openTicket('Erasure request: Ada Lovelace', {
       [DSAR_FIELDS.email]: 'ada@example.org',
       [DSAR_FIELDS.fullName]: 'Ada Lovelace',
@@ -114,6 +114,7 @@ describe('Jira emulator: GET issue', () => {
         project: { key: 'DSAR', id: '10100' },
         issuetype: { name: 'DSAR request' },
         labels: [],
+        attachment: [],
         created: new Date(nowMs).toISOString(),
         updated: new Date(nowMs).toISOString(),
         [DSAR_FIELDS.email]: 'ada@example.org',

@@ -20,6 +20,8 @@ interface Ticket {
   reporter: string | null;
   fields: Record<string, unknown>;
   comments: AdfDocument[];
+  /** When each comment was posted (ISO 8601), by the clock the world gave. */
+  commentTimes: string[];
   attachments: Array<{ id: string; filename: string; bytes: Uint8Array; mediaType: string }>;
   labels: Set<string>;
   properties: Map<string, unknown>;
@@ -46,12 +48,16 @@ export function adfText(doc: AdfDocument): string {
 }
 
 export class MemoryJira implements JiraPort, IntakeJira {
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
   readonly tickets = new Map<string, Ticket>();
   readonly roles = new Map<string, Set<string>>();
   readonly groups = new Map<string, string[]>();
   readonly admins = new Set<string>();
   /** Calls that fail once, by operation name, to simulate Jira being unavailable mid-way. */
   readonly failNext = new Set<'addComment' | 'attachFile' | 'transitionTo'>();
+  /** Calls that take effect once and then throw: the invocation died before it learnt of the answer. */
+  readonly dieAfterNext = new Set<'addComment' | 'attachFile'>();
   /** Issue reads by ticket, as Jira would count the app's GET issue requests. */
   readonly reads = new Map<string, number>();
   /** Statuses this site's workflow lacks (a test takes one out to see the app cope). */
@@ -75,6 +81,7 @@ export class MemoryJira implements JiraPort, IntakeJira {
       reporter: input.reporter ?? null,
       fields: { ...input.fields },
       comments: [],
+      commentTimes: [],
       attachments: [],
       labels: new Set(),
       properties: new Map(),
@@ -129,7 +136,21 @@ export class MemoryJira implements JiraPort, IntakeJira {
     this.failing('addComment');
     const t = this.ticket(key);
     t.comments.push(structuredClone(body));
+    t.commentTimes.push(this.now().toISOString());
+    if (this.dieAfterNext.delete('addComment')) throw new Error('invocation died after posting the comment');
     return { id: String(t.comments.length) };
+  }
+
+  async hasComment(key: string, text: string, since?: string): Promise<boolean> {
+    const t = this.ticket(key);
+    return t.comments.some(
+      (c, i) => (since === undefined || (t.commentTimes[i] ?? '') >= since) && JSON.stringify(c).includes(text),
+    );
+  }
+
+  async findAttachment(key: string, filename: string): Promise<{ id: string } | null> {
+    const found = this.ticket(key).attachments.find((a) => a.filename === filename);
+    return found ? { id: found.id } : null;
   }
 
   async attachFile(key: string, filename: string, bytes: Uint8Array, mediaType: string) {
@@ -137,6 +158,7 @@ export class MemoryJira implements JiraPort, IntakeJira {
     const t = this.ticket(key);
     const id = `att-${this.nextId++}`;
     t.attachments.push({ id, filename, bytes, mediaType });
+    if (this.dieAfterNext.delete('attachFile')) throw new Error('invocation died after attaching the file');
     return { id, filename, size: bytes.byteLength };
   }
 

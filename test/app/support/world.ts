@@ -39,7 +39,7 @@ export function createWorld(options: { start?: string; settings?: Partial<Settin
     ...options.settings,
   };
   const memory = createMemoryStore(now, settings);
-  const jira = new MemoryJira();
+  const jira = new MemoryJira(now);
   jira.grantRole('DSAR', 'Privacy Officer', OFFICER);
   const queue = new MemoryQueue();
   const providers: Partial<Record<ProviderId, FakeProvider>> = {
