@@ -82,6 +82,18 @@ function issueOr404(ctx: Ctx, keyOrId: string): Issue | null {
   return issue;
 }
 
+/** An attachment as Jira's Attachment schema has it (Add attachment's answer, an issue's `attachment` field). */
+function attachmentJson(a: Issue['attachments'][number]) {
+  return {
+    id: a.id,
+    filename: a.filename,
+    size: a.size,
+    mimeType: a.mimeType,
+    created: a.created,
+    content: `/rest/api/3/attachment/content/${a.id}`,
+  };
+}
+
 function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): Record<string, unknown> {
   const reporter = state.users.get(issue.reporter);
   const all: Record<string, unknown> = {
@@ -95,14 +107,7 @@ function issueFields(state: JiraState, issue: Issue, wanted: string[] | null): R
     project: { key: issue.projectKey, id: state.projects.get(issue.projectKey)?.id },
     issuetype: { name: issue.issueType },
     labels: issue.labels,
-    attachment: issue.attachments.map((a) => ({
-      id: a.id,
-      filename: a.filename,
-      size: a.size,
-      mimeType: a.mimeType,
-      created: a.created,
-      content: `/rest/api/3/attachment/content/${a.id}`,
-    })),
+    attachment: issue.attachments.map(attachmentJson),
     created: issue.created,
     updated: issue.updated,
     ...issue.customFields,
@@ -271,16 +276,7 @@ const ROUTES: Route[] = [
       const file = parseMultipartFile(String(ctx.req.headers['content-type'] ?? ''), ctx.body);
       if (!file) return jiraError(ctx.res, 400, ['Expected multipart/form-data with a "file" part.']);
       const a = ctx.state.addAttachment(issue, file.filename, file.mimeType, file.bytes, ctx.actor);
-      send(ctx.res, 200, [
-        {
-          id: a.id,
-          filename: a.filename,
-          size: a.size,
-          mimeType: a.mimeType,
-          created: a.created,
-          content: `/rest/api/3/attachment/content/${a.id}`,
-        },
-      ]);
+      send(ctx.res, 200, [attachmentJson(a)]);
     },
   },
   {

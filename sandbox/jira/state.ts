@@ -89,21 +89,24 @@ export interface JiraSnapshot {
   seq: { issue: number; comment: number; attachment: number; changelog: number };
 }
 
+/** The statuses of the demo site's DSAR workflow, in order (every status may move to every other). */
+export const DSAR_WORKFLOW: readonly string[] = [
+  'Open',
+  'Verifying identity',
+  'Approved',
+  'Erasure in progress',
+  'Needs attention',
+  'Erasure blocked',
+  'Pending downstream',
+  'Done',
+];
+
 export class JiraState {
   users = new Map<string, User>();
   projects = new Map<string, Project>();
   issues = new Map<string, Issue>();
   fields: FieldDef[] = [];
-  statuses: string[] = [
-    'Open',
-    'Verifying identity',
-    'Approved',
-    'Erasure in progress',
-    'Needs attention',
-    'Erasure blocked',
-    'Pending downstream',
-    'Done',
-  ];
+  statuses: string[] = [...DSAR_WORKFLOW];
   private seq = { issue: 0, comment: 10000, attachment: 20000, changelog: 30000 };
   /**
    * What the site's permission scheme grants the app's own user. Jira checks an app like any user: project

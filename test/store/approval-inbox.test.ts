@@ -1,18 +1,9 @@
-import { join } from 'node:path';
 import { approvalInbox } from '../../src/store/approval-inbox';
-import { ForgePlatform } from '../../sandbox/forge/runtime';
-import { VirtualClock } from '../../sandbox/virtual-date';
+import { storagePlatform } from '../support/storage-platform';
 
 /** The approval inbox on the Forge storage emulator, through the real `@forge/kvs` client. */
 
-const REPO_ROOT = join(__dirname, '..', '..');
-let platform: ForgePlatform;
-
-beforeEach(() => {
-  const clock = new VirtualClock(() => Date.parse('2026-11-25T09:00:00Z'));
-  platform = new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: 'http://127.0.0.1:9', clock }).install();
-});
-afterEach(() => platform.uninstall());
+const emulator = storagePlatform();
 
 const entry = (changelogId: string, toStatus: string, receivedAt: string) => ({
   ticketKey: 'DSAR-7',
@@ -41,7 +32,7 @@ describe('the approval inbox', () => {
 
     const stale = await approvalInbox.receivedBefore('2026-11-25T09:20:00.000Z', 10);
     expect(stale.map((a) => `${a.ticketKey}:${a.changelogId}`)).toEqual(['DSAR-7:301', 'DSAR-9:401']);
-    const plain = platform.kvs.contents(0).plain;
+    const plain = emulator.platform.kvs.contents(0).plain;
     expect(Object.keys(plain).filter((k) => k.startsWith('pd-place:acc-officer:'))).toEqual(
       expect.arrayContaining([
         'pd-place:acc-officer:approval-inbox:DSAR-7',

@@ -1,19 +1,10 @@
-import { join } from 'node:path';
 import { verifyAuditChain } from '../../src/core/audit';
 import { auditStore } from '../../src/store/audit-store';
-import { ForgePlatform } from '../../sandbox/forge/runtime';
-import { VirtualClock } from '../../sandbox/virtual-date';
+import { storagePlatform } from '../support/storage-platform';
 
 /** The audit trail on the Forge storage emulator, through the real `@forge/kvs` client. */
 
-const REPO_ROOT = join(__dirname, '..', '..');
-let platform: ForgePlatform;
-
-beforeEach(() => {
-  const clock = new VirtualClock(() => Date.parse('2026-11-25T09:00:00Z'));
-  platform = new ForgePlatform({ repoRoot: REPO_ROOT, jiraBaseUrl: 'http://127.0.0.1:9', clock }).install();
-});
-afterEach(() => platform.uninstall());
+storagePlatform();
 
 const at = '2026-11-25T09:00:00.000Z';
 const approved = (by: string) => ({ at, kind: 'approved' as const, data: { by, fourEyes: true } });

@@ -1,3 +1,4 @@
+import { DSAR_WORKFLOW } from '../../../sandbox/jira/state';
 import {
   type AdfDocument,
   type IntakeJira,
@@ -27,15 +28,8 @@ interface Ticket {
   properties: Map<string, unknown>;
 }
 
-const WORKFLOW = [
-  'Open',
-  'Approved',
-  'Erasure in progress',
-  'Needs attention',
-  'Erasure blocked',
-  'Pending downstream',
-  'Done',
-];
+/** The same workflow as the sandbox's Jira. */
+const WORKFLOW = DSAR_WORKFLOW;
 
 /** A comment's words, for assertions: text nodes joined, one line per block. */
 export function adfText(doc: AdfDocument): string {
