@@ -136,7 +136,7 @@ const providerFaultArb: fc.Arbitrary<ProviderFaultPlan> = fc
   );
 
 /**
- * The approval's trigger is crashed too: one that dies before its first step has left no trace (as if Forge
+ * The approval's trigger is crashed too: one that dies before its inbox write has left no trace (as if Forge
  * never delivered the event), and the daily deadline watch finds the approval on the ticket's changelog.
  */
 export const crashArb: fc.Arbitrary<CrashPoint> = fc.record({

@@ -10,18 +10,18 @@ import type { AppDeps, TicketSweep } from './ports';
 
 /**
  * The daily deadline watch's part, for a ticket it finds in the approval status with no erasure running: an
- * approval whose trigger left no trace (it died before its first step, or Forge never delivered the event) is
+ * approval whose trigger left no trace (it died before its inbox write, or Forge never delivered the event) is
  * read back from the ticket's changelog and put in the inbox, where the next sweep handles it as if it had
  * just arrived. Its own delivery may still be on its way: only a move older than a lapsed claim is taken.
  */
 export async function recoverLostApproval(
   deps: AppDeps,
-  history: Pick<TicketSweep, 'lastMoveTo'>,
+  tickets: Pick<TicketSweep, 'statusMoves'>,
   ticketKey: string,
 ): Promise<boolean> {
   if ((await deps.store.approvals.forTicket(ticketKey)).length > 0) return false;
   const approved = deps.settings.statuses.approved;
-  const move = await history.lastMoveTo(ticketKey, approved);
+  const move = (await tickets.statusMoves(ticketKey)).filter((m) => m.to === approved).at(-1);
   if (!move || deps.now().getTime() - Date.parse(move.at) < STALE_AFTER_MS) return false;
   if ((await deps.store.cases.get(ticketKey))?.approvalId === move.changelogId) return false;
   if ((await deps.store.approvals.lastHandled(ticketKey)) === move.changelogId) return false;
@@ -29,7 +29,6 @@ export async function recoverLostApproval(
     ticketKey,
     changelogId: move.changelogId,
     toStatus: approved,
-    actorAccountId: move.accountId,
     receivedAt: move.at,
     sweepFailures: 0,
   });
@@ -56,7 +55,11 @@ export interface InboxSweep {
   abandoned: number;
 }
 
-export async function sweepApprovalInbox(deps: AppDeps, outOfTime: () => boolean): Promise<InboxSweep> {
+export async function sweepApprovalInbox(
+  deps: AppDeps,
+  tickets: Pick<TicketSweep, 'statusMoves'>,
+  outOfTime: () => boolean,
+): Promise<InboxSweep> {
   const report: InboxSweep = { handled: 0, failed: 0, abandoned: 0 };
   const now = deps.now().getTime();
   const stale = await deps.store.approvals.receivedBefore(new Date(now - STALE_AFTER_MS).toISOString(), MAX_PER_SWEEP);
@@ -74,13 +77,21 @@ export async function sweepApprovalInbox(deps: AppDeps, outOfTime: () => boolean
       continue;
     }
     try {
+      // Who made the move: the ticket's changelog says (the inbox names no one).
+      const move = (await tickets.statusMoves(approval.ticketKey)).find((m) => m.changelogId === approval.changelogId);
+      if (!move) {
+        await deps.store.approvals.remove(approval.ticketKey, approval.changelogId);
+        deps.log.warn('approval dropped: the ticket has no such move in its changelog', { ticket: approval.ticketKey });
+        report.abandoned += 1;
+        continue;
+      }
       const result = await handleApproval(
         deps,
         {
           issueKey: approval.ticketKey,
           changelogId: approval.changelogId,
           toStatus: approval.toStatus,
-          actorAccountId: approval.actorAccountId,
+          actorAccountId: move.accountId,
         },
         { inboxed: true },
       );

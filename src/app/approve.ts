@@ -53,10 +53,7 @@ export const APPROVAL_CLAIM_TTL_SECONDS = 15 * 60;
 export async function handleApproval(
   deps: AppDeps,
   event: ApprovalEvent,
-  /**
-   * `inboxed`: the approval is in the inbox already, put there by the trigger before anything else it did, or
-   * being finished from there by the poll's sweep (src/app/approval-inbox.ts).
-   */
+  /** `inboxed`: the poll's sweep is finishing this approval from the inbox (src/app/approval-inbox.ts). */
   options: { inboxed?: boolean } = {},
 ): Promise<ApprovalResult> {
   const { settings } = deps;
@@ -104,7 +101,6 @@ export function pendingApproval(event: ApprovalEvent, receivedAt: string): Pendi
     ticketKey: event.issueKey,
     changelogId: event.changelogId,
     toStatus: event.toStatus,
-    actorAccountId: event.actorAccountId,
     receivedAt,
     sweepFailures: 0,
   };

@@ -129,12 +129,6 @@ async function erasePlace(
         await store.previews.set(place.ticketKey, { ...preview, requestedBy: ERASED_ACCOUNT });
       return;
     }
-    case 'approval-inbox': {
-      // A closed account's pending approval cannot be acted on any more: the ticket stays where it is.
-      for (const pending of await store.approvals.forTicket(place.ticketKey))
-        if (pending.actorAccountId === accountId) await store.approvals.remove(pending.ticketKey, pending.changelogId);
-      return;
-    }
     case 'case':
       for (let attempt = 1; ; attempt += 1) {
         const record = await store.cases.get(place.ticketKey);

@@ -115,11 +115,22 @@ export interface JiraCatalog {
   listStatuses(): Promise<string[]>;
 }
 
-/** What the daily watch reads of the tickets it sweeps: which exist, and how each came into its status. */
+/** A status change as the issue's changelog records it. */
+export interface StatusMove {
+  changelogId: string;
+  accountId: string;
+  at: string;
+  to: string;
+}
+
+/**
+ * What the approval sweeps read of tickets: which exist, and who moved each into a status and when (the
+ * changelog: the inbox names no one, and an approval whose event never arrived is found there).
+ */
 export interface TicketSweep {
   searchIssueKeys(jql: string): Promise<string[]>;
-  /** The issue's latest move into `status` (its changelog id, by whom, when), or null if it never moved there. */
-  lastMoveTo(key: string, status: string): Promise<{ changelogId: string; accountId: string; at: string } | null>;
+  /** The issue's status changes made by a person, oldest first. */
+  statusMoves(key: string): Promise<StatusMove[]>;
 }
 
 /** What intake does to Jira beyond the workflow: find and open tickets (also src/jira/app-jira.ts). */

@@ -28,7 +28,6 @@ export const accountPlaceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case'), ticketKey: z.string() }),
   z.object({ kind: z.literal('hold'), holdId: z.string() }),
   z.object({ kind: z.literal('preview'), ticketKey: z.string() }),
-  z.object({ kind: z.literal('approval-inbox'), ticketKey: z.string() }),
 ]);
 export type AccountPlace = z.infer<typeof accountPlaceSchema>;
 export const storedAccountSchema = z.object({ accountId: z.string(), updatedAt: z.string() });

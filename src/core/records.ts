@@ -193,13 +193,13 @@ export class ConcurrentUpdate extends Error {
 /**
  * An approval not yet fully handled: written as soon as the trigger sees a move into the approval status and
  * removed when its handling ends, so an approval whose invocation died (Forge does not redeliver a trigger
- * that crashed or timed out) is handled by the poll's sweep instead of being lost.
+ * that crashed or timed out) is handled by the poll's sweep instead of being lost. It names no one: the sweep
+ * reads who made the move from the ticket's changelog, so the inbox holds no personal data.
  */
 export const pendingApprovalSchema = z.object({
   ticketKey: z.string(),
   changelogId: z.string(),
   toStatus: z.string(),
-  actorAccountId: z.string(),
   receivedAt: z.string(),
   /** How many sweeps have tried to finish it and failed (src/app/approval-inbox.ts gives up after a day's worth). */
   sweepFailures: z.number().int().min(0).default(0),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   type AdfDocument,
   type IntakeJira,
+  type StatusMove,
   type TicketSweep,
   type IssueSnapshot,
   type JiraCatalog,
@@ -333,9 +334,9 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & T
       } while (nextPageToken);
       return keys;
     },
-    async lastMoveTo(key, status) {
+    async statusMoves(key) {
       // Get changelogs is paged oldest first; a DSAR ticket has a few dozen changes at most.
-      let last: { changelogId: string; accountId: string; at: string } | null = null;
+      const moves: StatusMove[] = [];
       for (let startAt = 0; ;) {
         const response = await send('GET /issue/changelog', () =>
           app.requestJira(route`/rest/api/3/issue/${key}/changelog?startAt=${startAt}&maxResults=100`, {
@@ -345,12 +346,18 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & T
         );
         const page = await json(response, changelogPageSchema, 'GET /issue/changelog');
         for (const change of page.values) {
-          if (change.author && change.items.some((i) => i.field === 'status' && i.toString === status))
-            last = { changelogId: change.id, accountId: change.author.accountId, at: change.created };
+          const status = change.items.find((i) => i.field === 'status');
+          if (change.author && status?.toString)
+            moves.push({
+              changelogId: change.id,
+              accountId: change.author.accountId,
+              at: change.created,
+              to: status.toString,
+            });
         }
         startAt = page.startAt + page.values.length;
         if (page.values.length === 0 || page.isLast === true || (page.total !== undefined && startAt >= page.total))
-          return last;
+          return moves;
       }
     },
     async createIssue(input) {

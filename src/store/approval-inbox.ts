@@ -1,13 +1,11 @@
 import { kvs, WhereConditions } from '@forge/kvs';
 import { z } from 'zod';
 import { type PendingApproval, pendingApprovalSchema } from '../core/records';
-import { accountRegistry } from './account-registry';
 import { kvsKeys } from './keys';
 
 /**
  * Approvals whose handling has not finished, as plain key-value entries under one prefix, one per Jira
- * changelog (src/store/keys.ts). The approver's account id is registered for
- * Atlassian's personal data reporting like every other account id the app stores.
+ * changelog (src/store/keys.ts). They name no account (src/core/records.ts, pendingApprovalSchema).
  */
 
 /**
@@ -19,18 +17,8 @@ const handledSchema = z.object({ changelogId: z.string(), at: z.string() });
 const MAX_PAGES = 10;
 
 export const approvalInbox = {
-  /**
-   * The entry is written before the approver is registered, against the rule elsewhere: it must be the
-   * trigger's first write, so that an invocation dying at any later step leaves it for the sweep. One dying in
-   * between leaves an account id unregistered for as long as the entry lives (until the sweep handles it).
-   */
-  async put(approval: PendingApproval): Promise<void> {
-    await kvs.set(kvsKeys.pendingApproval(approval.ticketKey, approval.changelogId), approval);
-    await accountRegistry.note(approval.actorAccountId, approval.receivedAt, {
-      kind: 'approval-inbox',
-      ticketKey: approval.ticketKey,
-    });
-  },
+  put: (approval: PendingApproval): Promise<void> =>
+    kvs.set(kvsKeys.pendingApproval(approval.ticketKey, approval.changelogId), approval),
 
   remove: (ticketKey: string, changelogId: string): Promise<void> =>
     kvs.delete(kvsKeys.pendingApproval(ticketKey, changelogId)),

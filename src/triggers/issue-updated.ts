@@ -1,7 +1,6 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
-import { handleApproval, type ApprovalResult, pendingApproval } from '../app/approve';
-import { forgeStore } from '../store';
+import { handleApproval, type ApprovalResult } from '../app/approve';
 import { buildDeps } from '../deps';
 
 /**
@@ -42,11 +41,10 @@ export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | I
     actorAccountId: atlassianId,
   };
   try {
-    // First, before even the settings are read: any step after this one may die (Forge then does not deliver
-    // the event again), and the poll's sweep finishes from the inbox whatever this invocation did not.
-    await forgeStore.approvals.put(pendingApproval(approval, new Date().toISOString()));
+    // handleApproval puts an approval in the inbox before anything else it does; one that dies before that is
+    // found on the ticket by the daily deadline watch (src/app/approval-inbox.ts).
     const deps = await buildDeps();
-    const result = await handleApproval(deps, approval, { inboxed: true });
+    const result = await handleApproval(deps, approval);
     deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
     return result;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { sweepApprovalInbox } from '../app/approval-inbox';
 import { pollProviderStatus } from '../app/poll';
-import { buildDeps } from '../deps';
+import { buildDeps, buildTicketSearch } from '../deps';
 import { SCHEDULED_OK, type ScheduledResult } from './scheduled-result';
 
 /** Manifest timeoutSeconds is 120; stop at well under half of it and leave the rest to the next run. */
@@ -11,7 +11,7 @@ const INBOX_BUDGET_MS = 10_000;
 export async function providerStatusPoll(): Promise<ScheduledResult> {
   const deps = await buildDeps();
   const started = Date.now();
-  const inbox = await sweepApprovalInbox(deps, () => Date.now() - started > INBOX_BUDGET_MS);
+  const inbox = await sweepApprovalInbox(deps, buildTicketSearch(), () => Date.now() - started > INBOX_BUDGET_MS);
   const report = await pollProviderStatus(deps, BUDGET_MS - (Date.now() - started));
   deps.log.info('status poll', {
     polled: report.polled,
