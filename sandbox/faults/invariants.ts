@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { verifyComplianceRecord } from '../../src/core/compliance-record';
+import { APPROVAL_STARTED } from '../../src/app/comments';
 import type { Scenario } from '../demo/scenarios';
 import { TERMINAL_STATUSES, type World } from '../world';
 import type { StoredJob } from './harness';
@@ -67,7 +68,7 @@ function eachFactRecordedOnce({ world, ticket, since }: Observation): string[] {
     if (files.filter((f) => f === name).length > 1) out.push(`${name} attached more than once`);
   // The start comment once per case (a plan's later approvals resume it), each record's summary once.
   const comments = issue?.comments.map((c) => c.text) ?? [];
-  const starts = comments.filter((c) => c.startsWith('Erasure started')).length;
+  const starts = comments.filter((c) => c.startsWith(APPROVAL_STARTED)).length;
   if (starts > 1) out.push(`start comment posted ${starts} times`);
   for (const a of issue?.attachments.filter((x) => x.filename.endsWith('.json')) ?? []) {
     const digest = createHash('sha256').update(a.bytes).digest('hex');

@@ -96,7 +96,7 @@ export async function handleApproval(
   }
 }
 
-export function pendingApproval(event: ApprovalEvent, receivedAt: string): PendingApproval {
+function pendingApproval(event: ApprovalEvent, receivedAt: string): PendingApproval {
   return {
     ticketKey: event.issueKey,
     changelogId: event.changelogId,
@@ -262,9 +262,9 @@ async function finishOpening(
   const { settings } = deps;
   const at = record.approvedAt;
   const key = record.ticketKey;
-  const register = known ? [] : opening.holds.length > 0 ? await deps.store.holds.list() : [];
   // A hold released since the crash is gone from the register: the provider is no longer withheld.
-  const byId = (id: string) => (known?.holds ?? register).find((h) => h.id === id);
+  const holds = known?.holds ?? (opening.holds.length > 0 ? await deps.store.holds.list() : []);
+  const byId = (id: string) => holds.find((h) => h.id === id);
   const activeHolds = opening.holds.map(byId).filter((h): h is LegalHold => h !== undefined);
   const held =
     known?.held ??

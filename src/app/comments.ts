@@ -155,10 +155,10 @@ export function caseClosedComment(
   );
 }
 
-/** One downstream system confirmed on the panel: what, the officer's reference, and what is left. */
 /** A confirmation comment's opening words: a confirmation finished after a crash looks for them on the ticket. */
 export const downstreamConfirmedHeadline = (system: string): string => `${system}: confirmed erased by hand`;
 
+/** One downstream system confirmed on the panel: what, the officer's reference, and what is left. */
 export function downstreamConfirmedComment(system: string, note: string | null, remaining: string[]): AdfDocument {
   return adfDoc(
     para(

@@ -20,8 +20,9 @@ import type { AppDeps } from './ports';
  *
  * Safe to repeat (a double click, a retried call): a claim per system lets one invocation at a time record
  * it; the trail is written first and looked up before writing, so it holds the confirmation once; the
- * comment comes next (posted again only if the ticket lacks it) and the case last, so a call that died half way
- * is finished by the next one (the panel still offers the button until the case is written). Its claim lapses after an invocation's limit.
+ * comment comes next (posted again only if the ticket lacks it) and the case last, so a call that died half
+ * way is finished by the next one (the panel still offers the button until the case is written). Its claim
+ * lapses after an invocation's limit.
  */
 
 /** Longer than a resolver may run (25 s), so a lapsed claim's owner has certainly stopped. */

@@ -243,9 +243,7 @@ export function createJiraAdapter(app: JiraRequester): JiraPort & IntakeJira & T
     },
     async findAttachment(key, filename) {
       const issue = await getIssue(key, ['attachment']);
-      const parsed = z
-        .array(z.object({ id: z.union([z.string(), z.number()]).transform(String), filename: z.string() }))
-        .safeParse(issue.fields.attachment ?? []);
+      const parsed = attachmentsSchema.safeParse(issue.fields.attachment ?? []);
       const found = parsed.success ? parsed.data.find((a) => a.filename === filename) : undefined;
       return found ? { id: found.id } : null;
     },

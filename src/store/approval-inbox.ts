@@ -13,8 +13,9 @@ import { kvsKeys } from './keys';
  * sweep reads at most MAX_PAGES of it (in key order, so no ticket is always left out) and the rest next time.
  */
 const PAGE = 100;
-const handledSchema = z.object({ changelogId: z.string(), at: z.string() });
 const MAX_PAGES = 10;
+
+const handledSchema = z.object({ changelogId: z.string(), at: z.string() });
 
 export const approvalInbox = {
   put: (approval: PendingApproval): Promise<void> =>

@@ -41,8 +41,8 @@ export async function onIssueUpdated(event: unknown): Promise<ApprovalResult | I
     actorAccountId: atlassianId,
   };
   try {
-    // handleApproval puts an approval in the inbox before anything else it does; one that dies before that is
-    // found on the ticket by the daily deadline watch (src/app/approval-inbox.ts).
+    // handleApproval puts an approval in the inbox as soon as it knows it is one; an invocation that dies before
+    // that is found on the ticket by the daily deadline watch (src/app/approval-inbox.ts).
     const deps = await buildDeps();
     const result = await handleApproval(deps, approval);
     deps.log.info('issue update handled', { ticket: issue.key, result: result.kind });
