@@ -1,5 +1,6 @@
 import type { ProviderId } from '../core/erasure';
-import { isTransient, ProviderError, RateLimited } from '../providers/errors';
+import { isTransient, PollCutShort, ProviderError, type ProviderUnavailable, RateLimited } from '../providers/errors';
+import type { PollResult } from '../providers/port';
 import { ConcurrentUpdate, type JobRecord } from '../core/records';
 import { learnCompletions } from './completion-estimate';
 import { dispatchPending } from './dispatch';
@@ -100,25 +101,29 @@ async function pollProvider(
       return;
     }
   }
-  let statuses;
+  let statuses: ReadonlyMap<string, PollResult>;
+  // A poll stopped part way: the statuses it read are recorded, the jobs it did not reach wait for the provider.
+  let stoppedBy: RateLimited | ProviderUnavailable | null = null;
   try {
     report.providerCalls[providerId] = (report.providerCalls[providerId] ?? 0) + 1;
     statuses = await provider.pollStatus(refs);
   } catch (error) {
-    if (!(isTransient(error) || error instanceof ProviderError)) throw error;
-    // Try these jobs again later; a provider outage must not stop the other providers' polls.
-    deps.log.warn('status poll failed', { provider: providerId, jobs: jobs.length, error: error.name });
-    // Throttling says nothing about the jobs: poll them again as soon as the provider allows, without moving
-    // them along the backoff schedule (which for Ada reaches an hour by the third poll). With consumers running
-    // concurrently, a backlog's jobs fall due together and a batch is throttled far more often than it fails.
-    const throttled = error instanceof RateLimited;
-    for (const job of jobs) {
-      const nextPollAt =
-        Date.parse(at) +
-        (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(providerId, job.polls + 1));
-      await saveJobQuietly(deps, { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 });
+    if (error instanceof PollCutShort) {
+      deps.log.warn('status poll stopped part way', {
+        provider: providerId,
+        read: error.read.size,
+        asked: refs.length,
+        error: error.stoppedBy.name,
+      });
+      statuses = error.read;
+      stoppedBy = error.stoppedBy;
+    } else {
+      if (!(isTransient(error) || error instanceof ProviderError)) throw error;
+      // Try these jobs again later; a provider outage must not stop the other providers' polls.
+      deps.log.warn('status poll failed', { provider: providerId, jobs: jobs.length, error: error.name });
+      for (const job of jobs) await saveJobQuietly(deps, unreadAfter(job, error, at));
+      return;
     }
-    return;
   }
   await learnCompletions(deps, providerId, statuses.values());
   for (const job of jobs) {
@@ -128,6 +133,10 @@ async function pollProvider(
       return;
     }
     const status = statuses.get(job.providerRef as string);
+    if (!status && stoppedBy) {
+      await saveJobQuietly(deps, unreadAfter(job, stoppedBy, at));
+      continue;
+    }
     report.polled += 1;
     if (!status) {
       await saveJobQuietly(deps, {
@@ -148,4 +157,17 @@ async function pollProvider(
       if (!(error instanceof ConcurrentUpdate)) throw error;
     }
   }
+}
+
+/**
+ * A job whose status a failed poll did not read. Throttling says nothing about the job: it is read again as soon
+ * as the provider allows, without moving along the backoff schedule (which for Ada reaches an hour by the third
+ * poll); with consumers running concurrently, a backlog's jobs fall due together and a batch is throttled far
+ * more often than it fails. Any other failure moves it one step along the schedule.
+ */
+function unreadAfter(job: JobRecord, error: ProviderError, at: string): JobRecord {
+  const throttled = error instanceof RateLimited;
+  const nextPollAt =
+    Date.parse(at) + (throttled ? Math.max(60_000, error.retryAfterMs) : nextPollDelayMs(job.provider, job.polls + 1));
+  return { ...job, nextPollAt, polls: throttled ? job.polls : job.polls + 1 };
 }

@@ -6,6 +6,7 @@ import {
   type RateObservation,
   type RateWindow,
   reconcileWindows,
+  release,
   reservationUsable,
   reserve,
 } from '../core/rate-budget';
@@ -57,8 +58,14 @@ export class SharedRateBudget implements CallBudget {
    * at the earliest free slot for it to come back to.
    */
   async book(calls: number): Promise<BudgetDecision> {
+    // Calls still held from an earlier booking will not be made now: this booking replaces them.
+    const held = this.held && this.held.calls > 0 ? this.held : undefined;
     this.held = null;
-    return this.grant(Math.max(1, calls), { reserveOnRefusal: true, consumeOne: false });
+    return this.grant(Math.max(1, calls), {
+      reserveOnRefusal: true,
+      consumeOne: false,
+      ...(held ? { giveBack: held } : {}),
+    });
   }
 
   /** A slot reserved by an earlier delivery of this worker: usable if it is now its time (and not too late). */
@@ -86,33 +93,43 @@ export class SharedRateBudget implements CallBudget {
     return Math.min(...(this.last ?? initialBudget(this.options.windows)).windows.map((w) => w.limit));
   }
 
-  /** One call now: from what this invocation holds, else a fresh grant (never a reservation: callers here cannot come back). */
+  /**
+   * One call now: from what this invocation holds, else a fresh grant (never a reservation: callers here cannot
+   * come back). Held calls whose slack has passed are given back in the same write: they were never made, and
+   * a poll that booked ten Ada reads at once cannot make the second inside the 33 ms slack of Ada's 10/s window.
+   */
   async acquire(): Promise<BudgetDecision> {
     const now = this.options.now();
-    if (
-      this.held &&
-      this.held.calls > 0 &&
-      reservationUsable(this.last ?? initialBudget(this.options.windows), this.held.at, now)
-    ) {
-      this.held = { ...this.held, calls: this.held.calls - 1 };
-      return { ok: true };
-    }
+    const held = this.held;
     this.held = null;
+    if (held && held.calls > 0) {
+      if (reservationUsable(this.last ?? initialBudget(this.options.windows), held.at, now)) {
+        this.held = { ...held, calls: held.calls - 1 };
+        return { ok: true };
+      }
+      return this.grant(1, { reserveOnRefusal: false, consumeOne: true, giveBack: held });
+    }
     return this.grant(1, { reserveOnRefusal: false, consumeOne: true });
   }
 
   private async grant(
     calls: number,
-    opts: { reserveOnRefusal: boolean; consumeOne: boolean },
+    opts: { reserveOnRefusal: boolean; consumeOne: boolean; giveBack?: { at: number; calls: number } },
   ): Promise<BudgetDecision> {
     const now = this.options.now();
     let granted = calls;
-    const result = await this.update<BudgetDecision>((state) => {
+    const result = await this.update<BudgetDecision>((stored) => {
+      const state = opts.giveBack ? release(stored, opts.giveBack.at, opts.giveBack.calls) : stored;
       // A booking larger than the smallest limit in force could never fit (the provider may have stated a
       // lower limit since this invocation sized it): book what fits; calls beyond it are granted one by one.
       granted = Math.max(1, Math.min(calls, ...state.windows.map((w) => w.limit)));
       const r = reserve(state, now, granted, opts.reserveOnRefusal ? MAX_RESERVE_AHEAD_MS : 0);
-      if (r.at === null) return { state: null, value: { ok: false, retryAtMs: r.retryAtMs, slot: null } };
+      if (r.at === null)
+        return {
+          // Refused, but what was given back stays given back.
+          state: state === stored ? null : state,
+          value: { ok: false, retryAtMs: r.retryAtMs, slot: null },
+        };
       return {
         state: r.state,
         value: r.at > now ? { ok: false, retryAtMs: r.at, slot: { at: r.at, calls: granted } } : { ok: true },

@@ -132,6 +132,29 @@ export function reserve(state: BudgetState, nowMs: number, count: number, maxAhe
   return { state: current, at: null, retryAtMs: t };
 }
 
+/**
+ * Gives back `count` calls granted for `grantedAt` that were never made: a booking's calls that its holder
+ * could not make within the slack (one call to Ada takes far longer than the 33 ms slack of its 10/s window).
+ * Left counted, they would be counted twice once the holder asks for its next call afresh, and refuse it.
+ */
+export function release(state: BudgetState, grantedAt: number, count: number): BudgetState {
+  if (count <= 0) return state;
+  return {
+    ...state,
+    windows: state.windows.map((w) => {
+      const at = Math.floor(grantedAt / bucketMs(w));
+      return {
+        ...w,
+        buckets: w.buckets.flatMap(([i, c]): Array<[number, number]> => {
+          if (i !== at) return [[i, c]];
+          const left = Math.max(0, c - count);
+          return left > 0 ? [[i, left]] : [];
+        }),
+      };
+    }),
+  };
+}
+
 /** Whether a call reserved for `reservedAt` may still be made at `nowMs` (not early, not beyond the slack). */
 export function reservationUsable(state: BudgetState, reservedAt: number, nowMs: number): boolean {
   if (nowMs < reservedAt) return false;

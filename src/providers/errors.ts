@@ -1,5 +1,6 @@
 import type { ProviderId } from '../core/erasure';
 import type { BudgetSlot } from './call-budget';
+import type { PollResult } from './port';
 
 /**
  * Typed failures from provider calls. Each carries what a person needs to act (provider, endpoint, what to
@@ -113,4 +114,27 @@ export class ProviderAuthError extends ProviderError {
 
 export function isTransient(error: unknown): error is RateLimited | ProviderUnavailable {
   return error instanceof RateLimited || error instanceof ProviderUnavailable;
+}
+
+/**
+ * A status poll stopped by a transient failure after it had read some statuses. What it read is recorded,
+ * and only the jobs it did not reach wait for the provider: thrown away, the statuses read would be read
+ * again and again by polls that each stop at the same point, and the jobs behind them would never settle.
+ */
+export class PollCutShort extends ProviderError {
+  constructor(
+    readonly read: ReadonlyMap<string, PollResult>,
+    readonly stoppedBy: RateLimited | ProviderUnavailable,
+  ) {
+    super(
+      stoppedBy.provider,
+      stoppedBy.endpoint,
+      `status poll stopped after ${read.size} statuses: ${stoppedBy.message}`,
+    );
+  }
+}
+
+/** What a status poll whose call failed throws: a transient failure carries the statuses read before it. */
+export function pollFailure(read: ReadonlyMap<string, PollResult>, error: unknown): unknown {
+  return read.size > 0 && isTransient(error) ? new PollCutShort(read, error) : error;
 }

@@ -44,6 +44,29 @@ describe('the status poll and the closing of a case (use cases against in-memory
     expect((await pollProviderStatus(world.deps, 10_000)).polled).toBe(1);
   });
 
+  it('records the statuses a poll read before it was throttled, and asks again only for the jobs it did not reach', async () => {
+    const world = createWorld();
+    const keys = [world.ticket(), world.ticket({ email: 'bo@example.com' }), world.ticket({ email: 'cy@example.com' })];
+    for (const key of keys) await approve(world, key);
+    await deliverQueue(world);
+    world.advance(5 * MINUTE);
+    const before = await Promise.all(keys.map((k) => world.store.jobs.get(k, 'ada')));
+    world.providers.ada.cutNextPollAfter(1, 90_000);
+    const report = await pollProviderStatus(world.deps, 10_000);
+    expect(report.polled).toBe(1);
+    const after = await Promise.all(keys.map((k) => world.store.jobs.get(k, 'ada')));
+    // The first job's status was read and recorded (it works for two polls in this fake: in progress now).
+    expect(after[0]?.state).toBe('in_progress');
+    // The two it did not reach: asked again once the provider allows, not moved along the backoff schedule.
+    for (const i of [1, 2]) {
+      expect(after[i]?.state).toBe(before[i]?.state);
+      expect(after[i]?.polls).toBe(before[i]?.polls);
+      expect(after[i]?.nextPollAt).toBe(world.deps.now().getTime() + 90_000);
+    }
+    world.advance(90_000);
+    expect((await pollProviderStatus(world.deps, 10_000)).polled).toBe(2);
+  });
+
   it('settles the last job, attaches a compliance record whose digest the closing comment quotes, and moves the ticket to Done', async () => {
     const { world, key } = await approvedAndSubmitted();
     world.advance(5 * MINUTE);

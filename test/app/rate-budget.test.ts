@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SharedRateBudget } from '../../src/app/rate-budget';
-import type { RateWindow } from '../../src/core/rate-budget';
+import { type BudgetState, grantsBetween, type RateWindow } from '../../src/core/rate-budget';
 import { rateBudgetStore } from '../../src/store/rate-budget-store';
 import { ForgePlatform } from '../../sandbox/forge/runtime';
 import { VirtualClock } from '../../sandbox/virtual-date';
@@ -78,6 +78,26 @@ describe('the rate budget shared through Forge storage', () => {
     await first.observe({ status: 429, retryAfterMs: 30_000 });
     const other = await invocation(windows).acquire();
     expect(other).toEqual({ ok: false, retryAtMs: START + 30_000, slot: null });
+  });
+
+  it('gives back booked calls it could not make inside the slack, so a poll of ten Ada jobs is not refused half way', async () => {
+    // Ada's windows (PROVIDERS.md). A 10/s window is counted in 16.7 ms buckets with a slack of two, and one
+    // GET to Ada takes far longer: the second call of a booking of ten is made after its slack has passed.
+    const ada = [
+      { limit: 10, windowMs: 1_000 },
+      { limit: 100, windowMs: 60_000 },
+    ];
+    const budget = invocation(ada);
+    expect(await budget.book(10)).toEqual({ ok: true });
+    for (let call = 1; call <= 10; call += 1) {
+      expect({ call, decision: await budget.acquire() }).toEqual({ call, decision: { ok: true } });
+      clock.advance(80);
+    }
+    // What stays counted is the ten calls made, not the ten booked plus the nine granted afresh.
+    const stored = await rateBudgetStore.read('genesys:test');
+    expect(grantsBetween(stored?.state as BudgetState, 60_000, START, clock.now())).toBe(10);
+    // And the per-second window still holds: an eleventh call inside the same second is refused.
+    expect((await invocation(ada).acquire()).ok).toBe(false);
   });
 
   it('books no more than a limit the provider stated since the booking was sized, and grants the rest one by one', async () => {

@@ -1,5 +1,11 @@
 import { parseSubject, type Subject } from '../../src/core/subject';
-import { ProviderAuthError, ProviderContractError, ProviderHttpError } from '../../src/providers/errors';
+import {
+  PollCutShort,
+  ProviderAuthError,
+  ProviderContractError,
+  ProviderHttpError,
+  ProviderUnavailable,
+} from '../../src/providers/errors';
 import { createGenesysApi, createGenesysProvider, type GenesysConfig } from '../../src/providers/genesys';
 import { genesysHosts } from '../../src/providers/genesys/regions';
 import { type GenesysSimulator, startGenesysSimulator } from '../../sandbox/simulators/genesys';
@@ -180,6 +186,34 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect([...statuses.values()].every((s) => s.kind === 'completed')).toBe(true);
     const calls = sim.server.exchanges.slice(before).map((e) => e.label);
     expect(calls).toEqual(['GET /api/v2/gdpr/requests']);
+  });
+
+  it('hands back the statuses its listing read when a request it then fetches alone stays unavailable', async () => {
+    const genesys = createGenesysProvider(config());
+    const ids: string[] = [];
+    // One more than a listing page: the oldest is fetched by itself after the first page.
+    for (let i = 0; i < 101; i += 1) {
+      sim.seedContact({ externalContactId: `ec-c${i}`, name: `Q ${i}`, emails: [`q${i}@example.org`] });
+      ids.push(
+        providerRefOf(await genesys.submitErasure(subject({ email: `q${i}@example.org` }), ref(`DSAR-${i + 100}`))),
+      );
+      clock.advance(1_000);
+    }
+    clock.advance(10 * MINUTE);
+    sim.faults.inject(
+      'GET /api/v2/gdpr/requests/{requestId}',
+      { kind: 'status', status: 503, body: { message: 'Service Unavailable' } },
+      10,
+    );
+    const error = await genesys.pollStatus(ids).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PollCutShort);
+    const cut = error as PollCutShort;
+    expect(cut.stoppedBy).toBeInstanceOf(ProviderUnavailable);
+    expect(cut.read.size).toBe(100);
+    expect([...cut.read.values()].every((s) => s.kind === 'completed')).toBe(true);
   });
 
   it('caches the token until shortly before expires_in, and fetches one token for many concurrent callers', async () => {

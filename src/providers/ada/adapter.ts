@@ -10,6 +10,7 @@ import {
   type PollResult,
   type SubmitResult,
 } from '../port';
+import { pollFailure } from '../errors';
 import { ADA_COOLDOWN_MS, ADA_IDEMPOTENCY_MS, adaIdentifierKey, type AdaSubmissionLog } from './cooldown';
 import type { AdaApi } from './client';
 import type { AdaIdentifier, AdaJob } from './schemas';
@@ -294,7 +295,9 @@ export class AdaProvider implements ErasureProvider {
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
     const out = new Map<string, PollResult>();
     for (const id of providerRefs) {
-      const job = await this.api.getJob(id);
+      const job = await this.api.getJob(id).catch((error: unknown) => {
+        throw pollFailure(out, error);
+      });
       if (!job) continue;
       const outcome = adaOutcome(job);
       const took = job.completed_at && job.created_at ? Date.parse(job.completed_at) - Date.parse(job.created_at) : NaN;

@@ -1,5 +1,5 @@
 import type { Subject } from '../../core/subject';
-import { isTransient, OutcomeUnknown } from '../errors';
+import { isTransient, OutcomeUnknown, pollFailure } from '../errors';
 import type { ErasureProvider, ErasureRef, PollResult, SubmitResult } from '../port';
 import type { AmiqusApi } from './client';
 
@@ -124,9 +124,12 @@ export class AmiqusProvider implements ErasureProvider {
     for (const ref of providerRefs) {
       const id = Number(ref);
       if (!Number.isInteger(id)) continue;
+      const client = await this.api.getClient(id).catch((error: unknown) => {
+        throw pollFailure(out, error);
+      });
       out.set(
         ref,
-        (await this.api.getClient(id)) === null
+        client === null
           ? {
               kind: 'completed',
               providerRef: ref,

@@ -8,7 +8,7 @@ import type {
   SubmitResult,
   WithheldIdentifier,
 } from '../port';
-import { ReconciliationIncomplete } from '../errors';
+import { pollFailure, ReconciliationIncomplete } from '../errors';
 import type { GenesysApi } from './client';
 import type { GdprRequest, GdprSubject } from './schemas';
 
@@ -227,8 +227,19 @@ export class GenesysProvider implements ErasureProvider {
   }
 
   async pollStatus(providerRefs: readonly string[]): Promise<Map<string, PollResult>> {
-    const wanted = new Set(providerRefs);
     const found = new Map<string, PollResult>();
+    try {
+      return await this.scanStatuses(providerRefs, found);
+    } catch (error) {
+      throw pollFailure(found, error);
+    }
+  }
+
+  private async scanStatuses(
+    providerRefs: readonly string[],
+    found: Map<string, PollResult>,
+  ): Promise<Map<string, PollResult>> {
+    const wanted = new Set(providerRefs);
     // The listing is the whole org's, in no documented order: a request may be on any page. Read it while that
     // is cheaper than asking for each request not yet seen by itself, then ask for those one by one.
     let calls = 0;

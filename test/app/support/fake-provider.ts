@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../../src/core/erasure';
 import type { Subject } from '../../../src/core/subject';
-import { RateLimited } from '../../../src/providers/errors';
+import { pollFailure, RateLimited } from '../../../src/providers/errors';
 import {
   type ErasureProvider,
   type ErasureRef,
@@ -42,6 +42,12 @@ export class FakeProvider implements ErasureProvider {
   }
   private pollThrottled: number | null = null;
 
+  /** Answers the next status poll with `read` statuses, then 429 for the rest (a budget spent part way). */
+  cutNextPollAfter(read: number, retryAfterMs: number): void {
+    this.pollCut = { read, retryAfterMs };
+  }
+  private pollCut: { read: number; retryAfterMs: number } | null = null;
+
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     this.submitCalls += 1;
     if (this.throttled !== null) {
@@ -71,7 +77,11 @@ export class FakeProvider implements ErasureProvider {
       throw new RateLimited(this.id, 'GET /erasures', retryAfterMs);
     }
     const statuses = new Map<string, PollResult>();
+    const cut = this.pollCut;
+    this.pollCut = null;
     for (const providerRef of providerRefs) {
+      if (cut && statuses.size === cut.read)
+        throw pollFailure(statuses, new RateLimited(this.id, 'GET /erasures', cut.retryAfterMs));
       const request = this.requests.get(providerRef);
       if (!request) continue;
       request.polls += 1;
