@@ -168,7 +168,14 @@ async function approveClaimed(
 
   if (existing) {
     // A re-approval of a settled case resumes only what did not succeed; nothing already erased is redone.
-    const resumed = await resumeJobs(deps, existing, event.actorAccountId, { approvalId: event.changelogId });
+    // Identifiers a person corrected since (a mistyped Amiqus client id, say) are what this approval covers.
+    const fingerprint = subjectFingerprint(event.issueKey, subject);
+    const resumed = await resumeJobs(deps, existing, event.actorAccountId, {
+      approvalId: event.changelogId,
+      ...(fingerprint === existing.subjectFingerprint
+        ? {}
+        : { subject: { fingerprint, identifierKinds: identifierKinds(subject) } }),
+    });
     if (resumed.length === 0) {
       // Say why instead of leaving the ticket in the approval status with nothing happening.
       const jobs = await deps.store.jobs.listForCase(event.issueKey);

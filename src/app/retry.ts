@@ -31,7 +31,12 @@ export async function resumeJobs(
   deps: AppDeps,
   record: CaseRecord,
   by: string,
-  options: { approvalId?: string; genesys?: GenesysConfirmation } = {},
+  options: {
+    approvalId?: string;
+    genesys?: GenesysConfirmation;
+    /** A re-approval of identifiers changed since the case's approval: the jobs resumed run on these. */
+    subject?: { fingerprint: string; identifierKinds: string[] };
+  } = {},
 ): Promise<ProviderId[]> {
   const approvalId = options.approvalId;
   const at = deps.now().toISOString();
@@ -62,12 +67,16 @@ export async function resumeJobs(
     phase: 'open',
     round: record.round + 1,
     ...(approvalId ? { approvalId } : {}),
+    ...(options.subject
+      ? { subjectFingerprint: options.subject.fingerprint, identifierKinds: options.subject.identifierKinds }
+      : {}),
   });
   const confirmation =
     options.genesys && providers.includes('genesys')
       ? { genesysSupportCase: options.genesys.supportCase, genesysPartialConfirmed: true }
       : {};
   await deps.store.audit.append(record.ticketKey, [
+    ...(options.subject ? [{ at, kind: 'subject_recorded' as const, data: options.subject }] : []),
     { at, kind: 'retry_requested', data: { providers, by, ...confirmation } },
     ...audit,
   ]);

@@ -105,6 +105,65 @@ describe('Amiqus client and adapter against the simulator', () => {
     expect(sim.server.exchanges.filter((e) => e.method === 'DELETE')).toHaveLength(0);
   });
 
+  describe('checks that the client is the ticket’s subject before an irreversible DELETE', () => {
+    const ticket = (fields: Record<string, unknown>): Subject => {
+      const r = parseSubject({ amiqusClientId: 41, ...fields });
+      if (!r.ok) throw new Error('bad');
+      return r.subject;
+    };
+    beforeEach(() =>
+      sim.seedClient({ id: 41, firstName: 'Zoë', lastName: "O'Brien-Smith", email: 'Zoe.OBrien@Example.org' }),
+    );
+    const deletes = () => sim.server.exchanges.filter((e) => e.method === 'DELETE').length;
+
+    it('deletes when the emails match, whatever their case, and records that they were compared', async () => {
+      const result = await createAmiqusProvider(config()).submitErasure(
+        ticket({ email: 'zoe.obrien@example.org', fullName: 'Someone Else' }),
+        ref,
+      );
+      expect(result.outcome.kind).toBe('completed');
+      expect(result.requests[0]?.note).toBe('client matches the ticket by email');
+      expect(sim.ledger.count('delete_client', '41')).toBe(1);
+    });
+
+    it('hands a client whose email is not the ticket’s to a person, deletes nothing, and repeats neither email', async () => {
+      const result = await createAmiqusProvider(config()).submitErasure(
+        ticket({ email: 'zoe.obrien@example.com', fullName: 'Zoë O’Brien-Smith' }),
+        ref,
+      );
+      expect(result.outcome).toMatchObject({
+        kind: 'needs_attention',
+        reason: expect.stringContaining("is not this ticket's subject"),
+        nextStep: expect.stringContaining("Check the ticket's Amiqus client id and email"),
+      });
+      expect(deletes()).toBe(0);
+      expect(sim.ledger.count('delete_client', '41')).toBe(0);
+      expect(JSON.stringify(result)).not.toMatch(/obrien@/i);
+      expect(result.requests.map((r) => r.endpoint)).toEqual(['GET /clients/{id}']);
+    });
+
+    it('compares names, set aside accents, case, punctuation and order, when the ticket has no email', async () => {
+      const result = await createAmiqusProvider(config()).submitErasure(ticket({ fullName: 'OBRIEN SMITH, Zoe' }), ref);
+      expect(result.outcome.kind).toBe('completed');
+      expect(result.requests[0]?.note).toBe('client matches the ticket by name');
+    });
+
+    it('hands a client whose name is not the ticket’s to a person when there is no email to compare', async () => {
+      const result = await createAmiqusProvider(config()).submitErasure(ticket({ fullName: 'Zoe Smith' }), ref);
+      expect(result.outcome).toMatchObject({
+        kind: 'needs_attention',
+        reason: expect.stringContaining('name differs'),
+      });
+      expect(deletes()).toBe(0);
+    });
+
+    it('deletes by the approved id alone when the ticket holds nothing to compare, and says so in the record', async () => {
+      const result = await createAmiqusProvider(config()).submitErasure(subject(41), ref);
+      expect(result.outcome.kind).toBe('completed');
+      expect(result.requests[0]?.note).toMatch(/not compared/);
+    });
+  });
+
   it('hands a 403 on delete to a person with Amiqus’s message', async () => {
     sim.seedClient({ id: 6, firstName: 'A', lastName: 'B', email: 'a@example.org' });
     sim.faults.inject('DELETE /clients/{id}', {

@@ -2,16 +2,24 @@ import type { Subject } from '../../core/subject';
 import { isTransient, OutcomeUnknown, pollFailure } from '../errors';
 import type { ErasureProvider, ErasureRef, PollResult, SubmitResult } from '../port';
 import type { AmiqusApi } from './client';
+import { type ClientMatch, matchClientToSubject } from './identity';
 
 const UNCONFIRMED = 'deleted, not yet confirmed (the client still reads back)';
+
+function matchNote(match: ClientMatch): string {
+  if (!match.matches) return `client's ${match.differs} differs from the ticket's: not deleted`;
+  return match.by === null
+    ? 'client not compared with the ticket: no email or name on both; deleted by the approved id'
+    : `client matches the ticket by ${match.by}`;
+}
 
 /** Amiqus deletes a client (PII, files, records) synchronously; a read-back after the DELETE confirms it. */
 export class AmiqusProvider implements ErasureProvider {
   constructor(private readonly api: AmiqusApi) {}
 
   callsToSubmit(): number {
-    // GET (is_deletable, PROVIDERS.md: route non-deletable clients to a person), DELETE, and the read-back that
-    // confirms it. Booking one too few let a busy budget refuse the read-back after the DELETE, so the outcome
+    // GET (is the client the ticket's subject; is it deletable, PROVIDERS.md: route non-deletable clients to a
+    // person), DELETE, and the read-back that confirms it. Booking one too few let a busy budget refuse the read-back after the DELETE, so the outcome
     // went unrecorded and the retry found the client gone: recorded as "nothing found" with no DELETE in it.
     return 3;
   }
@@ -25,11 +33,13 @@ export class AmiqusProvider implements ErasureProvider {
     const id = subject.amiqusClientId as number;
     const ref = String(id);
     const client = await this.api.getClient(id);
+    const match = client ? matchClientToSubject(subject, client) : null;
     const lookup = {
       endpoint: 'GET /clients/{id}',
       identifierKinds: ['amiqus_client_id'],
       providerRef: ref,
       reconciled: false,
+      ...(match ? { note: matchNote(match) } : {}),
     };
     if (!client) {
       return {
@@ -37,6 +47,20 @@ export class AmiqusProvider implements ErasureProvider {
           kind: 'not_found',
           providerRef: ref,
           summary: `Amiqus has no client ${id} (already deleted or never held)`,
+        },
+        requests: [lookup],
+        withheld: [],
+      };
+    }
+    if (match && !match.matches) {
+      return {
+        outcome: {
+          kind: 'needs_attention',
+          providerRef: ref,
+          reason: `Amiqus client ${id} is not this ticket's subject: the client's ${match.differs} differs from the ticket's, so nothing was deleted`,
+          // A corrected ticket needs a new approval (the approval covers the identifiers it saw); a corrected
+          // Amiqus record needs only a retry.
+          nextStep: `Check the ticket's Amiqus client id and ${match.differs} against the subject's record in Amiqus: if the ticket is wrong, correct it and approve the ticket again; if Amiqus is out of date, correct it there and use Retry on the panel`,
         },
         requests: [lookup],
         withheld: [],
