@@ -5,6 +5,7 @@ import { DEMO_USERS } from '../sandbox/jira/demo-seed';
 import type { SimServer } from '../sandbox/simulators/kit';
 import { approverFor, startWorld, TERMINAL_STATUSES, type World } from '../sandbox/world';
 import { PROVIDER_DESCRIPTIONS } from '../src/providers/descriptions';
+import { minimumCallsPerErasure, type PerProvider, PROVIDERS, type Provider, settleFloor } from './api-floor';
 import { runNaive } from './naive';
 
 /**
@@ -18,10 +19,6 @@ import { runNaive } from './naive';
  * take (default 20), for both; `--timeline` prints accepted calls, budget waits and queue pushes per minute.
  * Prints readable lines, then one JSON line with every number.
  */
-
-const PROVIDERS = ['amiqus', 'ada', 'genesys'] as const;
-type Provider = (typeof PROVIDERS)[number];
-type PerProvider<T> = Record<Provider, T>;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -151,26 +148,6 @@ const MINUTE_LIMIT: PerProvider<number> = mapProviders(
       (w) => w.windowMs === 60_000,
     )?.limit ?? 0,
 );
-
-/**
- * The fewest calls per erasure each API allows for this backlog (all-three subjects: one Amiqus client,
- * an email and a chatter id at Ada, an external contact id and an email at Genesys):
- * - Amiqus: 3. GET /clients/{id} for `is_deletable` (PROVIDERS.md: a client with requests is routed to a
- *   person, not deleted), DELETE /clients/{id}, and the read-back that confirms it (404); no bulk delete.
- * - Ada: per shared job one submit and one status read that finds it terminal; a job takes 1,000
- *   identifiers, so 2 × ceil(2N / 1000) / N. Ada sends no completion webhook and documents only that a job
- *   can take up to 30 days, so in general reads before completion cannot be avoided: no client knows when a
- *   job will be done. They are not defined away here: every read is counted, and the minimum is what a
- *   client that read each job exactly once, when it had just finished, would make. The app comes close by
- *   reading a job first when Ada's recent jobs had finished (src/app/completion-estimate.ts); a job slower
- *   than those costs one more read per step of its back-off schedule.
- * - Genesys: 2 + the listing pages that show every request terminal once. GET /gdpr/subjects (the
- *   documented way to find the subject) and POST /gdpr/requests per subject (no bulk request); the
- *   listing answers for 100 requests a page: ceil(N / 100) / N; plus one OAuth token for the run.
- */
-function minimumCallsPerErasure(n: number): PerProvider<number> {
-  return { amiqus: 3, ada: (2 * Math.ceil((2 * n) / 1000)) / n, genesys: 2 + (Math.ceil(n / 100) + 1) / n };
-}
 
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
@@ -478,13 +455,37 @@ async function main(): Promise<void> {
       { adaJobDurationMs: adaJobMinutes * 60_000 },
     );
     const speedup = round(naive.virtualMinutes / Math.max(1, backlogFigures.virtualMinutes), 1);
+    // The most any client could show over the naive run: naive time over the shortest time the APIs allow.
+    const floor = settleFloor({
+      subjects: backlog,
+      minuteLimit: MINUTE_LIMIT,
+      providerMinutes: { ada: adaJobMinutes, genesys: world.genesys.requestDurationMs / 60_000 },
+    });
+    const speedupCeiling = round(naive.virtualMinutes / floor.minutes, 2);
     out('');
     out(
       `── naive (sequential submits, a status GET per request every 30 s): ${naive.virtualMinutes} virtual min (${naive.realMs} ms real), calls ${PROVIDERS.map((p) => `${p} ${naive.calls[p]} (${naive.rateLimited429[p]} × 429, ${naive.sleptMinutes[p]} min asleep on them)`).join(', ')}; every subject erased once: ${naive.erasedExactlyOnce ? 'yes' : 'NO'}`,
     );
     out(`  speedup: ${speedup}×`);
+    out(
+      `  no client settles this backlog in under ${floor.minutes} virtual min (${floor.boundBy}; then ${floor.bounds
+        .slice(1)
+        .map((b) => `${b.cause}: ${b.minutes}`)
+        .join(
+          '; ',
+        )}), so no client shows a speedup above ${speedupCeiling}× over the naive run; ours took ${round(backlogFigures.virtualMinutes / floor.minutes, 2)}× that floor`,
+    );
 
-    out(JSON.stringify({ backlog: backlogFigures, naive, speedup, perErasure, discrepancies }));
+    out(
+      JSON.stringify({
+        backlog: { ...backlogFigures, floorMinutes: floor.minutes, floor },
+        naive,
+        speedup,
+        speedupCeiling,
+        perErasure,
+        discrepancies,
+      }),
+    );
     process.exitCode = discrepancies.length === 0 ? 0 : 1;
   } finally {
     await world.close();

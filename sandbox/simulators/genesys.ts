@@ -56,6 +56,8 @@ export interface GenesysSimulator {
   apiUrl: string;
   clientId: string;
   clientSecret: string;
+  /** How long a request takes from INITIATED to COMPLETED (one step a status). */
+  requestDurationMs: number;
   ledger: Ledger;
   faults: Faults;
   server: SimServer;
@@ -443,6 +445,7 @@ export async function startGenesysSimulator(
     apiUrl: server.url,
     clientId,
     clientSecret,
+    requestDurationMs: stepMs * (STEPS.length - 1),
     ledger,
     faults,
     server,
