@@ -19,8 +19,9 @@ export class AmiqusProvider implements ErasureProvider {
 
   callsToSubmit(): number {
     // GET (is the client the ticket's subject; is it deletable, PROVIDERS.md: route non-deletable clients to a
-    // person), DELETE, and the read-back that confirms it. Booking one too few let a busy budget refuse the read-back after the DELETE, so the outcome
-    // went unrecorded and the retry found the client gone: recorded as "nothing found" with no DELETE in it.
+    // person), DELETE, and the read-back that confirms it. Booking one too few let a busy budget refuse the
+    // read-back after the DELETE, so the outcome went unrecorded and the retry found the client gone: recorded as
+    // "nothing found" with no DELETE in it.
     return 3;
   }
 
