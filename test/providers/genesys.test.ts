@@ -305,6 +305,48 @@ describe('Genesys Cloud GDPR client against the simulator', () => {
     expect(sim.ledger.count('delete_request', 'nobody@example.org')).toBe(1);
   });
 
+  describe('checks that the ticket’s external contact id is the contact Genesys holds for its email', () => {
+    const SAM = '3b1f6a52-8c0e-4c2d-9a77-1d2e3f4a5b6c';
+    const OTHER = '3b1f6a52-8c0e-4c2d-9a77-1d2e3f4a5b6d';
+    beforeEach(() => {
+      sim.seedContact({ externalContactId: SAM, name: 'Sam Uuid', emails: ['sam.uuid@example.org'] });
+      sim.seedContact({ externalContactId: OTHER, name: 'Other Person', emails: ['other.person@example.org'] });
+    });
+
+    it('hands a ticket whose id names another contact to a person and sends no delete', async () => {
+      const result = await createGenesysProvider(config()).submitErasure(
+        subject({ email: 'sam.uuid@example.org', genesysExternalContactId: OTHER }),
+        ref(),
+      );
+      expect(result.outcome).toMatchObject({
+        kind: 'needs_attention',
+        reason: expect.stringContaining('is not the contact Genesys holds'),
+        nextStep: expect.stringContaining('correct it and approve the ticket again'),
+      });
+      expect(sim.requestCount('GDPR_DELETE')).toBe(0);
+      expect(result.requests[0]?.note).toContain('another external contact id');
+      expect(JSON.stringify(result)).not.toContain('other.person@');
+    });
+
+    it('deletes when the id is the email’s contact, whatever its case', async () => {
+      const result = await createGenesysProvider(config()).submitErasure(
+        subject({ email: 'sam.uuid@example.org', genesysExternalContactId: SAM.toUpperCase() }),
+        ref(),
+      );
+      expect(result.outcome.kind).toBe('submitted');
+      expect(sim.requestCount('GDPR_DELETE')).toBe(1);
+    });
+
+    it('sends the ticket’s id with its email when Genesys holds no contact for the email to compare with', async () => {
+      const result = await createGenesysProvider(config()).submitErasure(
+        subject({ email: 'no.contact@example.org', genesysExternalContactId: SAM }),
+        ref(),
+      );
+      expect(result.outcome.kind).toBe('submitted');
+      expect(sim.ledger.count('delete_request', SAM)).toBe(1);
+    });
+  });
+
   it('offers a GDPR_EXPORT preview without deleting anything', async () => {
     const genesys = createGenesysProvider(config());
     const preview = await genesys.preview?.(subject({ email: 'sam@example.org' }), ref());

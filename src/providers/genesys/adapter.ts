@@ -79,7 +79,7 @@ export class GenesysProvider implements ErasureProvider {
 
   async submitErasure(subject: Subject, ref: ErasureRef): Promise<SubmitResult> {
     const requests: RequestRecord[] = [];
-    const { target, withheld, kinds } = await this.target(subject, requests);
+    const { target, withheld, kinds, otherContact } = await this.target(subject, requests);
 
     // Reconcile first: a request we made for this attempt (crash after submit, or an ambiguous timeout)
     // is adopted, never duplicated. Requests from before this attempt was planned belong to other cases.
@@ -92,6 +92,21 @@ export class GenesysProvider implements ErasureProvider {
         reconciled: !!existing,
       });
       if (existing) return { outcome: this.submitted(existing), requests, withheld };
+    }
+    if (otherContact) {
+      return {
+        outcome: {
+          kind: 'needs_attention',
+          providerRef: null,
+          reason:
+            "the Genesys external contact id on the ticket is not the contact Genesys holds for the ticket's email, so nothing was deleted",
+          // As at Amiqus: a corrected ticket needs a new approval, a corrected Genesys contact only a retry.
+          nextStep:
+            "Check the ticket's Genesys external contact id against the contact Genesys holds for the subject's email: if the ticket is wrong, correct it and approve the ticket again; if the contact in Genesys is out of date, correct it there and use Retry on the panel",
+        },
+        requests,
+        withheld,
+      };
     }
     if (!target) {
       if (withheld.length > 0) {
@@ -139,7 +154,7 @@ export class GenesysProvider implements ErasureProvider {
   private async target(
     subject: Subject,
     requests: RequestRecord[],
-  ): Promise<{ target: GdprSubject | null; withheld: WithheldIdentifier[]; kinds: string[] }> {
+  ): Promise<{ target: GdprSubject | null; withheld: WithheldIdentifier[]; kinds: string[]; otherContact: boolean }> {
     const withheld: WithheldIdentifier[] = subject.phones
       .filter((p) => !p.confirmed)
       .map(() => ({
@@ -149,6 +164,7 @@ export class GenesysProvider implements ErasureProvider {
     const phones = subject.phones.filter((p) => p.confirmed).map((p) => p.number);
     const target: GdprSubject = {};
     const kinds: string[] = [];
+    let otherContact = false;
     if (subject.genesysExternalContactId) {
       target.externalContactId = subject.genesysExternalContactId;
       kinds.push('genesys_external_contact_id');
@@ -159,6 +175,11 @@ export class GenesysProvider implements ErasureProvider {
     }
     if (subject.email) {
       const found = await this.api.searchSubjects('EMAIL', subject.email);
+      // A GDPR_DELETE erases whatever its external contact id names, and that id is typed by a person: where
+      // Genesys holds contacts for the ticket's email and none is the ticket's, the id names someone else.
+      const contactIds = found.flatMap((f) => (f.externalContactId ? [f.externalContactId.toLowerCase()] : []));
+      const ticketId = subject.genesysExternalContactId?.toLowerCase();
+      otherContact = ticketId !== undefined && contactIds.length > 0 && !contactIds.includes(ticketId);
       // Deliberate: a search that finds no contact does not close the case as "nothing found". Conversation
       // data (emails, chats, recordings' metadata) can exist for an email with no contact record, and a
       // GDPR_DELETE matches by identifier, so the ticket's verified email is sent as the request's subject.
@@ -171,7 +192,9 @@ export class GenesysProvider implements ErasureProvider {
           ? {
               note: 'no contact record for the email; the email is sent as the subject, since conversation data can exist without a contact',
             }
-          : {}),
+          : otherContact
+            ? { note: "the email's contact has another external contact id than the ticket's: not deleted" }
+            : {}),
       });
       target.emailAddresses = [subject.email];
       kinds.push('email');
@@ -182,7 +205,7 @@ export class GenesysProvider implements ErasureProvider {
       target.phoneNumbers = phones;
       kinds.push('phone');
     }
-    return { target: Object.keys(target).length > 0 ? target : null, withheld, kinds };
+    return { target: Object.keys(target).length > 0 ? target : null, withheld, kinds, otherContact };
   }
 
   /**
